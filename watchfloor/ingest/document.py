@@ -1,0 +1,132 @@
+"""Turn one raw input into a clean document: extract, clean furniture, find metadata."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+
+from watchfloor.ingest import dates
+from watchfloor.ingest.clean import classify_line, clean_lines
+from watchfloor.ingest.formats import (
+    Extracted,
+    extract_html,
+    extract_markdown,
+    extract_pdf,
+    extract_plain,
+)
+from watchfloor.models import CleanDocument, PublishedDate, RawInput, RemovedSpan
+
+_BYLINE = re.compile(r"^by\s+(?P<name>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})(?:\s*[,|–-].*)?$", re.I)
+MAX_HEADER_LINES = 6
+
+
+def extract(raw: RawInput) -> Extracted:
+    """Dispatch on format."""
+    if raw.kind == "html":
+        return extract_html(raw.data, raw.url)
+    if raw.kind == "pdf":
+        return extract_pdf(raw.data)
+    if raw.kind == "md":
+        return extract_markdown(raw.data)
+    return extract_plain(raw.data)
+
+
+def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
+    """Pure: raw input in, clean document with removed spans and publication date out."""
+    today = today or date.today()
+    ex = extract(raw)
+    kept, removed_lines = clean_lines(ex.main_text)
+    offset_base = 0 if ex.main_text is ex.raw_text or ex.main_text == ex.raw_text else None
+    removed: list[RemovedSpan] = list(ex.removed)
+    for span in removed_lines:
+        start = span.start if offset_base == 0 else ex.raw_text.find(span.text)
+        start = max(start, 0)
+        removed.append(RemovedSpan(start, start + len(span.text), span.text, span.reason))
+
+    lines = [ex.main_text[s:e] for s, e in kept]
+    publisher = ex.publisher
+    author = ex.author
+    title = ex.title
+    published: PublishedDate | None = None
+    meta_date = raw.meta.get("published")
+    if meta_date:
+        published = PublishedDate(meta_date[:10], "metadata", "supplied by the source")
+    elif ex.date:
+        published = PublishedDate(ex.date, "html-metadata", "page metadata or URL")
+    published = published or dates.from_url(raw.url or ex.url)
+
+    # Header lines: publisher/date stamps, "Published:" lines, bylines. They are metadata, not text.
+    body: list[str] = []
+    dateline_parts: tuple[str | None, int, int, int | None, str] | None = None
+    for i, line in enumerate(lines):
+        if i < MAX_HEADER_LINES and (hl := dates.header_line(line)):
+            publisher = publisher or hl[0]
+            published = published or hl[1]
+            removed.append(_meta_span(ex.raw_text, line, "header line (publisher and date)"))
+            continue
+        if i < MAX_HEADER_LINES and (pl := dates.published_line(line, today)):
+            published = published or pl
+            removed.append(_meta_span(ex.raw_text, line, "publication date line"))
+            continue
+        if i < MAX_HEADER_LINES and (bl := _BYLINE.match(line.strip())) and len(line) < 80:
+            author = author or bl["name"]
+            removed.append(_meta_span(ex.raw_text, line, "byline"))
+            continue
+        if dateline_parts is None and len(body) < MAX_HEADER_LINES:
+            dateline_parts = dates.dateline(line)
+        body.append(line)
+
+    if title is None and body and _title_like(body[0]):
+        title = body[0].strip()
+    if dateline_parts is not None:
+        agency = dateline_parts[0]
+        publisher = publisher or agency
+        if published is None:
+            month, day, year = dateline_parts[1], dateline_parts[2], dateline_parts[3]
+            text_all = "\n".join(body)
+            found = (
+                dates.complete_dateline(month, day, text_all, today)
+                if year is None
+                else (dates._safe_date(year, month, day))
+            )
+            if found is not None:
+                how = "dateline" if year else "dateline (year inferred from the text)"
+                published = PublishedDate(found.isoformat(), how, dateline_parts[4])
+    text = "\n\n".join(line.strip() for line in body)
+    if published is None:
+        published = dates.infer_from_text(text, today)
+    title = raw.meta.get("title") or title
+    if title and not text.startswith(title.strip()) and raw.kind in ("html", "jsonl"):
+        text = title.strip() + "\n\n" + text
+    notes = list(ex.notes)
+    if published.method not in ("metadata", "html-metadata", "url", "header-line", "dateline"):
+        notes.append(f"publication date {published.date or 'unknown'} found by {published.method}")
+    return CleanDocument(
+        source=raw.source,
+        kind=raw.kind,
+        raw_sha256=hashlib.sha256(raw.data).hexdigest(),
+        raw_text=ex.raw_text,
+        text=text,
+        removed=sorted(removed, key=lambda r: r.start),
+        title=title,
+        publisher=raw.meta.get("source") or publisher,
+        author=author,
+        url=raw.url or ex.url,
+        published=published,
+        notes=notes,
+    )
+
+
+def _meta_span(raw_text: str, line: str, reason: str) -> RemovedSpan:
+    start = max(raw_text.find(line), 0)
+    return RemovedSpan(start, start + len(line), line, reason)
+
+
+def _title_like(line: str) -> bool:
+    words = line.split()
+    return (
+        2 <= len(words) <= 25
+        and not line.rstrip().endswith((".", ",", ";"))
+        and (classify_line(line) is None)
+    )

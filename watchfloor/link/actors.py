@@ -1,0 +1,345 @@
+"""Link entity mentions in one spaCy ``Doc`` to canonical entities.
+
+Order of evidence: gazetteer ruler match > exact alias > acronym defined in the document >
+in-document coreference (surname or title to the nearest earlier full name) > fuzzy alias >
+a new entity. Two people who share a surname are never merged: a bare surname goes to the person
+of that surname the document named most recently.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from watchfloor.link.gazetteer import Gazetteer
+from watchfloor.link.normalize import norm_name
+from watchfloor.link.places import Place, PlaceIndex
+from watchfloor.models import EntityRecord, MentionRecord
+
+ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
+PLACE_LABELS = {"GPE", "LOC", "FAC"}
+_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9&-]{1,9}$")
+FUZZY_MIN_SCORE = 90.0
+FUZZY_MIN_LENGTH = 6
+
+
+@lru_cache(maxsize=1)
+def load_titles() -> dict[str, Any]:
+    text = (resources.files("watchfloor") / "data/lexicons/titles.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+@dataclass
+class _Person:
+    key: str
+    start: int
+    tokens: tuple[str, ...]
+    roles: set[str] = field(default_factory=set)
+
+
+@dataclass
+class LinkResult:
+    mentions: list[MentionRecord]
+    entities: list[EntityRecord]
+
+
+def slug(text: str) -> str:
+    return norm_name(text).replace(" ", "-")
+
+
+class Linker:
+    """Links mentions; built once per run from the gazetteer and the place index."""
+
+    def __init__(self, gazetteer: Gazetteer, places: PlaceIndex) -> None:
+        self.gazetteer = gazetteer
+        self.by_key = gazetteer.by_key
+        self.places = places
+        self.alias_index = gazetteer.alias_index()
+        self.state_for_country: dict[str, str] = {}
+        for entry in gazetteer.entries:
+            rec = entry.record
+            if rec.kind == "state" and len(rec.countries) == 1:
+                self.state_for_country.setdefault(rec.countries[0], rec.key)
+        self._fuzzy_choices: dict[str, list[tuple[str, str]]] = {"PERSON": [], "ORG": []}
+        for norm, key in self.alias_index.items():
+            label = self.by_key[key].record.label
+            group = "PERSON" if label == "PERSON" else "ORG" if label in ("ORG", "NORP") else None
+            if group and len(norm) >= FUZZY_MIN_LENGTH:
+                self._fuzzy_choices[group].append((norm, key))
+        titles = load_titles()
+        self.prefixes: dict[str, str | None] = titles["prefixes"]
+        self.roles: set[str] = set(titles["roles"])
+        self.modifiers: set[str] = set(titles["modifiers"])
+        self._fuzzy_cache: dict[tuple[str, str], str | None] = {}
+        self._matcher: Matcher | None = None
+        self._matcher_vocab: object = None
+
+    # -- helpers -------------------------------------------------------------------------------
+    def _fuzzy(self, norm: str, group: str) -> str | None:
+        cache_key = (norm, group)
+        if cache_key not in self._fuzzy_cache:
+            choices = self._fuzzy_choices[group]
+            found = None
+            if len(norm) >= FUZZY_MIN_LENGTH and choices:
+                best = process.extractOne(
+                    norm, [c[0] for c in choices], scorer=fuzz.ratio, score_cutoff=FUZZY_MIN_SCORE
+                )
+                if best is not None:
+                    found = choices[best[2]][1]
+            self._fuzzy_cache[cache_key] = found
+        return self._fuzzy_cache[cache_key]
+
+    def _strip_title(self, span: Span) -> tuple[str, set[str]]:
+        """The name as written, without leading titles or a trailing possessive, and implied roles."""
+        tokens = list(span)
+        roles: set[str] = set()
+        while len(tokens) > 1 and (
+            tokens[0].lower_ in self.prefixes or tokens[0].lower_ + "." in self.prefixes
+        ):
+            role = self.prefixes.get(tokens[0].lower_) or self.prefixes.get(tokens[0].lower_ + ".")
+            if role:
+                roles.add(role)
+            tokens = tokens[1:]
+            if tokens and tokens[0].text == "." and len(tokens) > 1:
+                tokens = tokens[1:]
+        while tokens and (tokens[-1].text in ("'s", "’s", "'", "’") or tokens[-1].is_punct):
+            tokens = tokens[:-1]
+        if not tokens:
+            return "", roles
+        doc = span.doc
+        return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)], roles
+
+    def _context_roles(self, span: Span) -> set[str]:
+        """Roles stated next to a name: 'Gen. X', 'army chief X', 'X, the group's spokesman,'."""
+        doc = span.doc
+        roles: set[str] = set()
+        for tok in doc[max(span.sent.start, span.start - 3) : span.start]:
+            low = tok.lower_
+            if self.prefixes.get(low):
+                roles.add(str(self.prefixes[low]))
+            if low in self.roles:
+                roles.add(low)
+        if span.end < len(doc) and doc[span.end].text == ",":
+            for tok in doc[span.end + 1 : min(span.sent.end, span.end + 8)]:
+                if tok.text in (",", ".", ";") or tok.ent_type_ == "PERSON":
+                    break
+                if tok.lower_ in self.roles:
+                    roles.add(tok.lower_)
+        return roles
+
+    def _place(self, name: str, doc_countries: set[str]) -> tuple[str, Place] | None:
+        place = self.places.resolve(name, doc_countries)
+        if place is None:
+            return None
+        if place.kind == "country" and place.country_code in self.state_for_country:
+            return self.state_for_country[place.country_code], place
+        return place.key, place
+
+    def _title_matcher(self, doc: Doc) -> Matcher:
+        if self._matcher is None or self._matcher_vocab is not doc.vocab:
+            self._matcher_vocab = doc.vocab
+            matcher = Matcher(doc.vocab)
+            matcher.add(
+                "TITLE_REF",
+                [
+                    [
+                        {"LOWER": "the"},
+                        {"LOWER": {"IN": sorted(self.modifiers)}, "OP": "*"},
+                        {"LOWER": {"IN": sorted(self.roles)}},
+                    ]
+                ],
+                greedy="LONGEST",
+            )
+            self._matcher = matcher
+        return self._matcher
+
+    # -- main ----------------------------------------------------------------------------------
+    def link(self, doc: Doc) -> LinkResult:
+        """Link every entity mention of the document; pure apart from caches."""
+        mentions: list[MentionRecord] = []
+        new_entities: dict[str, EntityRecord] = {}
+        people: list[_Person] = []
+        acronyms: dict[str, str] = {}
+        doc_countries = self._doc_countries(doc)
+
+        for ent in doc.ents:
+            label = ent.label_
+            text = ent.text
+            key: str | None = None
+            method = "none"
+            score = 1.0
+            if ent.ent_id_ and ent.ent_id_ in self.by_key:
+                key, method = ent.ent_id_, "gazetteer"
+            elif label in ACTOR_LABELS:
+                key, method, score = self._link_actor(ent, people, acronyms, new_entities)
+            elif label in PLACE_LABELS:
+                found = self._place(text, doc_countries)
+                if found is not None:
+                    key, method = found[0], "geonames"
+                    if found[0].startswith(("geo:", "adm1:", "country:")):
+                        new_entities.setdefault(found[0], _place_entity(found[1], label))
+                else:
+                    method = "unresolved"
+            if key is not None and label == "PERSON":
+                self._remember_person(ent, key, people)
+            if key is not None and label == "ORG":
+                self._remember_acronym(ent, key, acronyms)
+            mentions.append(MentionRecord(ent.start_char, ent.end_char, text, label, key, method, score))
+
+        mentions += self._title_references(doc, people)
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return LinkResult(mentions, list(new_entities.values()))
+
+    def _doc_countries(self, doc: Doc) -> set[str]:
+        found: set[str] = set()
+        for ent in doc.ents:
+            if ent.ent_id_ and ent.ent_id_ in self.by_key:
+                found.update(self.by_key[ent.ent_id_].record.countries)
+            elif ent.label_ == "GPE":
+                key = norm_name(ent.text)
+                if key in self.places.countries:
+                    found.add(self.places.countries[key].country_code)
+        return found
+
+    def _link_actor(
+        self,
+        ent: Span,
+        people: list[_Person],
+        acronyms: dict[str, str],
+        new_entities: dict[str, EntityRecord],
+    ) -> tuple[str | None, str, float]:
+        label = ent.label_
+        name = self._strip_title(ent)[0] if label == "PERSON" else _display_name(ent.text)
+        norm = norm_name(name)
+        if not norm:
+            return None, "none", 0.0
+        if norm in self.alias_index:
+            return self.alias_index[norm], "alias", 1.0
+        if ent.text in acronyms:
+            return acronyms[ent.text], "acronym", 1.0
+        if label == "NORP":
+            return None, "none", 0.0
+        if label == "PERSON":
+            tokens = tuple(norm.split())
+            if len(tokens) == 1:
+                for person in reversed(people):
+                    if tokens[0] in person.tokens:
+                        return person.key, "coref", 0.9
+            else:
+                for person in reversed(people):  # "Ahmad Massoud" after "Ahmad Massoud's" etc.
+                    if tokens == person.tokens[-len(tokens) :] and len(tokens) >= 2:
+                        return person.key, "coref", 0.95
+            fuzzy = self._fuzzy(norm, "PERSON") if len(tokens) > 1 else None
+            if fuzzy:
+                return fuzzy, "fuzzy", 0.8
+            key = "person:" + slug(name)
+            new_entities.setdefault(key, EntityRecord(key, name, "person", "PERSON", source="extracted"))
+            return key, "new", 0.5
+        fuzzy = self._fuzzy(norm, "ORG")
+        if fuzzy:
+            return fuzzy, "fuzzy", 0.8
+        key = "org:" + slug(name)
+        new_entities.setdefault(key, EntityRecord(key, name, "organisation", "ORG", source="extracted"))
+        return key, "new", 0.5
+
+    def _remember_person(self, ent: Span, key: str, people: list[_Person]) -> None:
+        name, roles = self._strip_title(ent)
+        tokens = tuple(norm_name(name).split())
+        if key in self.by_key:
+            tokens = tuple(dict.fromkeys(tokens + tuple(norm_name(self.by_key[key].record.name).split())))
+        roles |= self._context_roles(ent)
+        previous = next((p for p in reversed(people) if p.key == key), None)
+        if previous is not None:
+            roles |= previous.roles
+            tokens = tuple(dict.fromkeys(previous.tokens + tokens))
+        people.append(_Person(key, ent.start_char, tokens, roles))
+
+    def _remember_acronym(self, ent: Span, key: str, acronyms: dict[str, str]) -> None:
+        doc = ent.doc
+        if ent.end + 2 < len(doc) and doc[ent.end].text == "(" and doc[ent.end + 2].text == ")":
+            candidate = doc[ent.end + 1].text
+            if _ACRONYM.match(candidate) and candidate.isupper():
+                acronyms[candidate] = key
+
+    def _title_references(self, doc: Doc, people: list[_Person]) -> list[MentionRecord]:
+        """'the general', 'the former minister' -> the nearest earlier person holding that role."""
+        out: list[MentionRecord] = []
+        for _match_id, start, end in self._title_matcher(doc)(doc):
+            span = doc[start:end]
+            if end < len(doc) and doc[end].pos_ == "PROPN":
+                continue  # "the minister Ahmad Khan": the name itself is tagged separately
+            if span.start > 0 and doc[span.start - 1].ent_type_:
+                continue
+            role = span[-1].lower_
+            antecedent = next(
+                (p for p in reversed(people) if p.start < span.start_char and role in p.roles), None
+            )
+            if antecedent is not None:
+                out.append(
+                    MentionRecord(
+                        span.start_char,
+                        span.end_char,
+                        span.text,
+                        "PERSON",
+                        antecedent.key,
+                        "title-coref",
+                        0.7,
+                    )
+                )
+        return out
+
+
+def _display_name(text: str) -> str:
+    """'The Islamic State's' -> 'Islamic State'."""
+    text = re.sub(r"(?:'s|’s)$", "", text.strip())
+    return re.sub(r"^(?:the|The)\s+", "", text)
+
+
+def _place_entity(place: Place, label: str) -> EntityRecord:
+    kind = {"country": "state", "admin1": "place", "city": "place"}[place.kind]
+    return EntityRecord(
+        key=place.key,
+        name=place.name,
+        kind=kind,
+        label="GPE" if place.kind != "city" else label,
+        source="geonames" if place.geonames_id else "iso3166",
+        geonames_id=place.geonames_id,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        country_code=place.country_code,
+        admin1=place.admin1,
+        countries=(place.country_code,),
+    )
+
+
+def enrich_gazetteer_places(records: list[EntityRecord], places: PlaceIndex) -> list[EntityRecord]:
+    """Attach country codes and coordinates to gazetteer states and places."""
+    out = []
+    for rec in records:
+        if rec.kind in ("state", "place"):
+            place = places.resolve(rec.name, set(rec.countries))
+            if place is None:
+                for alias in rec.aliases:
+                    place = places.resolve(alias, set(rec.countries))
+                    if place is not None:
+                        break
+            if place is not None:
+                rec = replace(
+                    rec,
+                    geonames_id=place.geonames_id,
+                    latitude=place.latitude,
+                    longitude=place.longitude,
+                    country_code=place.country_code,
+                    admin1=place.admin1,
+                )
+        out.append(rec)
+    return out

@@ -1,0 +1,91 @@
+"""Plain records passed between pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class RawInput:
+    """Bytes of one article as read from a source, before any decoding."""
+
+    source: str  # path or URL the user gave (or path#line for JSONL)
+    kind: str  # txt, md, html, pdf, jsonl
+    data: bytes
+    url: str | None = None
+    meta: dict[str, str] = field(default_factory=dict)  # metadata given by the source (JSONL)
+
+
+@dataclass(frozen=True)
+class RemovedSpan:
+    """A piece of the extracted text that the cleaner removed, and why."""
+
+    start: int  # offset in the document's pre-clean text
+    end: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PublishedDate:
+    """A publication date and how it was found, so a user can check and correct it."""
+
+    date: str | None  # ISO YYYY-MM-DD
+    method: str  # metadata, url, header-line, dateline, weekday-date, latest-date-in-text, none
+    evidence: str = ""
+
+
+@dataclass
+class CleanDocument:
+    """A decoded, cleaned article ready for language detection, dedup and NLP."""
+
+    source: str
+    kind: str
+    raw_sha256: str
+    raw_text: str  # text extracted from the format, before furniture removal
+    text: str  # clean main text; every fact's offsets point into this
+    removed: list[RemovedSpan]
+    title: str | None
+    publisher: str | None
+    author: str | None
+    url: str | None
+    published: PublishedDate
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def doc_id(self) -> str:
+        """Stable id: the same bytes always give the same document."""
+        return self.raw_sha256[:16]
+
+
+@dataclass(frozen=True)
+class MentionRecord:
+    """An entity mention with its evidence span and link decision."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    entity_key: str | None
+    link_method: str
+    link_score: float
+
+
+@dataclass(frozen=True)
+class EntityRecord:
+    """A canonical entity, from the gazetteer, the place index or discovered in text."""
+
+    key: str
+    name: str
+    kind: str
+    label: str
+    aliases: tuple[str, ...] = ()
+    qid: str | None = None
+    description: str | None = None
+    countries: tuple[str, ...] = ()
+    source: str = "gazetteer"
+    geonames_id: int | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    country_code: str | None = None
+    admin1: str | None = None

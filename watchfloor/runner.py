@@ -1,0 +1,214 @@
+"""Ingest run: sources -> clean -> dedup -> language -> NLP -> link -> store, resumable.
+
+Documents stream through one ``nlp.pipe`` call (so several worker processes can be used) and are
+written in transactions of ``batch_size`` documents. A killed run loses at most the open batch;
+re-running the same command skips every input already stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from watchfloor import __version__
+from watchfloor.errors import InputProblem
+from watchfloor.ingest import dedup
+from watchfloor.ingest.document import build_document
+from watchfloor.ingest.formats import FormatError
+from watchfloor.ingest.language import detect_language
+from watchfloor.ingest.sources import SourceOptions, iter_inputs
+from watchfloor.link.actors import Linker, enrich_gazetteer_places
+from watchfloor.link.gazetteer import load_gazetteer
+from watchfloor.link.places import load_place_index
+from watchfloor.models import RawInput
+from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline
+from watchfloor.store.base import DocumentWrite, Repository
+
+EXTRACTOR = "watchfloor.ingest"
+MIN_WORDS = 5
+
+
+@dataclass
+class IngestOptions:
+    sources: SourceOptions = field(default_factory=SourceOptions)
+    model: str = DEFAULT_MODEL
+    batch_size: int = 16
+    workers: int = 1
+    gazetteer: Path | None = None
+    near_duplicate_threshold: float = 0.8
+    today: date | None = None
+
+
+@dataclass
+class IngestReport:
+    analysed: int = 0
+    duplicates: int = 0
+    not_english: int = 0
+    already_stored: int = 0
+    words: int = 0
+    problems: list[str] = field(default_factory=list)
+    interrupted: bool = False
+
+    @property
+    def stored(self) -> int:
+        return self.analysed + self.duplicates + self.not_english
+
+
+@dataclass
+class _Prepared:
+    write: DocumentWrite | None
+    source: str
+
+
+Progress = Callable[[str], None]
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+def ingest(
+    targets: list[str],
+    repo: Repository,
+    options: IngestOptions | None = None,
+    on_progress: Progress = _noop,
+    on_problem: Progress = _noop,
+) -> IngestReport:
+    """Ingest files, folders, URLs and feeds into ``repo``; never stops for one bad input."""
+    options = options or IngestOptions()
+    report = IngestReport()
+    gazetteer = load_gazetteer(options.gazetteer)
+    places = load_place_index()
+    repo.sync_gazetteer(
+        enrich_gazetteer_places([e.record for e in gazetteer.entries], places),
+        gazetteer.fingerprint,
+    )
+    linker = Linker(gazetteer, places)
+    nlp = build_pipeline(gazetteer, options.model)
+    near = dedup.NearDuplicateIndex(options.near_duplicate_threshold)
+    for doc_id, blob in repo.iter_minhashes():
+        near.add(doc_id, dedup.from_bytes(blob))
+    seen_text: dict[str, str] = {}
+
+    def problem(source: str, message: str) -> None:
+        line = f"{source}: {message}"
+        report.problems.append(line)
+        repo.record_problem(source, message)
+        on_problem(line)
+        on_progress(source)
+
+    def prepared() -> Iterator[tuple[str, _Prepared]]:
+        for item in iter_inputs(targets, options.sources):
+            if isinstance(item, InputProblem):
+                problem(item.source, item.reason)
+                continue
+            result = _prepare(item, repo, near, seen_text, options, report)
+            if isinstance(result, str):
+                problem(item.source, result)
+                continue
+            if result.write is None:
+                on_progress(item.source)
+                continue
+            text = result.write.doc.text if result.write.status == "analysed" else ""
+            yield text, result
+
+    pending: list[DocumentWrite] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        with repo.transaction():
+            for write in pending:
+                repo.write_document(write, EXTRACTOR, __version__)
+        for write in pending:
+            _count(write, report)
+        pending.clear()
+
+    try:
+        stream = nlp.pipe(
+            prepared(), as_tuples=True, batch_size=options.batch_size, n_process=options.workers
+        )
+        for spacy_doc, ctx in stream:
+            write = ctx.write
+            assert write is not None
+            if write.status == "analysed":
+                result = linker.link(spacy_doc)
+                write.mentions = result.mentions
+                write.new_entities = result.entities
+            pending.append(write)
+            on_progress(ctx.source)
+            if len(pending) >= options.batch_size:
+                flush()
+        flush()
+    except KeyboardInterrupt:
+        report.interrupted = True
+        flush()  # documents already analysed are complete: keep them
+    return report
+
+
+def _count(write: DocumentWrite, report: IngestReport) -> None:
+    if write.source_only:
+        return
+    if write.status == "analysed":
+        report.analysed += 1
+        report.words += len(write.doc.text.split())
+    elif write.status == "duplicate":
+        report.duplicates += 1
+    elif write.status == "not_english":
+        report.not_english += 1
+
+
+def _prepare(
+    item: RawInput,
+    repo: Repository,
+    near: dedup.NearDuplicateIndex,
+    seen_text: dict[str, str],
+    options: IngestOptions,
+    report: IngestReport,
+) -> _Prepared | str:
+    """Clean, identify language and duplicates; returns a problem message for bad input."""
+    raw_sha = hashlib.sha256(item.data).hexdigest()
+    if repo.has_source(item.source, raw_sha):
+        report.already_stored += 1
+        return _Prepared(None, item.source)
+    try:
+        doc = build_document(item, options.today)
+    except FormatError as exc:
+        return str(exc)
+    except ValueError as exc:
+        return f"cannot read as {item.kind} ({exc}); check the file type"
+    if len(doc.text.split()) < MIN_WORDS:
+        return "no article text found after cleaning; is this an article?"
+    doc_id = doc.doc_id
+    text_hash = dedup.text_hash(doc.text)
+    if repo.document_exists(doc_id):
+        # Same bytes under another name: record the source, store nothing twice.
+        write = DocumentWrite(doc, doc_id, text_hash, "duplicate", None, source_only=True)
+        report.already_stored += 1
+        return _Prepared(write, item.source)
+    language, _prob = detect_language(doc.text)
+    if language != "en":
+        doc.notes.append(f"language {language or 'unknown'}: stored, not analysed (English only)")
+        return _Prepared(DocumentWrite(doc, doc_id, text_hash, "not_english", language), item.source)
+    original = seen_text.get(text_hash) or repo.document_by_text_hash(text_hash)
+    if original is not None:
+        doc.notes.append(f"exact duplicate of {original}")
+        return _Prepared(
+            DocumentWrite(doc, doc_id, text_hash, "duplicate", language, original, "exact", 1.0),
+            item.source,
+        )
+    signature = dedup.minhash(doc.text)
+    match = near.best_match(signature)
+    if match is not None:
+        doc.notes.append(f"near duplicate of {match[0]} (similarity {match[1]:.2f})")
+        return _Prepared(
+            DocumentWrite(doc, doc_id, text_hash, "duplicate", language, match[0], "near", match[1]),
+            item.source,
+        )
+    near.add(doc_id, signature)
+    seen_text[text_hash] = doc_id
+    write = DocumentWrite(doc, doc_id, text_hash, "analysed", language, minhash=dedup.to_bytes(signature))
+    return _Prepared(write, item.source)

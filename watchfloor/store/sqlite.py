@@ -1,0 +1,492 @@
+"""SQLite repository: WAL, foreign keys, FTS5, versioned migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from watchfloor.errors import UserError
+from watchfloor.link.normalize import norm_name
+from watchfloor.models import EntityRecord
+from watchfloor.store.base import DocumentWrite, Row
+
+ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("watchfloor.store") / "migrations"
+    found = []
+    for item in folder.iterdir():
+        if item.name.endswith(".sql"):
+            found.append((int(item.name.split("_", 1)[0]), item.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def open_store(path: str | Path) -> SQLiteRepository:
+    """Open (creating if needed) the SQLite store at ``path``."""
+    return SQLiteRepository(Path(path))
+
+
+class SQLiteRepository:
+    """The default zero-set-up store: one SQLite file."""
+
+    def __init__(self, path: Path) -> None:
+        if path.exists() and path.is_dir():
+            raise UserError(f"{path} is a folder; pass a file path to --db")
+        if not path.parent.exists():
+            raise UserError(f"folder {path.parent} does not exist; create it or choose another --db")
+        try:
+            self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise UserError(f"{path} is not a watchfloor store ({exc}); choose another --db") from exc
+        self.path = path
+
+    # -- schema ---------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        current = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        for version, sql in _migrations():
+            if version <= current:
+                continue
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _split_sql(sql):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version={version}")
+                self.conn.execute("COMMIT")
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+
+    @property
+    def schema_version(self) -> int:
+        return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all (a killed process loses the batch only)."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    # -- writes ---------------------------------------------------------------------------
+    def sync_gazetteer(self, entities: Iterable[EntityRecord], fingerprint: str) -> int:
+        """Load or refresh gazetteer entities; a no-op when the gazetteer has not changed."""
+        row = self.conn.execute("SELECT value FROM meta WHERE key='gazetteer'").fetchone()
+        if row is not None and row[0] == fingerprint:
+            return 0
+        count = 0
+        with self.transaction():
+            for entity in entities:
+                self._upsert_entity(entity)
+                count += 1
+            self.conn.execute(
+                "INSERT INTO meta(key, value) VALUES ('gazetteer', ?) "
+                "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+                (fingerprint,),
+            )
+        return count
+
+    def _upsert_entity(self, e: EntityRecord) -> int:
+        self.conn.execute(
+            """INSERT INTO entities(key, name, kind, label, qid, description, countries, source,
+                   geonames_id, latitude, longitude, country_code, admin1)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)
+               ON CONFLICT(key) DO UPDATE SET name=excluded.name, kind=excluded.kind,
+                   label=excluded.label, qid=excluded.qid, description=excluded.description,
+                   countries=excluded.countries, source=excluded.source,
+                   geonames_id=coalesce(excluded.geonames_id, entities.geonames_id),
+                   latitude=coalesce(excluded.latitude, entities.latitude),
+                   longitude=coalesce(excluded.longitude, entities.longitude),
+                   country_code=coalesce(excluded.country_code, entities.country_code),
+                   admin1=coalesce(excluded.admin1, entities.admin1)""",
+            (
+                e.key,
+                e.name,
+                e.kind,
+                e.label,
+                e.qid,
+                e.description,
+                json.dumps(list(e.countries)),
+                e.source,
+                e.geonames_id,
+                e.latitude,
+                e.longitude,
+                e.country_code,
+                e.admin1,
+            ),
+        )
+        entity_id = int(self.conn.execute("SELECT id FROM entities WHERE key=?", (e.key,)).fetchone()[0])
+        for alias in (e.name, *e.aliases):
+            self.conn.execute(
+                "INSERT OR IGNORE INTO aliases(entity_id, alias, norm, source) VALUES (?,?,?,?)",
+                (entity_id, alias, norm_name(alias), e.source),
+            )
+        return entity_id
+
+    def has_source(self, source: str, raw_sha256: str) -> bool:
+        row = self.conn.execute(
+            "SELECT 1 FROM sources WHERE source=? AND raw_sha256=?", (source, raw_sha256)
+        ).fetchone()
+        return row is not None
+
+    def document_exists(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE id=?", (doc_id,)).fetchone() is not None
+
+    def document_by_text_hash(self, text_hash: str) -> str | None:
+        row = self.conn.execute(
+            "SELECT id FROM documents WHERE text_hash=? AND duplicate_of IS NULL LIMIT 1",
+            (text_hash,),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def iter_minhashes(self) -> Iterator[tuple[str, bytes]]:
+        for row in self.conn.execute(
+            "SELECT id, minhash FROM documents WHERE minhash IS NOT NULL AND duplicate_of IS NULL"
+        ):
+            yield row[0], row[1]
+
+    def write_document(self, item: DocumentWrite, extractor: str, version: str) -> None:
+        """Store one document with its removed spans, new entities and mentions."""
+        d = item.doc
+        if not self.document_exists(item.doc_id):
+            self.conn.execute(
+                """INSERT INTO documents(id, text_hash, source, kind, raw_sha256, url, title, publisher,
+                       author,
+                       published, published_method, published_evidence, language, status,
+                       duplicate_of, duplicate_kind, similarity, raw_text, text, word_count, notes,
+                       minhash, ingested_at, extractor, extractor_version)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (
+                    item.doc_id,
+                    item.text_hash,
+                    d.source,
+                    d.kind,
+                    d.raw_sha256,
+                    d.url,
+                    d.title,
+                    d.publisher,
+                    d.author,
+                    d.published.date,
+                    d.published.method,
+                    d.published.evidence,
+                    item.language,
+                    item.status,
+                    item.duplicate_of,
+                    item.duplicate_kind,
+                    item.similarity,
+                    d.raw_text,
+                    d.text,
+                    len(d.text.split()),
+                    json.dumps(d.notes),
+                    item.minhash,
+                    _now(),
+                    extractor,
+                    version,
+                ),
+            )
+            self.conn.executemany(
+                "INSERT INTO removed_spans(doc_id, start, end, text, reason) VALUES (?,?,?,?,?)",
+                [(item.doc_id, r.start, r.end, r.text, r.reason) for r in d.removed],
+            )
+            ids = {e.key: self._upsert_entity(e) for e in item.new_entities}
+            keys = {m.entity_key for m in item.mentions if m.entity_key and m.entity_key not in ids}
+            for key in keys:
+                row = self.conn.execute("SELECT id FROM entities WHERE key=?", (key,)).fetchone()
+                if row is not None:
+                    ids[key] = int(row[0])
+            self.conn.executemany(
+                """INSERT INTO mentions(doc_id, start, end, text, label, entity_id, link_method,
+                       link_score, extractor, extractor_version) VALUES (?,?,?,?,?,?,?,?,?,?)""",
+                [
+                    (
+                        item.doc_id,
+                        m.start,
+                        m.end,
+                        m.text,
+                        m.label,
+                        ids.get(m.entity_key) if m.entity_key else None,
+                        m.link_method,
+                        m.link_score,
+                        extractor,
+                        version,
+                    )
+                    for m in item.mentions
+                ],
+            )
+        self.conn.execute(
+            "INSERT OR IGNORE INTO sources(source, raw_sha256, doc_id) VALUES (?,?,?)",
+            (d.source, d.raw_sha256, item.doc_id),
+        )
+
+    def record_problem(self, source: str, message: str) -> None:
+        self.conn.execute(
+            "INSERT INTO problems(source, message, at) VALUES (?,?,?)", (source, message, _now())
+        )
+
+    # -- reads ----------------------------------------------------------------------------
+    def status(self) -> Row:
+        q = self.conn.execute
+        by_status = {r[0]: r[1] for r in q("SELECT status, count(*) FROM documents GROUP BY status")}
+        return {
+            "db": str(self.path),
+            "schema_version": self.schema_version,
+            "documents": sum(by_status.values()),
+            "documents_by_status": by_status,
+            "words": q(
+                "SELECT coalesce(sum(word_count),0) FROM documents WHERE status='analysed'"
+            ).fetchone()[0],
+            "mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
+            "linked_mentions": q("SELECT count(*) FROM mentions WHERE entity_id IS NOT NULL").fetchone()[0],
+            "entities_mentioned": q("SELECT count(DISTINCT entity_id) FROM mentions").fetchone()[0],
+            "entities_total": q("SELECT count(*) FROM entities").fetchone()[0],
+            "removed_spans": q("SELECT count(*) FROM removed_spans").fetchone()[0],
+            "problems": q("SELECT count(*) FROM problems").fetchone()[0],
+            "last_problems": [
+                dict(r) for r in q("SELECT source, message, at FROM problems ORDER BY id DESC LIMIT 10")
+            ],
+            "published_range": list(
+                q(
+                    "SELECT min(published), max(published) FROM documents WHERE published IS NOT NULL"
+                ).fetchone()
+            ),
+        }
+
+    def list_documents(self, limit: int, offset: int = 0, status: str | None = None) -> list[Row]:
+        sql = """SELECT d.id, d.title, d.publisher, d.published, d.published_method, d.language,
+                        d.status, d.duplicate_of, d.duplicate_kind, d.word_count, d.source,
+                        (SELECT count(*) FROM mentions m WHERE m.doc_id=d.id) AS mentions
+                 FROM documents d"""
+        args: list[Any] = []
+        if status:
+            sql += " WHERE d.status=?"
+            args.append(status)
+        sql += " ORDER BY d.published DESC NULLS LAST, d.id LIMIT ? OFFSET ?"
+        args += [limit, offset]
+        return [dict(r) for r in self.conn.execute(sql, args)]
+
+    def get_document(self, doc_id: str) -> Row | None:
+        rows = self.conn.execute(
+            "SELECT * FROM documents WHERE id=? OR id LIKE ? LIMIT 2", (doc_id, doc_id + "%")
+        ).fetchall()
+        if len(rows) != 1:
+            return None
+        doc = dict(rows[0])
+        doc.pop("minhash", None)
+        doc["notes"] = json.loads(doc["notes"])
+        doc["removed"] = [
+            dict(r)
+            for r in self.conn.execute(
+                "SELECT start, end, text, reason FROM removed_spans WHERE doc_id=? ORDER BY start",
+                (doc["id"],),
+            )
+        ]
+        doc["mentions"] = [
+            dict(r)
+            for r in self.conn.execute(
+                """SELECT m.start, m.end, m.text, m.label, m.link_method, m.link_score,
+                          e.key AS entity_key, e.name AS entity
+                   FROM mentions m LEFT JOIN entities e ON e.id=m.entity_id
+                   WHERE m.doc_id=? ORDER BY m.start""",
+                (doc["id"],),
+            )
+        ]
+        return doc
+
+    def list_actors(self, kind: str | None, limit: int, min_mentions: int = 1) -> list[Row]:
+        sql = """SELECT e.id, e.key, e.name, e.kind, e.label, e.qid, e.description, e.source,
+                        e.country_code, count(m.id) AS mentions, count(DISTINCT m.doc_id) AS documents
+                 FROM entities e JOIN mentions m ON m.entity_id=e.id
+                 WHERE e.label IN ({})""".format(",".join("?" * len(ACTOR_LABELS)))
+        args: list[Any] = list(ACTOR_LABELS)
+        if kind:
+            sql += " AND e.kind=?"
+            args.append(kind)
+        sql += " GROUP BY e.id HAVING count(m.id) >= ? ORDER BY mentions DESC, e.name LIMIT ?"
+        args += [min_mentions, limit]
+        rows = [dict(r) for r in self.conn.execute(sql, args)]
+        for row in rows:
+            row["aliases"] = self._aliases(int(row["id"]))
+            row["document_ids"] = [
+                r[0]
+                for r in self.conn.execute(
+                    "SELECT DISTINCT doc_id FROM mentions WHERE entity_id=? ORDER BY doc_id",
+                    (row["id"],),
+                )
+            ]
+        return rows
+
+    def _aliases(self, entity_id: int) -> list[str]:
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT alias FROM aliases WHERE entity_id=? ORDER BY alias", (entity_id,)
+            )
+        ]
+
+    def find_entity(self, name: str) -> Row | None:
+        """Entity by key, exact alias, or the best-known entity among several alias matches."""
+        key_norm = norm_name(name)
+        rows = self.conn.execute(
+            """SELECT e.id, (SELECT count(*) FROM mentions m WHERE m.entity_id=e.id) AS n
+               FROM entities e WHERE e.key=? OR e.id IN (SELECT entity_id FROM aliases WHERE norm=?)
+               ORDER BY (e.key=?) DESC, n DESC LIMIT 1""",
+            (name, key_norm, name),
+        ).fetchall()
+        if not rows:
+            return None
+        return self.entity(int(rows[0][0]))
+
+    def entity(self, entity_id: int) -> Row:
+        row = dict(self.conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone())
+        row["countries"] = json.loads(row["countries"])
+        row["aliases"] = self._aliases(entity_id)
+        return row
+
+    def entity_names(self, limit: int = 5000) -> list[tuple[int, str]]:
+        return [
+            (int(r[0]), str(r[1]))
+            for r in self.conn.execute("SELECT entity_id, alias FROM aliases LIMIT ?", (limit,))
+        ]
+
+    def actor_detail(self, entity_id: int, limit: int = 20) -> Row:
+        detail = self.entity(entity_id)
+        q = self.conn.execute
+        detail["mention_count"] = q(
+            "SELECT count(*) FROM mentions WHERE entity_id=?", (entity_id,)
+        ).fetchone()[0]
+        detail["surface_forms"] = [
+            {"text": r[0], "count": r[1]}
+            for r in q(
+                """SELECT text, count(*) FROM mentions WHERE entity_id=? GROUP BY text
+                   ORDER BY count(*) DESC LIMIT 20""",
+                (entity_id,),
+            )
+        ]
+        detail["documents"] = [
+            dict(r)
+            for r in q(
+                """SELECT d.id, d.title, d.published, count(m.id) AS mentions
+                   FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id=?
+                   GROUP BY d.id ORDER BY d.published DESC NULLS LAST LIMIT ?""",
+                (entity_id, limit),
+            )
+        ]
+        detail["co_mentioned"] = [
+            dict(r)
+            for r in q(
+                """SELECT e.key, e.name, e.kind, count(DISTINCT m2.doc_id) AS documents
+                   FROM mentions m1 JOIN mentions m2 ON m1.doc_id=m2.doc_id
+                   JOIN entities e ON e.id=m2.entity_id
+                   WHERE m1.entity_id=? AND m2.entity_id!=? AND e.label IN ('PERSON','ORG','NORP')
+                   GROUP BY e.id ORDER BY documents DESC, e.name LIMIT ?""",
+                (entity_id, entity_id, limit),
+            )
+        ]
+        detail["evidence"] = [
+            dict(r)
+            for r in q(
+                """SELECT m.doc_id, m.start, m.end, m.text, m.link_method,
+                          substr(d.text, max(1, m.start - 80), m.end - m.start + 160) AS context
+                   FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id=?
+                   ORDER BY d.published DESC NULLS LAST, m.start LIMIT ?""",
+                (entity_id, limit),
+            )
+        ]
+        return detail
+
+    def search(
+        self,
+        query: str,
+        actor_id: int | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+    ) -> list[Row]:
+        """Full-text search over analysed documents, best match first, with highlighted snippets."""
+        sql = """SELECT d.id, d.title, d.published, d.publisher,
+                        snippet(documents_fts, 1, '[', ']', ' … ', 24) AS snippet,
+                        bm25(documents_fts) AS score
+                 FROM documents_fts JOIN documents d ON d.rowid=documents_fts.rowid
+                 WHERE documents_fts MATCH ? AND d.status='analysed'"""
+        args: list[Any] = [_fts_query(query)]
+        if actor_id is not None:
+            sql += " AND d.id IN (SELECT doc_id FROM mentions WHERE entity_id=?)"
+            args.append(actor_id)
+        if since:
+            sql += " AND d.published >= ?"
+            args.append(since)
+        if until:
+            sql += " AND d.published <= ?"
+            args.append(until)
+        sql += " ORDER BY score LIMIT ?"
+        args.append(limit)
+        try:
+            return [dict(r) for r in self.conn.execute(sql, args)]
+        except sqlite3.OperationalError as exc:
+            raise UserError(f"cannot search for {query!r}: {exc}") from exc
+
+
+def _fts_query(query: str) -> str:
+    """Accept plain words and quoted phrases; quote every bare term so punctuation is literal."""
+    import shlex
+
+    try:
+        parts = shlex.split(query)
+    except ValueError:
+        parts = query.split()
+    terms = []
+    for part in parts:
+        if part.upper() in {"AND", "OR", "NOT"}:
+            terms.append(part.upper())
+        else:
+            terms.append('"' + part.replace('"', '""') + '"')
+    if not terms:
+        raise UserError("empty search query; give at least one word")
+    return " ".join(terms)
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    statements: list[str] = []
+    buf: list[str] = []
+    in_trigger = False
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not buf and (not stripped or stripped.startswith("--")):
+            continue
+        buf.append(line)
+        upper = stripped.upper()
+        if upper.startswith("CREATE TRIGGER"):
+            in_trigger = True
+        if in_trigger:
+            if upper == "END;":
+                statements.append("\n".join(buf))
+                buf, in_trigger = [], False
+        elif stripped.endswith(";"):
+            statements.append("\n".join(buf))
+            buf = []
+    if buf:
+        statements.append("\n".join(buf))
+    return statements

@@ -1,0 +1,93 @@
+"""The Python API: everything the CLI does, usable from code (``Workspace("x.db").actors()``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from watchfloor.errors import UserError
+from watchfloor.runner import IngestOptions, IngestReport, ingest
+from watchfloor.store.sqlite import SQLiteRepository, open_store
+
+DEFAULT_DB = "watchfloor.db"
+
+
+def demo_corpus_path() -> Path:
+    """Folder of the bundled demo corpus."""
+    return Path(str(resources.files("watchfloor") / "data" / "demo"))
+
+
+class Workspace:
+    """One store and the operations on it."""
+
+    def __init__(self, db: str | Path = DEFAULT_DB) -> None:
+        self.repo: SQLiteRepository = open_store(db)
+
+    def close(self) -> None:
+        self.repo.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def ingest(
+        self,
+        targets: list[str],
+        options: IngestOptions | None = None,
+        on_progress: Callable[[str], None] | None = None,
+        on_problem: Callable[[str], None] | None = None,
+    ) -> IngestReport:
+        return ingest(
+            targets,
+            self.repo,
+            options,
+            on_progress or (lambda _s: None),
+            on_problem or (lambda _s: None),
+        )
+
+    def status(self) -> dict[str, Any]:
+        return self.repo.status()
+
+    def documents(self, limit: int = 50, offset: int = 0, status: str | None = None) -> list[dict[str, Any]]:
+        return self.repo.list_documents(limit, offset, status)
+
+    def document(self, doc_id: str) -> dict[str, Any]:
+        found = self.repo.get_document(doc_id)
+        if found is None:
+            raise UserError(
+                f"no document with id {doc_id!r} (or the prefix is ambiguous); see `watchfloor docs`"
+            )
+        return found
+
+    def actors(
+        self, kind: str | None = None, limit: int = 100, min_mentions: int = 1
+    ) -> list[dict[str, Any]]:
+        return self.repo.list_actors(kind, limit, min_mentions)
+
+    def actor(self, name: str, limit: int = 20) -> dict[str, Any]:
+        found = self.repo.find_entity(name)
+        if found is None:
+            raise UserError(
+                f"no actor named {name!r}; try `watchfloor actors` or `watchfloor search {name!r}`"
+            )
+        return self.repo.actor_detail(int(found["id"]), limit)
+
+    def search(
+        self,
+        query: str,
+        actor: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+    ) -> list[dict[str, Any]]:
+        actor_id = None
+        if actor:
+            found = self.repo.find_entity(actor)
+            if found is None:
+                raise UserError(f"no actor named {actor!r} to filter by; see `watchfloor actors`")
+            actor_id = int(found["id"])
+        return self.repo.search(query, actor_id, since, until, limit)

@@ -28,7 +28,7 @@ from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline
 from watchfloor.store.base import DocumentWrite, Repository
 
 EXTRACTOR = "watchfloor.ingest"
-MIN_WORDS = 5
+MIN_WORDS = 12
 
 
 @dataclass

@@ -74,6 +74,15 @@ def split_lines(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+NAV_RUN = 3  # this many consecutive one-to-three-word lines form a navigation menu
+NAV_MAX_WORDS = 3
+
+
+def _nav_like(line: str) -> bool:
+    words = line.split()
+    return len(words) <= NAV_MAX_WORDS and not line.rstrip().endswith((".", "!", "?", '"', "”", ":"))
+
+
 def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
     """Split text into kept line spans and removed furniture spans (offsets into ``text``)."""
     rules = load_rules()
@@ -82,8 +91,12 @@ def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
     spans = split_lines(text)
     block_reason: str | None = None
     to_end = False
+    nav = _navigation_runs([text[s:e] for s, e in spans])
     for i, (start, end) in enumerate(spans):
         line = text[start:end]
+        if i in nav:
+            removed.append(RemovedSpan(start, end, line, "navigation menu (run of short items)"))
+            continue
         rule = classify_line(line, rules)
         if rule is not None:
             removed.append(RemovedSpan(start, end, line, rule.reason))
@@ -98,3 +111,17 @@ def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
         block_reason = None
         kept.append((start, end))
     return kept, removed
+
+
+def _navigation_runs(lines: list[str]) -> set[int]:
+    """Indexes of lines inside runs of NAV_RUN or more very short items (menus, topic lists)."""
+    found: set[int] = set()
+    run: list[int] = []
+    for i, line in enumerate([*lines, "a full sentence that ends the last run of menu items."]):
+        if i < len(lines) and _nav_like(line):
+            run.append(i)
+            continue
+        if len(run) >= NAV_RUN:
+            found.update(run)
+        run = []
+    return found

@@ -109,6 +109,24 @@ def published_line(line: str, today: date | None = None) -> PublishedDate | None
     return PublishedDate(parsed.date().isoformat(), "published-line", line.strip())
 
 
+STAMP = re.compile(
+    r"^(?:(?:updated|published|posted)\s*:?\s*)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?:\d{1,2}\s+)?" + _MONTH_RE + r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b.{0,30}$",
+    re.IGNORECASE,
+)
+
+
+def stamp_line(line: str, today: date | None = None) -> PublishedDate | None:
+    """A line that is only a date and time: 'January 20, 2025 10:17 PM GMT-5', 'Jul 08, 2024 · 6 min read'."""
+    text = line.strip()
+    if len(text.split()) > 12 or not STAMP.match(text):
+        return None
+    found = explicit_dates(text, today or date.today())
+    if not found:
+        return None
+    return PublishedDate(found[0][0].isoformat(), "date-stamp-line", text)
+
+
 def dateline(line: str) -> tuple[str | None, int, int, int | None, str] | None:
     """'PESHAWAR, Pakistan, Jan. 31 (Watchwire) —' -> (agency, month, day, year or None, text)."""
     m = DATELINE.match(line.strip())

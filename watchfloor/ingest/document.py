@@ -17,8 +17,9 @@ from watchfloor.ingest.formats import (
 )
 from watchfloor.models import CleanDocument, PublishedDate, RawInput, RemovedSpan
 
-_BYLINE = re.compile(r"^by\s+(?P<name>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})(?:\s*[,|–-].*)?$", re.I)
+_BYLINE = re.compile(r"^[Bb]y\s+(?P<name>[A-Z][\w.'-]+(?:\s+(?:[A-Z][\w.'-]+|and|&)){0,6})(?:\s*[,|–-].*)?$")
 MAX_HEADER_LINES = 6
+MAX_STAMP_LINES = 25
 
 
 def extract(raw: RawInput) -> Extracted:
@@ -55,6 +56,14 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
     elif ex.date:
         published = PublishedDate(ex.date, "html-metadata", "page metadata or URL")
     published = published or dates.from_url(raw.url or ex.url)
+    # Date stamps near the top may be removed as furniture below: read them first.
+    for line in ex.main_text.splitlines()[:MAX_STAMP_LINES]:
+        if published is not None:
+            break
+        hl = dates.header_line(line)
+        published = (
+            (hl[1] if hl else None) or dates.published_line(line, today) or dates.stamp_line(line, today)
+        )
 
     # Header lines: publisher/date stamps, "Published:" lines, bylines. They are metadata, not text.
     body: list[str] = []

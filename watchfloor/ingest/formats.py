@@ -148,6 +148,9 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
     else:
         note = []
     main_lines = {re.sub(r"\s+", " ", ln).strip() for ln in main.splitlines() if ln.strip()}
+    title = getattr(result, "title", None) if result is not None else None
+    if title:
+        main_lines.add(re.sub(r"\s+", " ", title).strip())  # the headline is kept as the text's first line
     removed: list[RemovedSpan] = []
     pos = 0
     for line in page_text.split("\n"):

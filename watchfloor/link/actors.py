@@ -196,6 +196,7 @@ class Linker:
             mentions.append(MentionRecord(ent.start_char, ent.end_char, text, label, key, method, score))
 
         mentions += self._title_references(doc, people)
+        mentions += self._missed_surnames(doc, people)
         mentions.sort(key=lambda m: (m.start, m.end))
         return LinkResult(mentions, list(new_entities.values()))
 
@@ -269,6 +270,29 @@ class Linker:
             candidate = doc[ent.end + 1].text
             if _ACRONYM.match(candidate) and candidate.isupper():
                 acronyms[candidate] = key
+
+    def _missed_surnames(self, doc: Doc, people: list[_Person]) -> list[MentionRecord]:
+        """Surnames of people named earlier that the statistical NER did not tag ("Rahimi said")."""
+        out: list[MentionRecord] = []
+        for tok in doc:
+            if tok.ent_type_ or not tok.is_title or tok.pos_ != "PROPN":
+                continue
+            low = tok.lower_
+            antecedent = next(
+                (
+                    p
+                    for p in reversed(people)
+                    if p.start < tok.idx and len(p.tokens) > 1 and p.tokens[-1] == low
+                ),
+                None,
+            )
+            if antecedent is not None:
+                out.append(
+                    MentionRecord(
+                        tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", antecedent.key, "coref", 0.8
+                    )
+                )
+        return out
 
     def _title_references(self, doc: Doc, people: list[_Person]) -> list[MentionRecord]:
         """'the general', 'the former minister' -> the nearest earlier person holding that role."""

@@ -57,7 +57,10 @@ def ruler_patterns(gazetteer: Gazetteer) -> tuple[list[dict[str, Any]], list[dic
 
 @lru_cache(maxsize=2)
 def build_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language:
-    """Model + gazetteer rulers placed before the statistical NER, which then respects them."""
+    """Model + gazetteer rulers before the statistical NER, which then respects them.
+
+    Case-insensitive aliases run first so that "IS-K" wins over the case-exact "IS".
+    """
     nlp = load_base_model(model)
     lower, exact = ruler_patterns(gazetteer)
     ruler = nlp.add_pipe(
@@ -71,7 +74,7 @@ def build_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language
         exact_ruler = nlp.add_pipe(
             "entity_ruler",
             name="gazetteer_ruler_exact",
-            before="gazetteer_ruler",
+            after="gazetteer_ruler",
             config={"overwrite_ents": False},
         )
         exact_ruler.add_patterns(exact)  # type: ignore[attr-defined]

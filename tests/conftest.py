@@ -1,0 +1,59 @@
+"""Shared fixtures: the real spaCy pipeline, the real gazetteer, a demo store built once."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from watchfloor.link.actors import Linker
+from watchfloor.link.gazetteer import Gazetteer, load_gazetteer
+from watchfloor.link.places import load_place_index
+from watchfloor.nlp.pipeline import build_pipeline
+from watchfloor.workspace import Workspace, demo_corpus_path
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+
+
+@pytest.fixture(scope="session")
+def gazetteer() -> Gazetteer:
+    return load_gazetteer()
+
+
+@pytest.fixture(scope="session")
+def linker(gazetteer: Gazetteer) -> Linker:
+    return Linker(gazetteer, load_place_index())
+
+
+@pytest.fixture(scope="session")
+def nlp(gazetteer: Gazetteer):  # type: ignore[no-untyped-def]
+    return build_pipeline(gazetteer)
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled demo corpus ingested once through the Python API."""
+    db = tmp_path_factory.mktemp("demo") / "demo.db"
+    with Workspace(db) as ws:
+        report = ws.ingest([str(demo_corpus_path())])
+    assert report.analysed >= 25, report
+    return db
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """Run the real command line in a subprocess, as a user would."""
+    env = dict(os.environ)
+    env["COLUMNS"] = "200"
+    env.setdefault("WATCHFLOOR_LOG", str(Path(cwd or ".") / "watchfloor-test.log"))
+    return subprocess.run(
+        [sys.executable, "-m", "watchfloor", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

@@ -1,0 +1,123 @@
+"""Actor and place linking on text written for these tests, plus the linking gold corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from watchfloor.eval.linking import evaluate
+from watchfloor.link.actors import Linker
+from watchfloor.link.gazetteer import Gazetteer
+
+LINKING = Path(__file__).parent / "data" / "linking"
+
+
+def _links(nlp, linker: Linker, text: str) -> dict[str, set[str | None]]:  # type: ignore[no-untyped-def]
+    out: dict[str, set[str | None]] = {}
+    for m in linker.link(nlp(text)).mentions:
+        out.setdefault(m.text, set()).add(m.entity_key)
+    return out
+
+
+def _at(nlp, linker: Linker, text: str, needle: str, nth: int = 1) -> str | None:  # type: ignore[no-untyped-def]
+    pos = -1
+    for _ in range(nth):
+        pos = text.index(needle, pos + 1)
+    pos += len(needle) - 1  # the last character: titles such as "Mr." are not part of the name
+    for m in linker.link(nlp(text)).mentions:
+        if m.start <= pos < m.end:
+            return m.entity_key
+    return None
+
+
+def test_all_spellings_of_iskp_are_one_entity(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Islamic State Khorasan Province said it carried out the raid. Officials blamed ISKP for a "
+        "second blast, and analysts said IS-K had grown. A commander of ISIS-K was arrested, while "
+        "Daesh Khorasan denied losing ground."
+    )
+    links = _links(nlp, linker, text)
+    for alias in ["Islamic State Khorasan Province", "ISKP", "IS-K", "ISIS-K", "Daesh Khorasan"]:
+        assert links.get(alias) == {"iskp"}, (alias, links)
+
+
+def test_father_and_son_are_never_merged(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ahmad Shah Massoud was killed by two men posing as journalists in September 2001. "
+        "Massoud had fought the Soviets for a decade. Twenty years later his son, Ahmad Massoud, "
+        "leads the National Resistance Front from exile. Mr. Massoud told supporters in Dushanbe "
+        "that the resistance would go on."
+    )
+    assert _at(nlp, linker, text, "Ahmad Shah Massoud") == "ahmad_shah_massoud"
+    assert _at(nlp, linker, text, "Massoud", 2) == "ahmad_shah_massoud"  # "Massoud had fought"
+    assert _at(nlp, linker, text, "Ahmad Massoud") == "ahmad_massoud"
+    assert _at(nlp, linker, text, "Mr. Massoud") == "ahmad_massoud"
+
+
+def test_unknown_people_become_entities_and_surnames_corefer(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Gen. Rustam Yuldashev, the commander of the border brigade, said his troops had repelled "
+        "the attack. Yuldashev added that reinforcements had arrived. A second officer, Col. Dilshod "
+        "Karimov, disputed the account. The general said the dispute would be settled by an inquiry."
+    )
+    result = linker.link(nlp(text))
+    keys = {m.text: m.entity_key for m in result.mentions}
+    assert keys["Yuldashev"] == "person:rustam-yuldashev"
+    assert any(e.key == "person:rustam-yuldashev" and e.kind == "person" for e in result.entities)
+    karimov = [m.entity_key for m in result.mentions if "Karimov" in m.text]
+    assert karimov and karimov[0] != "person:rustam-yuldashev"
+    general = [m for m in result.mentions if m.text.lower() == "the general"]
+    assert general and general[0].entity_key == "person:rustam-yuldashev"
+    assert general[0].link_method == "title-coref"
+
+
+def test_two_people_sharing_a_surname_follow_the_nearest_naming(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Farida Rahimi, a prosecutor in Herat, charged three men on Monday. Her brother, Nasir "
+        "Rahimi, is a police officer in Kandahar. Rahimi said the police had no role in the case."
+    )
+    assert _at(nlp, linker, text, "Rahimi", 3) == _at(nlp, linker, text, "Nasir Rahimi")  # "Rahimi said"
+    assert _at(nlp, linker, text, "Farida Rahimi") != _at(nlp, linker, text, "Nasir")
+
+
+def test_acronym_defined_in_parentheses(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Northern Highlands Liberation Council (NHLC) claimed the ambush. A spokesman for the "
+        "NHLC said more attacks would follow."
+    )
+    assert _at(nlp, linker, text, "NHLC", 2) == _at(nlp, linker, text, "Northern Highlands")
+
+
+def test_places_resolve_with_country_and_coordinates(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    text = "A bomb exploded in Jalalabad, the capital of Nangarhar province in eastern Afghanistan."
+    result = linker.link(nlp(text))
+    by_text = {m.text: m.entity_key for m in result.mentions}
+    assert by_text["Jalalabad"] == "geo:1139715"
+    place = next(e for e in result.entities if e.key == "geo:1139715")
+    assert place.country_code == "AF" and place.latitude is not None and 34 < place.latitude < 35
+    province = next(m for m in result.mentions if m.text.startswith("Nangarhar"))
+    assert province.entity_key is not None and province.entity_key != "geo:1139715"
+
+
+def test_ambiguous_place_prefers_the_documents_country(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    # Hyderabad is a large city in India and in Pakistan (Sindh).
+    pk = "Police in Karachi and Hyderabad arrested four suspects, Pakistan's interior ministry said."
+    india = "Police in Hyderabad and Bengaluru arrested four suspects, India's home ministry said."
+    result_pk = {m.text: m.entity_key for m in linker.link(nlp(pk)).mentions}
+    result_in = {m.text: m.entity_key for m in linker.link(nlp(india)).mentions}
+    assert result_pk["Hyderabad"] != result_in["Hyderabad"]
+    places = linker.places.cities["hyderabad"]
+    country = {p.key: p.country_code for p in places}
+    assert country[result_pk["Hyderabad"]] == "PK"
+    assert country[result_in["Hyderabad"]] == "IN"
+
+
+@pytest.mark.parametrize("split,floor", [("dev", 0.85), ("heldout", 0.80)])
+def test_linking_gold_accuracy(split: str, floor: float, gazetteer: Gazetteer) -> None:
+    folder = LINKING / split
+    if not (folder / "gold.jsonl").exists():
+        pytest.skip(f"linking gold {split} missing")
+    score = evaluate(folder, gazetteer)
+    assert score.total >= 50
+    assert score.accuracy >= floor, score.errors[:30]

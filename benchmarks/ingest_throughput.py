@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import resource
 import subprocess
 import sys
@@ -32,7 +33,7 @@ def make_corpus(folder: Path, n: int) -> list[str]:
     ]
     texts = []
     for i in range(n):
-        picks = [sentences[(i * 7919 + k * 104729) % len(sentences)] for k in range(SENTENCES_PER_DOC)]
+        picks = random.Random(i).sample(sentences, SENTENCES_PER_DOC)
         text = f"Report {i}.\n\n" + "\n\n".join(picks)
         (folder / f"doc{i:05d}.txt").write_text(text, "utf-8")
         texts.append(text)
@@ -64,7 +65,7 @@ def run_one(n: int, workers: int, model: str) -> dict[str, float]:
         with Workspace(Path(tmp) / "bench.db") as ws:
             report = ws.ingest([str(folder)], IngestOptions(model=model, workers=workers))
         full = time.perf_counter() - start
-        assert report.analysed == n, report
+        assert report.analysed + report.duplicates == n, report
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
@@ -76,6 +77,7 @@ def run_one(n: int, workers: int, model: str) -> dict[str, float]:
         "full_docs_per_s": n / full,
         "full_words_per_s": words / full,
         "ratio_full_over_bare": bare / full,
+        "near_duplicates_found": report.duplicates,
         "peak_rss_mb": rss,
         "peak_rss_children_mb": rss_children,
     }

@@ -115,8 +115,8 @@ class Linker:
             tokens = tokens[:-1]
         if not tokens:
             return "", roles
-        doc = span.doc
-        return doc.text[tokens[0].idx : tokens[-1].idx + len(tokens[-1].text)], roles
+        base = span.start_char  # slice the span's own text: Doc.text is rebuilt on every access
+        return span.text[tokens[0].idx - base : tokens[-1].idx + len(tokens[-1].text) - base], roles
 
     def _context_roles(self, span: Span) -> set[str]:
         """Roles stated next to a name: 'Gen. X', 'army chief X', 'X, the group's spokesman,'."""

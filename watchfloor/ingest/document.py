@@ -55,6 +55,8 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
         published = PublishedDate(meta_date[:10], "metadata", "supplied by the source")
     elif ex.date:
         published = PublishedDate(ex.date, "html-metadata", "page metadata or URL")
+    elif raw.meta.get("feed_published"):
+        published = PublishedDate(raw.meta["feed_published"], "feed", "RSS/Atom item date")
     published = published or dates.from_url(raw.url or ex.url)
     # Date stamps near the top may be removed as furniture below: read them first.
     for line in ex.main_text.splitlines()[:MAX_STAMP_LINES]:
@@ -109,7 +111,7 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
     if title and not text.startswith(title.strip()) and raw.kind in ("html", "jsonl"):
         text = title.strip() + "\n\n" + text
     notes = list(ex.notes)
-    if published.method not in ("metadata", "html-metadata", "url", "header-line", "dateline"):
+    if published.method not in ("metadata", "html-metadata", "feed", "url", "header-line", "dateline"):
         notes.append(f"publication date {published.date or 'unknown'} found by {published.method}")
     return CleanDocument(
         source=raw.source,

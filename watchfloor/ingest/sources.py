@@ -199,6 +199,6 @@ def _from_feed(url: str, data: bytes, options: SourceOptions) -> Iterator[RawInp
         for item in _from_url(str(link), options):
             if isinstance(item, RawInput) and entry.get("published_parsed") and item.kind == "html":
                 p = entry["published_parsed"]
-                meta = {"published": f"{p.tm_year:04d}-{p.tm_mon:02d}-{p.tm_mday:02d}"}
+                meta = {"feed_published": f"{p.tm_year:04d}-{p.tm_mon:02d}-{p.tm_mday:02d}"}
                 item = RawInput(item.source, item.kind, item.data, item.url, meta)
             yield item

@@ -36,9 +36,7 @@ def bad_folder(tmp_path: Path) -> Path:
     with (d / "huge.txt").open("wb") as fh:  # sparse: 30 MB on paper, cheap on disk
         fh.truncate(30_000_000)
     (d / "truncated.pdf").write_bytes(b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 ob")
-    (d / "broken.html").write_text(
-        "<html><body><div><p>" + GOOD.replace("Sunday", "Friday") + "<b><i><td>", "utf-8"
-    )
+    (d / "broken.html").write_text("<html><body><div><p>" + GOOD.replace("Sunday", "Friday") + "<b><i><td>", "utf-8")
     (d / "no-text.html").write_text("<html><head><script>var x = 1;</script></head><body><div><nav>", "utf-8")
     (d / "cp1252.txt").write_bytes(
         GOOD.replace("officers", "officers’").encode("cp1252") + "Café “Kabul”.".encode("cp1252")
@@ -104,9 +102,7 @@ def test_bad_inputs_each_get_one_line_and_good_ones_are_stored(bad_folder: Path,
 
 def test_malformed_html_is_read_or_explained(bad_folder: Path, tmp_path: Path) -> None:
     db = tmp_path / "h.db"
-    result = run_cli(
-        "ingest", str(bad_folder / "broken.html"), str(bad_folder / "no-text.html"), "--db", str(db), "-q"
-    )
+    result = run_cli("ingest", str(bad_folder / "broken.html"), str(bad_folder / "no-text.html"), "--db", str(db), "-q")
     assert "Traceback" not in result.stderr
     assert result.returncode == 3
     assert "no-text.html" in result.stderr and "no article text" in result.stderr
@@ -148,9 +144,7 @@ def slow_server() -> Iterator[str]:
 
 
 def test_url_that_times_out(slow_server: str, tmp_path: Path) -> None:
-    result = run_cli(
-        "ingest", slow_server, "--allow-private", "--timeout", "1", "--db", str(tmp_path / "u.db"), "-q"
-    )
+    result = run_cli("ingest", slow_server, "--allow-private", "--timeout", "1", "--db", str(tmp_path / "u.db"), "-q")
     assert result.returncode == 3
     assert "timed out after 1 s" in result.stderr and "Traceback" not in result.stderr
 

@@ -70,9 +70,7 @@ def test_related_block_is_dropped_until_the_next_paragraph() -> None:
 
 
 def test_navigation_menu_run_is_removed() -> None:
-    text = (
-        "Home\nWorld\nPolitics\nSport\nA bomb exploded at a market in the city centre on Friday, police said."
-    )
+    text = "Home\nWorld\nPolitics\nSport\nA bomb exploded at a market in the city centre on Friday, police said."
     kept, removed = clean_lines(text)
     assert [text[s:e] for s, e in kept] == [text.splitlines()[-1]]
     assert len(removed) == 4

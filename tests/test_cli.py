@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from tests.conftest import run_cli
+from watchfloor.store.sqlite import _migrations
 from watchfloor.workspace import Workspace
 
 
@@ -51,15 +52,11 @@ def test_father_and_son_stay_apart_in_the_demo(demo_db: Path) -> None:
 def test_search_highlights_and_filters(demo_db: Path) -> None:
     rows = json.loads(run_cli("search", "suicide bomber", "--db", str(demo_db), "--json").stdout)
     assert rows and all("[" in r["snippet"] for r in rows)
-    with_actor = json.loads(
-        run_cli("search", "attack", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout
-    )
+    with_actor = json.loads(run_cli("search", "attack", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout)
     without = json.loads(run_cli("search", "attack", "--db", str(demo_db), "--json", "--limit", "100").stdout)
     assert 0 < len(with_actor) < len(without)
     dated = json.loads(
-        run_cli(
-            "search", "attack", "--since", "2024-01-01", "--db", str(demo_db), "--json", "--limit", "100"
-        ).stdout
+        run_cli("search", "attack", "--since", "2024-01-01", "--db", str(demo_db), "--json", "--limit", "100").stdout
     )
     assert dated and all(r["published"] >= "2024-01-01" for r in dated)
     assert len(dated) < len(without)
@@ -96,7 +93,7 @@ def test_demo_corpus_special_cases(demo_db: Path) -> None:
 
 def test_status_and_docs(demo_db: Path) -> None:
     status = json.loads(run_cli("status", "--db", str(demo_db), "--json").stdout)
-    assert status["documents"] >= 30 and status["schema_version"] == 1
+    assert status["documents"] >= 30 and status["schema_version"] == max(v for v, _ in _migrations())
     assert status["linked_mentions"] <= status["mentions"]
     docs = json.loads(run_cli("docs", "--db", str(demo_db), "--json", "--limit", "5").stdout)
     assert len(docs) == 5
@@ -104,3 +101,53 @@ def test_status_and_docs(demo_db: Path) -> None:
     assert dates == sorted(dates, reverse=True)
     table = run_cli("actors", "--db", str(demo_db), "--limit", "5")
     assert table.returncode == 0 and "Taliban" in table.stdout
+
+
+def test_events_json_fields_filters_and_evidence(demo_db: Path) -> None:
+    rows = json.loads(
+        run_cli("events", "--db", str(demo_db), "--json", "--include-background", "--limit", "500").stdout
+    )
+    required = {
+        "id",
+        "date",
+        "date_precision",
+        "place",
+        "country",
+        "perpetrator",
+        "perpetrator_status",
+        "target",
+        "target_type",
+        "attack_type",
+        "weapon",
+        "killed",
+        "killed_low",
+        "killed_high",
+        "wounded",
+        "wounded_low",
+        "wounded_high",
+        "suicide",
+        "is_background",
+        "sources",
+    }
+    assert rows and all(required <= set(r) for r in rows)
+    with sqlite3.connect(demo_db) as conn:
+        for r in rows:
+            for s in r["sources"]:
+                text = conn.execute("SELECT text FROM documents WHERE id=?", (s["doc_id"],)).fetchone()[0]
+                assert text[s["start"] : s["end"]] == s["text"] and s["text"]
+    abbey = [r for r in rows if r["date"] == "2021-08-26" and r["perpetrator_key"] == "iskp"]
+    assert abbey and abbey[0]["is_background"] and abbey[0]["killed"] == 183
+    assert len({s["doc_id"] for s in abbey[0]["sources"]}) >= 2  # merged across documents
+    news = json.loads(run_cli("events", "--db", str(demo_db), "--json", "--limit", "500").stdout)
+    assert news and not any(r["is_background"] for r in news) and len(news) < len(rows)
+    iskp = json.loads(run_cli("events", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout)
+    assert iskp and len(iskp) < len(news)
+    recent = json.loads(
+        run_cli("events", "--since", "2024-01-01", "--country", "PK", "--db", str(demo_db), "--json").stdout
+    )
+    assert recent and all(r["date"] >= "2024-01-01" and r["country"] == "PK" for r in recent)
+    timeline = json.loads(run_cli("timeline", "--db", str(demo_db), "--json").stdout)
+    dates = [r["date"] for r in timeline if r["date"]]
+    assert dates == sorted(dates)
+    bad = run_cli("events", "--type", "picnic", "--db", str(demo_db))
+    assert bad.returncode == 1 and "unknown --type" in bad.stderr

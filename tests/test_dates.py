@@ -60,9 +60,7 @@ def test_yearless_dateline_takes_the_year_its_weekday_fits() -> None:
 
 
 def test_published_line_is_metadata_not_text() -> None:
-    text = (
-        "Published: 23 March 2024\n\nGunmen opened fire at a concert hall outside Moscow on Friday evening."
-    )
+    text = "Published: 23 March 2024\n\nGunmen opened fire at a concert hall outside Moscow on Friday evening."
     doc = build_document(RawInput("y.txt", "txt", text.encode()), TODAY)
     assert doc.published.date == "2024-03-23"
     assert "Published" not in doc.text

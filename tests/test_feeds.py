@@ -23,9 +23,7 @@ Pakistani Taliban, which has stepped up attacks in the region since 2022.</p>
 <div class="share">Share on Facebook</div></article>
 <footer>© 2024 Frontier Test. All rights reserved.</footer></body></html>"""
 
-SECOND = (
-    ARTICLE.replace("Kurram", "Bajaur").replace("three", "four").replace("Raid on border post", "Second raid")
-)
+SECOND = ARTICLE.replace("Kurram", "Bajaur").replace("three", "four").replace("Raid on border post", "Second raid")
 
 
 def _feed(base: str) -> str:
@@ -82,8 +80,6 @@ def test_feed_items_are_fetched_cleaned_and_dated(site: str, tmp_path: Path) -> 
 
 
 def test_response_above_the_size_cap_is_refused(site: str, tmp_path: Path) -> None:
-    result = run_cli(
-        "ingest", f"{site}/big", "--allow-private", "--max-mb", "1", "--db", str(tmp_path / "b.db"), "-q"
-    )
+    result = run_cli("ingest", f"{site}/big", "--allow-private", "--max-mb", "1", "--db", str(tmp_path / "b.db"), "-q")
     assert result.returncode == 3
     assert "larger than the 1 MB cap" in result.stderr and "Traceback" not in result.stderr

@@ -8,19 +8,40 @@ from pathlib import Path
 import pytest
 
 from watchfloor.errors import UserError
-from watchfloor.store.sqlite import open_store
+from watchfloor.store.sqlite import _migrations, open_store
 
 
 def test_new_store_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
+    latest = max(version for version, _ in _migrations())
+    assert latest >= 2
     repo = open_store(db)
-    assert repo.schema_version == 1
+    assert repo.schema_version == latest
     assert repo.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert repo.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     repo.close()
     again = open_store(db)  # reopening does not re-run migrations (tables would already exist)
-    assert again.schema_version == 1
+    assert again.schema_version == latest
     again.close()
+
+
+def test_a_version_1_store_is_upgraded_in_place_and_keeps_its_documents(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    first = dict(_migrations())[1]
+    conn.executescript(first + "\nPRAGMA user_version=1;")
+    conn.execute(
+        "INSERT INTO documents(id, text_hash, source, kind, raw_sha256, published_method, status, raw_text, "
+        "text, word_count, ingested_at, extractor, extractor_version) VALUES ('d1', 'h', 'a.txt', 'txt', 'r', "
+        "'none', 'analysed', 'Some text.', 'Some text.', 2, '2026-01-01', 'x', '1')"
+    )
+    conn.commit()
+    conn.close()
+    repo = open_store(db)
+    assert repo.schema_version == max(v for v, _ in _migrations())
+    assert repo.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    assert repo.conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    repo.close()
 
 
 def test_mentions_cannot_point_to_missing_documents(tmp_path: Path) -> None:

@@ -113,14 +113,11 @@ def _finish_ingest(report: IngestReport, as_json: bool) -> None:
     else:
         err_console.print(_report_summary(report))
     if report.interrupted:
-        err_console.print(
-            "[yellow]interrupted[/]: finished documents are stored; run the same command again to resume"
-        )
+        err_console.print("[yellow]interrupted[/]: finished documents are stored; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED)
     if report.problems:
         err_console.print(
-            f"[yellow]{len(report.problems)} input(s) failed[/]; "
-            "see the messages above or `watchfloor status`"
+            f"[yellow]{len(report.problems)} input(s) failed[/]; see the messages above or `watchfloor status`"
         )
         raise typer.Exit(EXIT_INPUT_PROBLEMS)
 
@@ -196,8 +193,7 @@ def demo(
         [(a["name"], a["kind"], a["mentions"], a["documents"], len(a["aliases"])) for a in actors],
     )
     console.print(
-        "Next: [bold]watchfloor actors[/], [bold]watchfloor actor ISKP[/], "
-        '[bold]watchfloor search "suicide bomber"[/]'
+        'Next: [bold]watchfloor actors[/], [bold]watchfloor actor ISKP[/], [bold]watchfloor search "suicide bomber"[/]'
     )
     if report.problems:
         raise typer.Exit(EXIT_INPUT_PROBLEMS)
@@ -235,9 +231,7 @@ def docs(
     db: DbOption = Path(DEFAULT_DB),
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
     offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
-    doc_status: Annotated[
-        str | None, typer.Option("--status", help="analysed, duplicate, not_english")
-    ] = None,
+    doc_status: Annotated[str | None, typer.Option("--status", help="analysed, duplicate, not_english")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List stored documents, newest first."""
@@ -300,9 +294,7 @@ def doc(
     console.print(Text(d["text"]))
     console.rule(f"removed furniture ({len(d['removed'])})")
     for r in d["removed"]:
-        console.print(
-            Text.assemble(("- ", "dim"), (r["text"][:100], "strike"), (f"  [{r['reason']}]", "dim"))
-        )
+        console.print(Text.assemble(("- ", "dim"), (r["text"][:100], "strike"), (f"  [{r['reason']}]", "dim")))
     table(
         f"Mentions ({len(d['mentions'])})",
         ["span", "text", "label", "entity", "how"],
@@ -358,15 +350,12 @@ def actor(
     if as_json:
         print_json(a)
         return
-    console.print(
-        f"[bold]{escape(a['name'])}[/] ({a['kind']}, key {a['key']}, Wikidata {a['qid'] or 'not recorded'})"
-    )
+    console.print(f"[bold]{escape(a['name'])}[/] ({a['kind']}, key {a['key']}, Wikidata {a['qid'] or 'not recorded'})")
     if a.get("description"):
         console.print(escape(a["description"]))
     if a.get("latitude") is not None:
         console.print(
-            f"location: {a['latitude']:.4f}, {a['longitude']:.4f} "
-            f"{a['country_code'] or ''} {a['admin1'] or ''}"
+            f"location: {a['latitude']:.4f}, {a['longitude']:.4f} {a['country_code'] or ''} {a['admin1'] or ''}"
         )
     console.print(f"aliases: {escape(', '.join(a['aliases']))}")
     console.print(
@@ -394,9 +383,7 @@ def actor(
 def search(
     query: Annotated[str, typer.Argument(help='Words or "quoted phrases"; AND/OR/NOT allowed.')],
     db: DbOption = Path(DEFAULT_DB),
-    actor_name: Annotated[
-        str | None, typer.Option("--actor", help="Only documents mentioning this actor.")
-    ] = None,
+    actor_name: Annotated[str | None, typer.Option("--actor", help="Only documents mentioning this actor.")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
     limit: Annotated[int, typer.Option(help="Results to show.")] = 20,
@@ -417,6 +404,137 @@ def search(
     for r in rows:
         console.print(f"[bold]{escape(r['title'] or r['id'])}[/]  [dim]{r['id']} {r['published'] or ''}[/]")
         console.print(highlight_snippet(" ".join(r["snippet"].split())))
+
+
+EVENT_TYPES = (
+    "attack",
+    "kidnapping",
+    "hostage_release",
+    "air_strike",
+    "leader_killed",
+    "arrest",
+    "military_offensive",
+    "cross_border_fire",
+    "assassination",
+    "armed_assault",
+    "bombing_explosion",
+    "hijacking",
+    "hostage_taking_barricade",
+    "hostage_taking_kidnapping",
+    "facility_infrastructure_attack",
+    "unarmed_assault",
+)
+
+
+def _check_dates(since: str | None, until: str | None) -> None:
+    for value, label in ((since, "--since"), (until, "--until")):
+        if value and not _is_iso_date(value):
+            raise UserError(f"{label} must be a date like 2024-03-22, not {value!r}")
+
+
+def _figure(value: int | None, low: int | None, high: int | None) -> str:
+    if value is not None:
+        return f"{value}" + ("+" if low == value else "")
+    if low is not None and high is not None:
+        return f"{low}–{high}"
+    if low is not None:
+        return f">{low - 1}" if low else ""
+    return f"≤{high}" if high is not None else ""
+
+
+def _event_options(
+    actor_name: str | None, country: str | None, since: str | None, until: str | None, event_type: str | None
+) -> None:
+    _check_dates(since, until)
+    if event_type and event_type not in EVENT_TYPES:
+        raise UserError(f"unknown --type {event_type!r}; choose from {', '.join(EVENT_TYPES)}")
+    if country and len(country) != 2:
+        raise UserError(f"--country takes an ISO code such as AF or PK, not {country!r}")
+
+
+ActorFilter = Annotated[str | None, typer.Option("--actor", help="Perpetrator or actor named in the evidence.")]
+CountryFilter = Annotated[str | None, typer.Option(help="ISO country code, e.g. AF.")]
+SinceFilter = Annotated[str | None, typer.Option(help="On or after (YYYY-MM-DD).")]
+UntilFilter = Annotated[str | None, typer.Option(help="On or before (YYYY-MM-DD).")]
+TypeFilter = Annotated[str | None, typer.Option("--type", help="Event type or GTD attack type.")]
+BackgroundFlag = Annotated[bool, typer.Option(help="Include historical events mentioned as background.")]
+
+
+@app.command()
+def events(
+    db: DbOption = Path(DEFAULT_DB),
+    actor_name: ActorFilter = None,
+    country: CountryFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    event_type: TypeFilter = None,
+    include_background: BackgroundFlag = False,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 100,
+    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Attacks and security events merged across sources, newest first, with evidence."""
+    _event_options(actor_name, country, since, until, event_type)
+    with Workspace(db) as ws:
+        rows = ws.events(actor_name, country, since, until, event_type, include_background, limit, offset)
+    if as_json:
+        print_json(rows)
+        return
+    table(
+        "Events",
+        ["id", "date", "type", "place", "perpetrator", "target", "killed", "wounded", "sources"],
+        [
+            (
+                r["id"],
+                (r["date"] or "") + (" (bg)" if r["is_background"] else ""),
+                r["attack_type"] if r["event_type"] == "attack" else r["event_type"],
+                ", ".join(x for x in (r["place"], r["country"]) if x),
+                f"{r['perpetrator'] or ''} ({r['perpetrator_status']})" if r["perpetrator"] else "",
+                r["target_type"],
+                _figure(r["killed"], r["killed_low"], r["killed_high"]) + (" *" if r["figures_disagree"] else ""),
+                _figure(r["wounded"], r["wounded_low"], r["wounded_high"]),
+                len(r["sources"]),
+            )
+            for r in rows
+        ],
+    )
+    if any(r["figures_disagree"] for r in rows):
+        console.print("* sources give different figures: see --json for each source's figures")
+
+
+@app.command()
+def timeline(
+    db: DbOption = Path(DEFAULT_DB),
+    actor_name: ActorFilter = None,
+    country: CountryFilter = None,
+    since: SinceFilter = None,
+    until: UntilFilter = None,
+    event_type: TypeFilter = None,
+    include_background: BackgroundFlag = False,
+    limit: Annotated[int, typer.Option(help="Events to show.")] = 200,
+    as_json: JsonOption = False,
+) -> None:
+    """Events in date order, oldest first, each with its first source sentence."""
+    _event_options(actor_name, country, since, until, event_type)
+    with Workspace(db) as ws:
+        rows = ws.events(actor_name, country, since, until, event_type, include_background, limit, 0, "date ASC")
+    if as_json:
+        print_json(rows)
+        return
+    for r in rows:
+        kind = r["attack_type"] if r["event_type"] == "attack" else r["event_type"]
+        killed = _figure(r["killed"], r["killed_low"], r["killed_high"])
+        console.print(
+            f"[bold]{r['date'] or '????'}[/] {escape(kind or '')} "
+            f"{escape(', '.join(x for x in (r['place'], r['country']) if x))}"
+            + (f" — {escape(r['perpetrator'])} ({r['perpetrator_status']})" if r["perpetrator"] else "")
+            + (f" — {killed} killed" if killed else "")
+            + (" [dim](background)[/]" if r["is_background"] else "")
+        )
+        src = r["sources"][0]
+        console.print(
+            f"    [dim]{src['doc_id']} {src['start']}-{src['end']}:[/] {escape(' '.join(src['text'].split())[:200])}"
+        )
 
 
 def _is_iso_date(value: str) -> bool:

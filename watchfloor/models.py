@@ -89,3 +89,35 @@ class EntityRecord:
     longitude: float | None = None
     country_code: str | None = None
     admin1: str | None = None
+
+
+@dataclass
+class EventRecord:
+    """One violent or security event as one document reports it, with its evidence spans."""
+
+    event_type: str  # attack, kidnapping, hostage_release, air_strike, leader_killed, arrest, ...
+    attack_type: str | None  # GTD category for attacks
+    trigger_start: int
+    trigger_end: int
+    trigger_text: str
+    evidence: list[tuple[int, int]]  # sentence spans in the document's clean text
+    date: str | None = None  # YYYY-MM-DD, YYYY-MM or YYYY
+    date_precision: str | None = None  # day, month, year
+    date_method: str = "unknown"  # text, publication, historical, unknown
+    place_key: str | None = None
+    place_text: str | None = None
+    country: str | None = None
+    perpetrator_key: str | None = None
+    perpetrator_text: str | None = None
+    perpetrator_status: str = "unknown"  # claimed, attributed, suspected, unknown
+    target: str | None = None
+    target_type: str = "unknown"
+    weapon: str | None = None
+    killed: int | None = None
+    killed_low: int | None = None
+    killed_high: int | None = None
+    wounded: int | None = None
+    wounded_low: int | None = None
+    wounded_high: int | None = None
+    suicide: bool = False
+    is_background: bool = False

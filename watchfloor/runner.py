@@ -15,6 +15,8 @@ from pathlib import Path
 
 from watchfloor import __version__
 from watchfloor.errors import InputProblem
+from watchfloor.extract.events import extract_events
+from watchfloor.extract.info import entity_info
 from watchfloor.ingest import dedup
 from watchfloor.ingest.document import build_document
 from watchfloor.ingest.formats import FormatError
@@ -40,6 +42,7 @@ class IngestOptions:
     gazetteer: Path | None = None
     near_duplicate_threshold: float = 0.8
     today: date | None = None
+    events: bool = True
 
 
 @dataclass
@@ -128,9 +131,7 @@ def ingest(
         pending.clear()
 
     try:
-        stream = nlp.pipe(
-            prepared(), as_tuples=True, batch_size=options.batch_size, n_process=options.workers
-        )
+        stream = nlp.pipe(prepared(), as_tuples=True, batch_size=options.batch_size, n_process=options.workers)
         for spacy_doc, ctx in stream:
             write = ctx.write
             assert write is not None
@@ -138,6 +139,10 @@ def ingest(
                 result = linker.link(spacy_doc)
                 write.mentions = result.mentions
                 write.new_entities = result.entities
+                if options.events:
+                    write.events = extract_events(
+                        spacy_doc, result.mentions, _published(write), entity_info(gazetteer, result.entities)
+                    )
             pending.append(write)
             on_progress(ctx.source)
             if len(pending) >= options.batch_size:
@@ -147,6 +152,11 @@ def ingest(
         report.interrupted = True
         flush()  # documents already analysed are complete: keep them
     return report
+
+
+def _published(write: DocumentWrite) -> date | None:
+    value = write.doc.published.date
+    return date.fromisoformat(value) if value else None
 
 
 def _count(write: DocumentWrite, report: IngestReport) -> None:

@@ -58,23 +58,48 @@ class Workspace:
     def document(self, doc_id: str) -> dict[str, Any]:
         found = self.repo.get_document(doc_id)
         if found is None:
-            raise UserError(
-                f"no document with id {doc_id!r} (or the prefix is ambiguous); see `watchfloor docs`"
-            )
+            raise UserError(f"no document with id {doc_id!r} (or the prefix is ambiguous); see `watchfloor docs`")
         return found
 
-    def actors(
-        self, kind: str | None = None, limit: int = 100, min_mentions: int = 1
-    ) -> list[dict[str, Any]]:
+    def actors(self, kind: str | None = None, limit: int = 100, min_mentions: int = 1) -> list[dict[str, Any]]:
         return self.repo.list_actors(kind, limit, min_mentions)
 
     def actor(self, name: str, limit: int = 20) -> dict[str, Any]:
         found = self.repo.find_entity(name)
         if found is None:
-            raise UserError(
-                f"no actor named {name!r}; try `watchfloor actors` or `watchfloor search {name!r}`"
-            )
+            raise UserError(f"no actor named {name!r}; try `watchfloor actors` or `watchfloor search {name!r}`")
         return self.repo.actor_detail(int(found["id"]), limit)
+
+    def events(
+        self,
+        actor: str | None = None,
+        country: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        event_type: str | None = None,
+        include_background: bool = False,
+        limit: int = 100,
+        offset: int = 0,
+        order: str = "date DESC",
+    ) -> list[dict[str, Any]]:
+        """Merged events with sources, newest first (``order="date ASC"`` for a timeline)."""
+        actor_id = None
+        if actor:
+            found = self.repo.find_entity(actor)
+            if found is None:
+                raise UserError(f"no actor named {actor!r} to filter by; see `watchfloor actors`")
+            actor_id = int(found["id"])
+        return self.repo.list_events(
+            actor_id=actor_id,
+            country=country,
+            since=since,
+            until=until,
+            event_type=event_type,
+            include_background=include_background,
+            limit=limit,
+            offset=offset,
+            order=order,
+        )
 
     def search(
         self,

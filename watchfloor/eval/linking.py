@@ -68,9 +68,7 @@ def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> 
             if predicted == gold["entity"]:
                 score.correct += 1
             else:
-                score.errors.append(
-                    f"{item['file']}: {gold['text']!r} -> {predicted} (gold {gold['entity']})"
-                )
+                score.errors.append(f"{item['file']}: {gold['text']!r} -> {predicted} (gold {gold['entity']})")
         used: dict[str, str] = {}
         for entity, predictions in new_groups.items():
             keys = {p for p in predictions if p}

@@ -51,9 +51,7 @@ YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
 
 def _month(name: str) -> int:
-    return MONTHS[
-        name.lower().rstrip(".")[:4] if name.lower().startswith("sept") else name.lower().rstrip(".")[:3]
-    ]
+    return MONTHS[name.lower().rstrip(".")[:4] if name.lower().startswith("sept") else name.lower().rstrip(".")[:3]]
 
 
 def _safe_date(y: int, m: int, d: int) -> date | None:

@@ -63,9 +63,7 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
         if published is not None:
             break
         hl = dates.header_line(line)
-        published = (
-            (hl[1] if hl else None) or dates.published_line(line, today) or dates.stamp_line(line, today)
-        )
+        published = (hl[1] if hl else None) or dates.published_line(line, today) or dates.stamp_line(line, today)
 
     # Header lines: publisher/date stamps, "Published:" lines, bylines. They are metadata, not text.
     body: list[str] = []
@@ -136,8 +134,4 @@ def _meta_span(raw_text: str, line: str, reason: str) -> RemovedSpan:
 
 def _title_like(line: str) -> bool:
     words = line.split()
-    return (
-        2 <= len(words) <= 25
-        and not line.rstrip().endswith((".", ",", ";"))
-        and (classify_line(line) is None)
-    )
+    return 2 <= len(words) <= 25 and not line.rstrip().endswith((".", ",", ";")) and (classify_line(line) is None)

@@ -86,6 +86,5 @@ def fetch(url: str, *, timeout: float, max_bytes: int, allow_private: bool = Fal
 
 def _too_big(size: int, cap: int) -> str:
     return (
-        f"response is larger than the {cap / 1e6:.0f} MB cap (at least {size / 1e6:.1f} MB); "
-        "pass --max-mb to raise it"
+        f"response is larger than the {cap / 1e6:.0f} MB cap (at least {size / 1e6:.1f} MB); pass --max-mb to raise it"
     )

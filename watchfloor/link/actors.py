@@ -102,9 +102,7 @@ class Linker:
         """The name as written, without leading titles or a trailing possessive, and implied roles."""
         tokens = list(span)
         roles: set[str] = set()
-        while len(tokens) > 1 and (
-            tokens[0].lower_ in self.prefixes or tokens[0].lower_ + "." in self.prefixes
-        ):
+        while len(tokens) > 1 and (tokens[0].lower_ in self.prefixes or tokens[0].lower_ + "." in self.prefixes):
             role = self.prefixes.get(tokens[0].lower_) or self.prefixes.get(tokens[0].lower_ + ".")
             if role:
                 roles.add(role)
@@ -279,18 +277,12 @@ class Linker:
                 continue
             low = tok.lower_
             antecedent = next(
-                (
-                    p
-                    for p in reversed(people)
-                    if p.start < tok.idx and len(p.tokens) > 1 and p.tokens[-1] == low
-                ),
+                (p for p in reversed(people) if p.start < tok.idx and len(p.tokens) > 1 and p.tokens[-1] == low),
                 None,
             )
             if antecedent is not None:
                 out.append(
-                    MentionRecord(
-                        tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", antecedent.key, "coref", 0.8
-                    )
+                    MentionRecord(tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", antecedent.key, "coref", 0.8)
                 )
         return out
 
@@ -304,9 +296,7 @@ class Linker:
             if span.start > 0 and doc[span.start - 1].ent_type_:
                 continue
             role = span[-1].lower_
-            antecedent = next(
-                (p for p in reversed(people) if p.start < span.start_char and role in p.roles), None
-            )
+            antecedent = next((p for p in reversed(people) if p.start < span.start_char and role in p.roles), None)
             if antecedent is not None:
                 out.append(
                     MentionRecord(

@@ -99,9 +99,7 @@ def _build() -> PlaceIndex:
         for n in {c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")}:
             if n:
                 countries[norm_name(n)] = place
-    aliases = yaml.safe_load(
-        (resources.files("watchfloor") / "data/gazetteer/country_aliases.yaml").read_text("utf-8")
-    )
+    aliases = yaml.safe_load((resources.files("watchfloor") / "data/gazetteer/country_aliases.yaml").read_text("utf-8"))
     by_code = {p.country_code: p for p in countries.values()}
     for alias, code in aliases.items():
         if code in by_code:

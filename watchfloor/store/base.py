@@ -7,7 +7,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from watchfloor.models import CleanDocument, EntityRecord, MentionRecord
+from watchfloor.models import CleanDocument, EntityRecord, EventRecord, MentionRecord
 
 Row = dict[str, Any]
 
@@ -27,6 +27,7 @@ class DocumentWrite:
     minhash: bytes | None = None
     mentions: list[MentionRecord] = field(default_factory=list)
     new_entities: list[EntityRecord] = field(default_factory=list)
+    events: list[EventRecord] = field(default_factory=list)
     source_only: bool = False  # same bytes already stored under another name: add the source only
 
 
@@ -69,5 +70,7 @@ class Repository(Protocol):
         until: str | None = None,
         limit: int = 20,
     ) -> list[Row]: ...
+
+    def list_events(self, **filters: Any) -> list[Row]: ...
 
     def close(self) -> None: ...

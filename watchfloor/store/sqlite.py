@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from watchfloor.errors import UserError
+from watchfloor.extract.events import EXTRACTOR_VERSION as EVENTS_VERSION
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import EntityRecord
 from watchfloor.store.base import DocumentWrite, Row
+from watchfloor.store.sqlite_events import list_events, write_events
+
+EVENTS_EXTRACTOR = "watchfloor.extract.events"
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
 
@@ -212,6 +216,7 @@ class SQLiteRepository:
             )
             ids = {e.key: self._upsert_entity(e) for e in item.new_entities}
             keys = {m.entity_key for m in item.mentions if m.entity_key and m.entity_key not in ids}
+            keys |= {k for e in item.events for k in (e.place_key, e.perpetrator_key) if k and k not in ids}
             for key in keys:
                 row = self.conn.execute("SELECT id FROM entities WHERE key=?", (key,)).fetchone()
                 if row is not None:
@@ -235,15 +240,15 @@ class SQLiteRepository:
                     for m in item.mentions
                 ],
             )
+            if item.events:
+                write_events(self.conn, item.doc_id, item.events, ids, EVENTS_EXTRACTOR, EVENTS_VERSION)
         self.conn.execute(
             "INSERT OR IGNORE INTO sources(source, raw_sha256, doc_id) VALUES (?,?,?)",
             (d.source, d.raw_sha256, item.doc_id),
         )
 
     def record_problem(self, source: str, message: str) -> None:
-        self.conn.execute(
-            "INSERT INTO problems(source, message, at) VALUES (?,?,?)", (source, message, _now())
-        )
+        self.conn.execute("INSERT INTO problems(source, message, at) VALUES (?,?,?)", (source, message, _now()))
 
     # -- reads ----------------------------------------------------------------------------
     def status(self) -> Row:
@@ -254,22 +259,16 @@ class SQLiteRepository:
             "schema_version": self.schema_version,
             "documents": sum(by_status.values()),
             "documents_by_status": by_status,
-            "words": q(
-                "SELECT coalesce(sum(word_count),0) FROM documents WHERE status='analysed'"
-            ).fetchone()[0],
+            "words": q("SELECT coalesce(sum(word_count),0) FROM documents WHERE status='analysed'").fetchone()[0],
             "mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
             "linked_mentions": q("SELECT count(*) FROM mentions WHERE entity_id IS NOT NULL").fetchone()[0],
             "entities_mentioned": q("SELECT count(DISTINCT entity_id) FROM mentions").fetchone()[0],
             "entities_total": q("SELECT count(*) FROM entities").fetchone()[0],
             "removed_spans": q("SELECT count(*) FROM removed_spans").fetchone()[0],
             "problems": q("SELECT count(*) FROM problems").fetchone()[0],
-            "last_problems": [
-                dict(r) for r in q("SELECT source, message, at FROM problems ORDER BY id DESC LIMIT 10")
-            ],
+            "last_problems": [dict(r) for r in q("SELECT source, message, at FROM problems ORDER BY id DESC LIMIT 10")],
             "published_range": list(
-                q(
-                    "SELECT min(published), max(published) FROM documents WHERE published IS NOT NULL"
-                ).fetchone()
+                q("SELECT min(published), max(published) FROM documents WHERE published IS NOT NULL").fetchone()
             ),
         }
 
@@ -339,10 +338,7 @@ class SQLiteRepository:
 
     def _aliases(self, entity_id: int) -> list[str]:
         return [
-            r[0]
-            for r in self.conn.execute(
-                "SELECT alias FROM aliases WHERE entity_id=? ORDER BY alias", (entity_id,)
-            )
+            r[0] for r in self.conn.execute("SELECT alias FROM aliases WHERE entity_id=? ORDER BY alias", (entity_id,))
         ]
 
     def find_entity(self, name: str) -> Row | None:
@@ -366,16 +362,13 @@ class SQLiteRepository:
 
     def entity_names(self, limit: int = 5000) -> list[tuple[int, str]]:
         return [
-            (int(r[0]), str(r[1]))
-            for r in self.conn.execute("SELECT entity_id, alias FROM aliases LIMIT ?", (limit,))
+            (int(r[0]), str(r[1])) for r in self.conn.execute("SELECT entity_id, alias FROM aliases LIMIT ?", (limit,))
         ]
 
     def actor_detail(self, entity_id: int, limit: int = 20) -> Row:
         detail = self.entity(entity_id)
         q = self.conn.execute
-        detail["mention_count"] = q(
-            "SELECT count(*) FROM mentions WHERE entity_id=?", (entity_id,)
-        ).fetchone()[0]
+        detail["mention_count"] = q("SELECT count(*) FROM mentions WHERE entity_id=?", (entity_id,)).fetchone()[0]
         detail["surface_forms"] = [
             {"text": r[0], "count": r[1]}
             for r in q(
@@ -415,6 +408,14 @@ class SQLiteRepository:
             )
         ]
         return detail
+
+    def list_events(self, **filters: Any) -> list[Row]:
+        """Merged events with their sources; filters as in :func:`sqlite_events.list_events`."""
+        return list_events(self.conn, **filters)
+
+    def event(self, event_id: int) -> Row | None:
+        rows = list_events(self.conn, include_background=True, event_id=event_id)
+        return rows[0] if rows else None
 
     def search(
         self,

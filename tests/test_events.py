@@ -1,0 +1,116 @@
+"""Event extraction on text written for these tests: casualties, dates, perpetrators, background."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from watchfloor.extract.casualties import extract_casualties
+from watchfloor.extract.events import extract_events
+from watchfloor.extract.info import entity_info
+from watchfloor.extract.numbers import Amount, parse_amount
+from watchfloor.link.temporal import resolve
+from watchfloor.models import EventRecord
+
+PUBLISHED = date(2024, 3, 24)  # a Sunday
+
+
+def _events(nlp, linker, gazetteer, text: str, published: date = PUBLISHED) -> list[EventRecord]:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    linked = linker.link(doc)
+    return extract_events(doc, linked.mentions, published, entity_info(gazetteer, linked.entities))
+
+
+@pytest.mark.parametrize(
+    "text,value,low,high",
+    [
+        ("at least 40", 40, 40, None),
+        ("about 60", 60, None, None),
+        ("more than two dozen", None, 25, None),
+        ("between 30 and 40", None, 30, 40),
+        ("nearly 200", 200, None, 200),
+        ("dozens", None, 24, None),
+        ("forty-seven", 47, None, None),
+    ],
+)
+def test_amounts(text: str, value: int | None, low: int | None, high: int | None) -> None:
+    assert parse_amount(text) == Amount(value, low, high)
+
+
+@pytest.mark.parametrize(
+    "sentence,killed,wounded",
+    [
+        ("The blast killed 13 US service members and about 170 Afghans.", 183, None),
+        ("At least 40 people were killed and more than two dozen wounded.", 40, 25),
+        ("The death toll rose to 100 on Tuesday, officials said.", 100, None),
+        ("Between 30 and 40 worshippers died in the explosion.", 30, None),
+        ("Gunmen stormed the hotel, killing four guards and wounding nine guests.", 4, 9),
+        ("The attack left 12 dead, including three attackers, and wounded 30 others.", 12, 30),
+    ],
+)
+def test_casualties(nlp, sentence: str, killed: int | None, wounded: int | None) -> None:  # type: ignore[no-untyped-def]
+    result = extract_casualties(next(iter(nlp(sentence).sents)))
+    got_killed = result.killed and (result.killed.value or result.killed.low)
+    got_wounded = result.wounded and (result.wounded.value or result.wounded.low)
+    assert (got_killed, got_wounded) == (killed, wounded)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A 19-year-old man was arrested in 2023 with $5 million in cash.",
+        "The group, which has some 200 fighters, was founded in 2015.",
+        "A cell of five men had planned to attack the embassy, police said.",
+    ],
+)
+def test_numbers_that_are_not_casualties(nlp, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    result = extract_casualties(next(iter(nlp(sentence).sents)))
+    assert result.killed is None and result.wounded is None
+
+
+def test_dates_resolve_against_publication() -> None:
+    assert resolve("on Friday", PUBLISHED).date == "2024-03-22"  # type: ignore[union-attr]
+    assert resolve("Oct. 12", PUBLISHED).date == "2023-10-12"  # type: ignore[union-attr]
+    assert resolve("last month", PUBLISHED).precision == "month"  # type: ignore[union-attr]
+    assert resolve("in March 2024", PUBLISHED).date == "2024-03"  # type: ignore[union-attr]
+    assert resolve("four years", PUBLISHED) is None
+
+
+def test_reported_attack_with_claim(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A suicide bomber struck a Shia mosque in Kandahar on Friday, killing at least 47 worshippers and "
+        "wounding dozens, officials said. Islamic State Khorasan Province claimed responsibility for the "
+        "bombing in a statement on its Amaq news agency."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert len(events) == 1
+    e = events[0]
+    assert (e.event_type, e.attack_type, e.weapon, e.suicide) == ("attack", "bombing_explosion", "suicide_vest", True)
+    assert (e.date, e.date_precision) == ("2024-03-22", "day")
+    assert e.place_text == "Kandahar" and e.country == "AF"
+    assert (e.perpetrator_key, e.perpetrator_status) == ("iskp", "claimed")
+    assert (e.killed, e.killed_low) == (47, 47) and e.wounded_low == 24
+    assert e.target_type == "religious"
+    assert not e.is_background
+    assert all(text[s:t] for s, t in e.evidence) and len(e.evidence) == 2
+
+
+def test_history_is_background_and_threats_are_not_events(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The group has not carried out an attack on the scale of the 9/11 attacks. Officials warned that the "
+        "militants could attack the capital within weeks. In 2014, gunmen stormed a school in Peshawar, "
+        "killing more than 140 people."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert all(e.is_background for e in events)
+    dates = {e.date for e in events}
+    assert "2001-09-11" in dates and "2014" in dates
+    assert not any("could attack" in text[s:t] and e.date is None for e in events for s, t in e.evidence)
+    assert len(events) == 2
+
+
+def test_group_as_source_is_not_the_perpetrator(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Gunmen killed four police officers at a checkpoint in Peshawar on Sunday, a Taliban official said."
+    events = _events(nlp, linker, gazetteer, text)
+    assert len(events) == 1 and events[0].perpetrator_key is None and events[0].target_type == "police"

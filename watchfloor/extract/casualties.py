@@ -1,0 +1,242 @@
+"""Killed and wounded counts in one sentence, from the dependency parse, never from years or ages.
+
+A number counts as casualties only when the parse (or, failing that, an adjacent word) ties it to a
+word of killing or wounding: "killing at least 40", "40 people were killed", "left 40 dead", "the
+death toll rose to 100". Ages ("a 19-year-old"), dates, money, percentages, group sizes ("a cell of
+five men") and subsets ("including three attackers") are skipped. Conjoined figures add up:
+"13 US service members and about 170 Afghans" -> 183.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from watchfloor.extract.numbers import VAGUE, Amount, parse_amount
+
+KILLED = {
+    "kill",
+    "killing",
+    "dead",
+    "death",
+    "die",
+    "slay",
+    "slain",
+    "fatality",
+    "massacre",
+    "murder",
+    "execute",
+    "behead",
+    "toll",
+    "life",
+    "body",
+    "corpse",
+    "perish",
+}
+WOUNDED = {"wound", "injure", "injury", "hurt", "maim", "wounded", "injured", "casualty"}
+QUALIFIERS = {
+    "at",
+    "least",
+    "more",
+    "than",
+    "over",
+    "about",
+    "around",
+    "some",
+    "nearly",
+    "almost",
+    "roughly",
+    "approximately",
+    "up",
+    "to",
+    "between",
+    "and",
+    "estimated",
+    "an",
+    "as",
+    "many",
+    "close",
+    "upwards",
+    "of",
+    "no",
+    "fewer",
+    "just",
+    "under",
+}
+SKIP_ENTS = {"DATE", "TIME", "MONEY", "PERCENT", "ORDINAL", "QUANTITY"}
+NUMBER_WORDS = set(VAGUE) | {"dozen", "a dozen", "two dozen", "three dozen"}
+
+
+@dataclass(frozen=True)
+class Casualties:
+    killed: Amount | None
+    wounded: Amount | None
+
+
+def _number_spans(sent: Span) -> list[Span]:
+    """Number expressions in the sentence, with their qualifiers ('at least 40', 'between 30 and 40')."""
+    spans: list[Span] = []
+    doc = sent.doc
+    i = sent.start
+    while i < sent.end:
+        tok = doc[i]
+        if (tok.like_num or tok.lower_ in NUMBER_WORDS) and not _in_skipped_entity(tok):
+            start = i
+            end = i + 1
+            while end < sent.end and (
+                doc[end].like_num
+                or doc[end].lower_ in ("dozen", "hundred", "thousand", "-")
+                or (doc[end].lower_ in ("and", "to") and end + 1 < sent.end and doc[end + 1].like_num)
+            ):
+                end += 1
+            while start > sent.start and doc[start - 1].lower_ in QUALIFIERS and start - i > -4:
+                start -= 1
+            while start < i and doc[start].lower_ in ("and", "to", "of"):
+                start += 1  # "and about 170" -> "about 170"; "up to 15" keeps its "up"
+            spans.append(doc[start:end])
+            i = end
+        else:
+            i += 1
+    return spans
+
+
+_DATE_WORDS = re.compile(
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|day|week|month|year|ago|century|decade|\b1[89]\d\d\b|\b20\d\d\b)",
+    re.IGNORECASE,
+)
+
+
+def _in_skipped_entity(tok: Token) -> bool:
+    """Numbers inside dates, money, percentages...; NER also tags "between 30 and 40" as a DATE."""
+    if tok.ent_type_ not in SKIP_ENTS:
+        return False
+    if tok.ent_type_ != "DATE":
+        return True
+    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    return ent is None or bool(_DATE_WORDS.search(ent.text))
+
+
+def _is_excluded(span: Span) -> bool:
+    doc = span.doc
+    last = span[-1]
+    text = span.text.lower()
+    if last.i + 1 < len(doc) and doc[last.i + 1].lower_ in (
+        "-year",
+        "year",
+        "years",
+        "-year-old",
+        "year-old",
+    ):
+        return True
+    if last.i + 2 < len(doc) and doc[last.i + 1].text == "-" and doc[last.i + 2].lower_.startswith("year"):
+        return True
+    if "year-old" in last.lower_ or last.lower_.endswith("th"):
+        return True
+    if last.like_num and last.text.isdigit() and len(last.text) == 4 and 1900 <= int(last.text) <= 2100:
+        return True
+    if span[0].i > 0 and doc[span[0].i - 1].lower_ in ("aged", "age", "$", "£", "€", "no.", "number"):
+        return True
+    return text.endswith("%")
+
+
+def _role_from_word(tok: Token) -> str | None:
+    lemma = tok.lemma_.lower()
+    low = tok.lower_
+    if lemma in KILLED or low in KILLED:
+        if (
+            low in ("life", "lives")
+            and not any(c.lemma_ in ("claim", "lose", "take") for c in tok.head.children)
+            and tok.head.lemma_ not in ("claim", "lose", "take")
+        ):
+            return None
+        return "killed"
+    if lemma in WOUNDED or low in WOUNDED:
+        return "wounded"
+    return None
+
+
+def _role(span: Span) -> str | None:
+    """Which casualty word governs this number: walk up the parse, then look at close neighbours."""
+    anchor = span[-1]
+    for tok in span:
+        if tok.dep_ == "nummod" or tok.head.i >= span.end or tok.head.i < span.start:
+            anchor = tok
+    if anchor.dep_ in ("nummod", "quantmod", "amod") and anchor.head.i >= span.end:
+        anchor = anchor.head  # "40 people" -> people
+    node = anchor
+    for _ in range(5):
+        if node.lower_ == "including" or (node.dep_ == "prep" and node.lower_ in ("including", "among", "of")):
+            return None  # a subset of a toll already counted ("including three attackers")
+        for child in node.children:
+            if child.dep_ in ("amod", "acl", "oprd", "relcl", "appos") and child.i != span[-1].i:
+                role = _role_from_word(child)
+                if role:
+                    return role
+        if node is not anchor or node.i >= span.end or node.i < span.start:
+            role = _role_from_word(node)
+            if role:
+                return role
+        if node.head is node:
+            break
+        # "the death toll rose to 100": look at the subject of the verb the number hangs from
+        if node.head.pos_ in ("VERB", "AUX"):
+            for child in node.head.children:
+                if child.dep_ in ("nsubj", "nsubjpass") and child.i != node.i:
+                    role = _role_from_word(child) or next(
+                        (r for c in child.children if (r := _role_from_word(c))), None
+                    )
+                    if role:
+                        return role
+        node = node.head
+    doc = span.doc
+    window = [t for t in doc[max(span.start - 3, span.sent.start) : span.start]] + [
+        t for t in doc[span.end : min(span.end + 3, span.sent.end)]
+    ]
+    for tok in window:
+        if tok.lower_ in ("including", "among"):
+            return None
+        role = _role_from_word(tok)
+        if role:
+            return role
+    return None
+
+
+def _conj_linked(a: Span, b: Span) -> bool:
+    def head_noun(s: Span) -> Token:
+        t = s[-1]
+        return t.head if t.dep_ == "nummod" else t
+
+    x, y = head_noun(a), head_noun(b)
+    return (
+        (y.head == x and y.dep_ == "conj")
+        or (x.head == y and x.dep_ == "conj")
+        or (x.head == y.head and x.dep_ == y.dep_ == "conj")
+    )
+
+
+def extract_casualties(sent: Span) -> Casualties:
+    """Killed and wounded amounts stated in one sentence."""
+    found: dict[str, list[tuple[Span, Amount]]] = {"killed": [], "wounded": []}
+    for span in _number_spans(sent):
+        if _is_excluded(span):
+            continue
+        amount = parse_amount(span.text)
+        if amount is None:
+            continue
+        role = _role(span)
+        if role:
+            found[role].append((span, amount))
+    return Casualties(_combine(found["killed"]), _combine(found["wounded"]))
+
+
+def _combine(items: list[tuple[Span, Amount]]) -> Amount | None:
+    if not items:
+        return None
+    total = items[0][1]
+    for (prev, _), (span, amount) in itertools.pairwise(items):
+        if _conj_linked(prev, span):
+            total = total + amount
+    return total

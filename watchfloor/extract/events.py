@@ -1,0 +1,487 @@
+"""Attack and security events from one analysed document (pure: spaCy Doc + links in, records out).
+
+Per sentence: lexicon triggers decide the event type (and GTD attack type, weapon, suicide); the
+sentence's DATE mentions give the date (resolved against the publication date), its linked places
+the place and country, its armed groups the perpetrator (claimed / attributed / suspected), and
+the dependency parse the casualty figures. Sentences that continue the story of the previous event
+("The group claimed the bombing", "The toll rose to 60") are merged into it. Events older than
+BACKGROUND_DAYS before publication, and named historical attacks ("9/11"), are background.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from spacy.tokens import Doc, Span, Token
+
+from watchfloor.extract.casualties import extract_casualties
+from watchfloor.extract.lexicon import EventLexicon, Trigger, load_event_lexicon
+from watchfloor.extract.merge import EventKey, same_event
+from watchfloor.extract.numbers import Amount
+from watchfloor.link.temporal import resolve
+from watchfloor.models import EventRecord, MentionRecord
+
+EXTRACTOR_VERSION = "0.1.0"
+BACKGROUND_DAYS = 180
+MODALS = {"will", "would", "could", "may", "might", "can", "should", "must"}
+NOT_HAPPENED = {
+    "threaten",
+    "plan",
+    "vow",
+    "warn",
+    "fear",
+    "prevent",
+    "foil",
+    "thwart",
+    "avert",
+    "plot",
+    "intend",
+    "seek",
+    "try",
+    "attempt",
+    "prepare",
+    "urge",
+    "call",
+    "risk",
+}
+CLAIM_WORDS = re.compile(r"\bclaim(?:ed|s|ing)?\b(?! (?:the )?lives)|\bresponsibility\b", re.I)
+ATTRIBUTE_WORDS = re.compile(r"\b(?:blam\w*|attribut\w*|accus\w*|behind|carried out by|responsible)\b", re.I)
+SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*|thought to)\b", re.I)
+DEFINITE_REF = re.compile(
+    r"\b(?:the|that|this|sunday's|monday's|tuesday's|wednesday's|thursday's|friday's|saturday's)"
+    r" (?:\w+ )?(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
+    r"strike|hijacking|kidnapping|siege)\b",
+    re.I,
+)
+PLACE_PREFIX = ("geo:", "adm1:", "country:")
+GROUP_KINDS = {"armed_group"}
+SOURCE_NOUNS = {
+    "official",
+    "spokesman",
+    "spokesperson",
+    "spokeswoman",
+    "authority",
+    "government",
+    "minister",
+    "ministry",
+    "police",
+    "medium",
+    "statement",
+    "agency",
+    "administration",
+    "source",
+    "commander",
+    "leader",
+    "governor",
+    "health",
+    "interior",
+    "information",
+    "channel",
+    "outlet",
+    "media",
+}
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    kind: str
+    country: str | None
+
+
+InfoLookup = Callable[[str], EntityInfo | None]
+
+
+def _sentence_triggers(sent: Span, lex: EventLexicon) -> list[tuple[Trigger, int, int]]:
+    """(trigger, start char, end char) for every lexicon match in the sentence, phrases first."""
+    found: list[tuple[Trigger, int, int]] = []
+    lower = sent.text.lower()
+    taken: list[tuple[int, int]] = []
+    for phrase, trig in lex.phrase_triggers.items():
+        for m in re.finditer(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", lower):
+            start, end = sent.start_char + m.start(), sent.start_char + m.end()
+            found.append((trig, start, end))
+            taken.append((start, end))
+    for tok in sent:
+        found_trig = lex.lemma_triggers.get(tok.lemma_.lower()) or lex.lemma_triggers.get(tok.lower_)
+        if found_trig is None or any(s <= tok.idx < e for s, e in taken):
+            continue
+        if _not_happened(tok):
+            continue
+        found.append((found_trig, tok.idx, tok.idx + len(tok.text)))
+    return sorted(found, key=lambda x: x[1])
+
+
+def _not_happened(tok: Token) -> bool:
+    """Threats, plans, foiled plots and hypotheticals are not events."""
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children):
+        return True
+    if any(c.dep_ == "neg" for c in tok.children):
+        return True
+    head = tok.head
+    for _ in range(2):
+        if head.lemma_.lower() in NOT_HAPPENED and head is not tok:
+            return True
+        head = head.head
+    return False
+
+
+def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexicon) -> tuple[Trigger, int, int] | None:
+    words = {t.lower_ for t in sent}
+    usable = []
+    for trig, s, e in triggers:
+        if trig.requires == "leader" and not words & lex.leader_words:
+            continue
+        if trig.requires == "hostage" and not words & lex.hostage_words:
+            continue
+        if trig.requires == "fire" and not words & lex.fire_words:
+            continue
+        usable.append((trig, s, e))
+    if not usable:
+        return None
+    strong = [u for u in usable if not u[0].weak]
+    special = [u for u in strong if u[0].event_type in ("leader_killed", "hostage_release", "cross_border_fire")]
+    if special:
+        return special[0]
+    attacks = [u for u in strong if u[0].event_type == "attack"]
+    others = [u for u in strong if u[0].event_type != "attack"]
+    if attacks:
+        return max(attacks, key=lambda u: lex.attack_priority.get(u[0].attack_type or "unknown", 0))
+    if others:
+        return others[0]
+    return usable[0]
+
+
+def _place(
+    sent: Span, mentions: list[MentionRecord], info: InfoLookup, anchor: int
+) -> tuple[str | None, str | None, str | None]:
+    """The most specific place in the sentence; among equals, the one nearest the trigger."""
+    best: tuple[tuple[int, int], MentionRecord, EntityInfo | None] | None = None
+    for m in mentions:
+        if not (sent.start_char <= m.start < sent.end_char) or not m.entity_key:
+            continue
+        if m.label not in ("GPE", "LOC", "FAC"):
+            continue
+        ei = info(m.entity_key)
+        rank = 1 if m.entity_key.startswith("country:") or (ei is not None and ei.kind == "state") else 2
+        score = (rank, -abs(m.start - anchor))
+        if best is None or score > best[0]:
+            best = (score, m, ei)
+    if best is None:
+        return None, None, None
+    _score, m, ei = best
+    return m.entity_key, m.text, ei.country if ei else None
+
+
+def _perpetrator(
+    sent: Span, mentions: list[MentionRecord], info: InfoLookup, trigger_tok: Token | None
+) -> tuple[str | None, str | None, str]:
+    groups = []
+    for m in mentions:
+        if sent.start_char <= m.start < sent.end_char and m.entity_key:
+            ei = info(m.entity_key)
+            if ei and ei.kind in GROUP_KINDS:
+                groups.append(m)
+    if not groups:
+        return None, None, "unknown"
+    doc = sent.doc
+    candidates = []
+    for m in groups:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None:
+            continue
+        root = span.root
+        # "an attack on the Taliban", "against ISKP": the group is the target, not the perpetrator
+        path = [root, *list(root.ancestors)[:3]]
+        if any(t.dep_ == "pobj" and t.head.lower_ in ("on", "against", "targeting") for t in path[:2]):
+            continue
+        if any(t.lower_ in ("against", "on") and t.dep_ == "prep" and t.i < root.i for t in path[1:3]):
+            continue
+        if root.dep_ in ("compound", "poss", "amod", "nmod") and root.head.lemma_.lower() in SOURCE_NOUNS:
+            continue  # "a Taliban health official said": the group is the source, not the perpetrator
+        candidates.append((m, root))
+    if not candidates:
+        return None, None, "unknown"
+    text = sent.text
+    related = None
+    if trigger_tok is not None:
+        for m, root in candidates:
+            heads = [root.head, root.head.head, root.head.head.head]
+            if (root.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") and trigger_tok in heads) or trigger_tok in heads[
+                :2
+            ]:
+                related = m
+                break
+    if CLAIM_WORDS.search(text):
+        return candidates[0][0].entity_key, candidates[0][0].text, "claimed"
+    if SUSPECT_WORDS.search(text):
+        m = related or candidates[0][0]
+        return m.entity_key, m.text, "suspected"
+    if ATTRIBUTE_WORDS.search(text):
+        m = related or candidates[0][0]
+        return m.entity_key, m.text, "attributed"
+    if related is not None:
+        return related.entity_key, related.text, "attributed"
+    return None, None, "unknown"
+
+
+def _target(sent: Span, lex: EventLexicon) -> tuple[str | None, str]:
+    lower = " " + sent.text.lower() + " "
+    for target_type, words in lex.target_types.items():
+        for word in words:
+            idx = lower.find(" " + word)
+            if idx >= 0 and not lower[idx + 1 + len(word)].isalpha():
+                start = sent.start_char + idx
+                for chunk in sent.noun_chunks:
+                    if chunk.start_char <= start < chunk.end_char:
+                        return chunk.text, target_type
+                return word, target_type
+    return None, "unknown"
+
+
+def _weapon(sent: Span, lex: EventLexicon, trigger: Trigger) -> str | None:
+    if trigger.weapon:
+        return trigger.weapon
+    lower = sent.text.lower()
+    for weapon, words in lex.weapons.items():
+        if any(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", lower) for w in words):
+            return weapon
+    return None
+
+
+def _date(sent: Span, published: date | None, trigger_tok: Token | None) -> tuple[str | None, str | None, date | None]:
+    """The date attached to the trigger's verb if any, else the date nearest the trigger."""
+    verb = trigger_tok
+    if verb is not None and verb.pos_ not in ("VERB", "AUX"):
+        verb = verb.head
+    candidates = []
+    for ent in sent.ents:
+        if ent.label_ != "DATE":
+            continue
+        found = resolve(ent.text, published)
+        if found is None:
+            continue
+        attached = verb is not None and (ent.root.head == verb or ent.root.head.head == verb)
+        distance = abs(ent.start_char - verb.idx) if verb is not None else 0
+        candidates.append((not attached, distance, found))
+    if not candidates:
+        return None, None, None
+    found = min(candidates, key=lambda c: (c[0], c[1]))[2]
+    return found.date, found.precision, found.first_day
+
+
+def _apply_amount(event: EventRecord, field: str, amount: Amount | None) -> None:
+    if amount is None or getattr(event, field) is not None or getattr(event, field + "_low") is not None:
+        return
+    setattr(event, field, amount.value)
+    setattr(event, field + "_low", amount.low)
+    setattr(event, field + "_high", amount.high)
+
+
+def _historical(sent: Span, lex: EventLexicon, published: date | None) -> EventRecord | None:
+    lower = sent.text.lower()
+    for item in lex.historical:
+        for phrase in item["phrases"]:
+            idx = lower.find(str(phrase).lower())
+            if idx < 0:
+                continue
+            day = date.fromisoformat(item["date"])
+            if published is not None and (published - day).days < BACKGROUND_DAYS:
+                return None
+            start = sent.start_char + idx
+            return EventRecord(
+                event_type="attack",
+                attack_type=item.get("attack_type"),
+                trigger_start=start,
+                trigger_end=start + len(phrase),
+                trigger_text=sent.doc.text[start : start + len(phrase)],
+                evidence=[(sent.start_char, sent.end_char)],
+                date=item["date"],
+                date_precision="day",
+                date_method="historical",
+                country=item.get("country"),
+                perpetrator_key=item.get("perpetrator"),
+                perpetrator_text=None,
+                perpetrator_status="attributed" if item.get("perpetrator") else "unknown",
+                is_background=True,
+            )
+    return None
+
+
+def key_of(e: EventRecord) -> EventKey:
+    return EventKey(e.event_type, e.attack_type, e.date, e.country, e.place_key, e.perpetrator_key)
+
+
+def _compatible(a: EventRecord, b: EventRecord) -> bool:
+    return same_event(key_of(a), key_of(b))
+
+
+def _merge_into(target: EventRecord, new: EventRecord) -> None:
+    target.evidence.append(new.evidence[0])
+    for field in (
+        "date",
+        "date_precision",
+        "place_key",
+        "place_text",
+        "country",
+        "perpetrator_key",
+        "perpetrator_text",
+        "target",
+        "weapon",
+    ):
+        if getattr(target, field) is None and getattr(new, field) is not None:
+            setattr(target, field, getattr(new, field))
+    if target.date_method != "text" and new.date_method == "text":
+        target.date, target.date_precision, target.date_method = new.date, new.date_precision, "text"
+        target.is_background = new.is_background
+    if target.attack_type in (None, "unknown") and new.attack_type not in (None, "unknown"):
+        target.attack_type = new.attack_type
+    if target.target_type == "unknown":
+        target.target_type = new.target_type
+    rank = {"unknown": 0, "suspected": 1, "attributed": 2, "claimed": 3}
+    if rank[new.perpetrator_status] > rank[target.perpetrator_status] and (
+        new.perpetrator_key is None or new.perpetrator_key == target.perpetrator_key
+    ):
+        target.perpetrator_status = new.perpetrator_status
+    target.suicide = target.suicide or new.suicide
+    for field in ("killed", "wounded"):
+        if getattr(target, field) is None and getattr(target, field + "_low") is None:
+            setattr(target, field, getattr(new, field))
+            setattr(target, field + "_low", getattr(new, field + "_low"))
+            setattr(target, field + "_high", getattr(new, field + "_high"))
+
+
+def extract_events(
+    doc: Doc, mentions: list[MentionRecord], published: date | None, info: InfoLookup
+) -> list[EventRecord]:
+    """All events the document reports or mentions, in text order, with evidence spans."""
+    lex = load_event_lexicon()
+    events: list[EventRecord] = []
+    last_index_of_sentence: dict[int, int] = {}
+    for s_index, sent in enumerate(doc.sents):
+        historical = _historical(sent, lex, published)
+        if historical is not None and not any(
+            e.date_method == "historical" and e.date == historical.date for e in events
+        ):
+            events.append(historical)
+            continue
+        triggers = _sentence_triggers(sent, lex)
+        chosen = _choose(triggers, sent, lex)
+        claims = (bool(CLAIM_WORDS.search(sent.text)) and "responsibility" in sent.text.lower()) or bool(
+            re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent.text, re.I)
+        )
+        if chosen is None:
+            toll = extract_casualties(sent) if events else None
+            if (
+                toll is not None
+                and (toll.killed or toll.wounded)
+                and s_index - last_index_of_sentence.get(id(events[-1]), -99) <= 3
+            ):
+                before = (
+                    events[-1].killed,
+                    events[-1].killed_low,
+                    events[-1].wounded,
+                    events[-1].wounded_low,
+                )
+                _apply_amount(events[-1], "killed", toll.killed)
+                _apply_amount(events[-1], "wounded", toll.wounded)
+                if before != (
+                    events[-1].killed,
+                    events[-1].killed_low,
+                    events[-1].wounded,
+                    events[-1].wounded_low,
+                ):
+                    events[-1].evidence.append((sent.start_char, sent.end_char))
+                    last_index_of_sentence[id(events[-1])] = s_index
+            if claims and events and s_index - last_index_of_sentence.get(id(events[-1]), -99) <= 4:
+                key, text, _status = _perpetrator(sent, mentions, info, None)
+                prev = events[-1]
+                if key and (prev.perpetrator_key in (None, key)):
+                    prev.perpetrator_key, prev.perpetrator_text, prev.perpetrator_status = (
+                        key,
+                        text,
+                        "claimed",
+                    )
+                    prev.evidence.append((sent.start_char, sent.end_char))
+            continue
+        trig, t_start, t_end = chosen
+        casualties = extract_casualties(sent)
+        trigger_span = doc.char_span(t_start, t_end, alignment_mode="expand")
+        trigger_tok = trigger_span.root if trigger_span is not None else None
+        d, precision, first_day = _date(sent, published, trigger_tok)
+        place_key, place_text, country = _place(sent, mentions, info, t_start)
+        perp_key, perp_text, status = _perpetrator(sent, mentions, info, trigger_tok)
+        has_detail = bool(casualties.killed or casualties.wounded or d or place_key or perp_key)
+        plural_generic = (
+            trigger_tok is not None
+            and trigger_tok.tag_ in ("NNS",)
+            and not (casualties.killed or casualties.wounded or d)
+        )
+        if trig.weak and not (casualties.killed or casualties.wounded):
+            continue
+        if plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text)):
+            continue
+        target, target_type = _target(sent, lex)
+        event = EventRecord(
+            event_type=trig.event_type,
+            attack_type=trig.attack_type if trig.event_type in ("attack", "kidnapping") else None,
+            trigger_start=t_start,
+            trigger_end=t_end,
+            trigger_text=doc.text[t_start:t_end],
+            evidence=[(sent.start_char, sent.end_char)],
+            date=d,
+            date_precision=precision,
+            date_method="text" if d else "unknown",
+            place_key=place_key,
+            place_text=place_text,
+            country=country,
+            perpetrator_key=perp_key,
+            perpetrator_text=perp_text,
+            perpetrator_status=status,
+            target=target,
+            target_type=target_type,
+            weapon=_weapon(sent, lex, trig),
+            suicide=trig.suicide or "suicide" in sent.text.lower(),
+        )
+        if event.event_type == "attack" and event.attack_type in (None, "unknown") and event.weapon:
+            event.attack_type = {
+                "firearms": "armed_assault",
+                "knife": "armed_assault",
+                "suicide_vest": "bombing_explosion",
+                "vbied": "bombing_explosion",
+                "ied": "bombing_explosion",
+                "grenade": "bombing_explosion",
+                "arson": "facility_infrastructure_attack",
+                "vehicle_ramming": "armed_assault",
+                "rockets_mortars": "armed_assault",
+            }.get(event.weapon, "unknown")
+        _apply_amount(event, "killed", casualties.killed)
+        _apply_amount(event, "wounded", casualties.wounded)
+        if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
+            event.is_background = True
+        previous = next((e for e in reversed(events) if e.date_method != "historical"), None)
+        recent = previous is not None and s_index - last_index_of_sentence.get(id(previous), -99) <= 3
+        if (
+            previous is not None
+            and _compatible(previous, event)
+            and (recent or (DEFINITE_REF.search(sent.text) and not d))
+            and not (event.date and previous.date and event.date != previous.date and not recent)
+        ):
+            _merge_into(previous, event)
+            last_index_of_sentence[id(previous)] = s_index
+            continue
+        events.append(event)
+        last_index_of_sentence[id(event)] = s_index
+    for event in events:
+        if event.date is None and published is not None and not event.is_background:
+            event.date, event.date_precision, event.date_method = published.isoformat(), "day", "publication"
+        if event.date and published is not None and event.date_method == "text":
+            first = (
+                date.fromisoformat((event.date + "-01-01")[:10])
+                if len(event.date) < 10
+                else date.fromisoformat(event.date)
+            )
+            event.is_background = event.is_background or (published - first) > timedelta(days=BACKGROUND_DAYS)
+    return events

@@ -1,0 +1,65 @@
+"""The event lexicon (data/lexicons/events.yaml), loaded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Trigger:
+    event_type: str
+    attack_type: str | None
+    weapon: str | None
+    suicide: bool
+    weak: bool
+    requires: str | None  # leader, hostage, fire
+
+
+@dataclass(frozen=True)
+class EventLexicon:
+    lemma_triggers: dict[str, Trigger]
+    phrase_triggers: dict[str, Trigger]
+    attack_priority: dict[str, int]
+    weapons: dict[str, tuple[str, ...]]
+    target_types: dict[str, tuple[str, ...]]
+    hostage_words: frozenset[str]
+    leader_words: frozenset[str]
+    fire_words: frozenset[str]
+    historical: tuple[dict[str, Any], ...]
+
+
+@lru_cache(maxsize=1)
+def load_event_lexicon() -> EventLexicon:
+    spec = yaml.safe_load((resources.files("watchfloor") / "data/lexicons/events.yaml").read_text("utf-8"))
+    lemmas: dict[str, Trigger] = {}
+    phrases: dict[str, Trigger] = {}
+    for item in spec["triggers"]:
+        requires = next((r for r in ("leader", "hostage", "fire") if item.get(f"requires_{r}")), None)
+        trig = Trigger(
+            item["event_type"],
+            item.get("attack_type"),
+            item.get("weapon"),
+            bool(item.get("suicide")),
+            bool(item.get("weak")),
+            requires,
+        )
+        for lemma in item.get("lemmas", []):
+            lemmas.setdefault(str(lemma).lower(), trig)
+        for phrase in item.get("phrases", []):
+            phrases.setdefault(str(phrase).lower(), trig)
+    return EventLexicon(
+        lemma_triggers=lemmas,
+        phrase_triggers=phrases,
+        attack_priority=dict(spec["attack_types"]),
+        weapons={k: tuple(v) for k, v in spec["weapons"].items()},
+        target_types={k: tuple(v) for k, v in spec["target_types"].items()},
+        hostage_words=frozenset(spec["hostage_words"]),
+        leader_words=frozenset(spec["leader_words"]),
+        fire_words=frozenset(spec["fire_words"]),
+        historical=tuple(spec["historical"]),
+    )

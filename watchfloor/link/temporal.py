@@ -1,0 +1,117 @@
+"""Resolve date expressions ("on Friday", "Oct. 12", "last month", "in March 2024") against a base date.
+
+Returns the date and its precision (day, month, year). Durations ("four years", "the past decade")
+are not dates and resolve to None. dateparser handles absolute forms; weekdays and "last/this
+month/year" are resolved here because dateparser's choices for them do not suit news.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import dateparser
+
+_WEEKDAY = {name.lower(): i for i, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+_ABBR = {
+    "jan.": "january",
+    "feb.": "february",
+    "mar.": "march",
+    "apr.": "april",
+    "aug.": "august",
+    "sept.": "september",
+    "sep.": "september",
+    "oct.": "october",
+    "nov.": "november",
+    "dec.": "december",
+}
+_DURATION = re.compile(
+    r"^(?:the )?(?:past|last|next|coming|previous)?\s*(?:\d+|a|an|one|two|three|four|five|six|seven|"
+    r"eight|nine|ten|several|few|many|\w+teen|\w+ty)\s+(?:years?|months?|weeks?|days?|decades?|hours?)$"
+)
+_STRIP = re.compile(
+    r"^(?:on|in|at|by|from|since|until|during|early|late|mid|the|of|around|about|before|after)\s+", re.I
+)
+
+
+@dataclass(frozen=True)
+class Resolved:
+    date: str  # YYYY-MM-DD, YYYY-MM or YYYY
+    precision: str  # day, month, year
+    first_day: dt.date
+
+
+def resolve(text: str, base: date | None) -> Resolved | None:
+    """Resolve one DATE mention; None for durations, vague or future-only expressions."""
+    t = " ".join(text.lower().replace("’", "'").split())
+    while True:
+        stripped = _STRIP.sub("", t)
+        if stripped == t:
+            break
+        t = stripped
+    for abbr, full in _ABBR.items():
+        t = t.replace(abbr, full)
+    t = re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1", t)
+    if not t or (_DURATION.match(t) and "ago" not in t):
+        return None
+    base = base or date.today()
+    day_part = re.sub(r"\s+(?:morning|afternoon|evening|night|prayers)$", "", t)
+    if day_part in ("today", "this morning", "tonight", "this evening"):
+        return Resolved(base.isoformat(), "day", base)
+    if day_part in ("yesterday", "last night"):
+        d = base - timedelta(days=1)
+        return Resolved(d.isoformat(), "day", d)
+    if day_part in _WEEKDAY:
+        delta = (base.weekday() - _WEEKDAY[day_part]) % 7
+        d = base - timedelta(days=delta)
+        return Resolved(d.isoformat(), "day", d)
+    if day_part.startswith("last ") and day_part[5:] in _WEEKDAY:
+        delta = (base.weekday() - _WEEKDAY[day_part[5:]]) % 7 or 7
+        d = base - timedelta(days=delta)
+        return Resolved(d.isoformat(), "day", d)
+    if t in ("last month", "previous month"):
+        first = (base.replace(day=1) - timedelta(days=1)).replace(day=1)
+        return Resolved(first.strftime("%Y-%m"), "month", first)
+    if t in ("this month", "earlier this month"):
+        first = base.replace(day=1)
+        return Resolved(first.strftime("%Y-%m"), "month", first)
+    if t in ("last year", "previous year"):
+        first = date(base.year - 1, 1, 1)
+        return Resolved(str(first.year), "year", first)
+    if t in ("this year", "earlier this year"):
+        return Resolved(str(base.year), "year", date(base.year, 1, 1))
+    if re.fullmatch(r"(?:19|20)\d{2}", t):
+        return Resolved(t, "year", date(int(t), 1, 1))
+    m = re.fullmatch(r"(?P<month>[a-z]+),?\s+(?P<year>(?:19|20)\d{2})", t)
+    if m and m["month"] in _MONTHS:
+        first = date(int(m["year"]), _MONTHS[m["month"]], 1)
+        return Resolved(first.strftime("%Y-%m"), "month", first)
+    if t in _MONTHS:  # "in March": the latest March not after the base date
+        year = base.year if _MONTHS[t] <= base.month else base.year - 1
+        first = date(year, _MONTHS[t], 1)
+        return Resolved(first.strftime("%Y-%m"), "month", first)
+    has_day = (bool(re.search(r"\b\d{1,2}\b", t)) and any(m in t for m in _MONTHS)) or bool(
+        re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}", t)
+    )
+    if not has_day and "ago" not in t:
+        return None
+    parsed = dateparser.parse(
+        t,
+        languages=["en"],
+        settings={
+            "RELATIVE_BASE": datetime(base.year, base.month, base.day),
+            "PREFER_DATES_FROM": "past",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+            "DATE_ORDER": "DMY",
+        },
+    )
+    if parsed is None:
+        return None
+    d = parsed.date()
+    if not re.search(r"(?:19|20)\d{2}", t) and d > base:  # "Oct. 12" in a November article: this year
+        d = d.replace(year=d.year - 1)
+    return Resolved(d.isoformat(), "day", d)

@@ -114,3 +114,32 @@ def test_group_as_source_is_not_the_perpetrator(nlp, linker, gazetteer) -> None:
     text = "Gunmen killed four police officers at a checkpoint in Peshawar on Sunday, a Taliban official said."
     events = _events(nlp, linker, gazetteer, text)
     assert len(events) == 1 and events[0].perpetrator_key is None and events[0].target_type == "police"
+
+
+def test_a_later_claim_names_the_perpetrator_of_the_lead_attack(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A car bomb tore through a vegetable market in the town of Kowtal on Saturday, killing 11 shoppers. "
+        "Ambulances ferried the wounded to hospitals for hours. "
+        "Shopkeepers said the market had reopened only a week earlier. "
+        "Al-Shabaab claimed responsibility in a statement on its radio station."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert len(events) == 1
+    event = events[0]
+    assert event.perpetrator_key == "al_shabaab" and event.perpetrator_status == "claimed"
+    claim_start = text.index("Al-Shabaab claimed")
+    assert any(s <= claim_start < e for s, e in event.evidence)  # the claim sentence is cited as evidence
+
+
+def test_an_unknown_village_is_still_the_place_and_its_country_comes_from_the_sentence(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Gunmen killed 12 villagers in Tassakoro, in Niger's Tillabéri region, on Friday."
+    (event,) = _events(nlp, linker, gazetteer, text)
+    assert event.place_text == "Tassakoro" and event.place_key is None
+    assert event.country == "NE"
+
+
+def test_the_force_that_carried_out_a_strike_and_says_so_has_claimed_it(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "The Pakistan Army said it killed six militants in a drone strike near Mir Ali on Thursday."
+    (event,) = _events(nlp, linker, gazetteer, text)
+    assert event.event_type == "air_strike"
+    assert event.perpetrator_key == "pakistan_army" and event.perpetrator_status == "claimed"

@@ -26,6 +26,7 @@ from rich.progress import (
 from rich.text import Text
 
 from watchfloor import __version__
+from watchfloor.cli_eval import eval_app
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
 from watchfloor.render import console, err_console, highlight_snippet, print_json, table
@@ -38,6 +39,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
+
+app.add_typer(eval_app, name="eval")
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]

@@ -58,6 +58,12 @@ DEFINITE_REF = re.compile(
 )
 PLACE_PREFIX = ("geo:", "adm1:", "country:")
 GROUP_KINDS = {"armed_group"}
+# Security operations (strikes, arrests, offensives) are carried out by states' forces.
+FORCE_KINDS = {"military", "security_service", "state", "government_body", "armed_group"}
+OPERATION_TYPES = {"air_strike", "arrest", "military_offensive", "cross_border_fire", "leader_killed"}
+REPORTING_LEMMAS = {"say", "announce", "state", "claim", "confirm", "report", "tell"}
+# How far (in sentences) a later "X claimed the attack" may be from the event it is about.
+RESPONSIBILITY_WINDOW = 8
 SOURCE_NOUNS = {
     "official",
     "spokesman",
@@ -154,25 +160,45 @@ def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexi
     return usable[0]
 
 
+def _place_rank(m: MentionRecord, ei: EntityInfo | None) -> int:
+    """Countries are the least specific place, then provinces and facilities; towns and villages
+    (including ones the place index does not know) are the most specific."""
+    key = m.entity_key or ""
+    if key.startswith("country:") or (ei is not None and ei.kind == "state"):
+        return 1
+    if key.startswith("adm1:") or m.label == "FAC":
+        return 2
+    if ei is not None and ei.kind not in ("place",) and not key.startswith(PLACE_PREFIX):
+        return 0  # a linked non-place (a group, a person) that NER called a GPE
+    return 3
+
+
 def _place(
     sent: Span, mentions: list[MentionRecord], info: InfoLookup, anchor: int
 ) -> tuple[str | None, str | None, str | None]:
-    """The most specific place in the sentence; among equals, the one nearest the trigger."""
+    """The most specific place in the sentence; among equals, the one nearest the trigger.
+
+    A town the place index does not know still names the place (its key stays empty); its country
+    comes from the best-resolved place in the same sentence.
+    """
     best: tuple[tuple[int, int], MentionRecord, EntityInfo | None] | None = None
+    country: tuple[int, str] | None = None
     for m in mentions:
-        if not (sent.start_char <= m.start < sent.end_char) or not m.entity_key:
+        if not (sent.start_char <= m.start < sent.end_char) or m.label not in ("GPE", "LOC", "FAC"):
             continue
-        if m.label not in ("GPE", "LOC", "FAC"):
+        ei = info(m.entity_key) if m.entity_key else None
+        rank = _place_rank(m, ei)
+        if rank == 0:
             continue
-        ei = info(m.entity_key)
-        rank = 1 if m.entity_key.startswith("country:") or (ei is not None and ei.kind == "state") else 2
+        if ei is not None and ei.country and (country is None or rank > country[0]):
+            country = (rank, ei.country)
         score = (rank, -abs(m.start - anchor))
         if best is None or score > best[0]:
             best = (score, m, ei)
     if best is None:
         return None, None, None
     _score, m, ei = best
-    return m.entity_key, m.text, ei.country if ei else None
+    return m.entity_key, m.text, (ei.country if ei and ei.country else country[1] if country else None)
 
 
 def _perpetrator(
@@ -225,6 +251,94 @@ def _perpetrator(
     if related is not None:
         return related.entity_key, related.text, "attributed"
     return None, None, "unknown"
+
+
+def _acting_force(
+    sent: Span, mentions: list[MentionRecord], info: InfoLookup, trigger_tok: Token | None
+) -> tuple[str | None, str | None, str]:
+    """Who carried out a strike, arrest or offensive: the trigger's subject or agent, when linked.
+
+    A force reporting its own operation ("the army said it killed…") has *claimed* it; otherwise
+    it is *attributed* to the force by whoever the article cites.
+    """
+    if trigger_tok is None:
+        return None, None, "unknown"
+    doc = sent.doc
+    by_token: dict[int, MentionRecord] = {}
+    for m in mentions:
+        if sent.start_char <= m.start < sent.end_char and m.entity_key:
+            ei = info(m.entity_key)
+            span = doc.char_span(m.start, m.end, alignment_mode="expand")
+            if ei and ei.kind in FORCE_KINDS and span is not None:
+                by_token[span.root.i] = m
+    verbs = [trigger_tok]
+    if trigger_tok.pos_ != "VERB":  # "killed six militants in a drone strike": the governing verb acts
+        verbs += [t for t in trigger_tok.ancestors if t.pos_ in ("VERB", "AUX")][:1]
+    for verb in list(verbs):
+        # "the army said it killed…": the pronoun stands for the reporting verb's subject
+        pronoun = any(c.dep_ == "nsubj" and c.lower_ in ("it", "they") for c in verb.children)
+        if pronoun and verb.head.lemma_.lower() in REPORTING_LEMMAS:
+            verbs.append(verb.head)
+    for verb in verbs:
+        for child in verb.children:
+            heads = [child] if child.dep_ in ("nsubj", "nsubjpass") else []
+            if child.dep_ == "agent" or (child.dep_ == "prep" and child.lower_ == "by"):
+                heads = [g for g in child.children if g.dep_ == "pobj"]
+            if child.dep_ == "nsubjpass":
+                continue  # "militants were arrested": the subject is on the receiving end
+            for head in heads:
+                candidates = [head, *(t for t in head.subtree if t.dep_ in ("compound", "pobj", "poss"))]
+                for tok in candidates:
+                    if tok.i in by_token:
+                        m = by_token[tok.i]
+                        own = any(
+                            t.lemma_.lower() in REPORTING_LEMMAS
+                            and any(
+                                c.dep_ == "nsubj" and (c.i == tok.i or c.lower_ in ("it", "they")) for c in t.children
+                            )
+                            for t in sent
+                        )
+                        return m.entity_key, m.text, "claimed" if own or not _cited(sent) else "attributed"
+    return None, None, "unknown"
+
+
+def _reports_itself(verb: Token, actor: Token) -> bool:
+    return any(c.dep_ == "nsubj" and (c.i == actor.i or c.lower_ in ("it", "they")) for c in verb.children)
+
+
+def _cited(sent: Span) -> bool:
+    return any(t.lemma_.lower() in REPORTING_LEMMAS for t in sent) or "according to" in sent.text.lower()
+
+
+def _responsibility(
+    events: list[EventRecord],
+    first_sentence: dict[int, int],
+    sents: list[Span],
+    mentions: list[MentionRecord],
+    info: InfoLookup,
+) -> None:
+    """Give attacks without a perpetrator the group that a nearby sentence says claimed or was blamed.
+
+    Reports often name the group a few sentences after the attack ("ISKP claimed the bombing in a
+    statement on Amaq") or in the headline. The nearest such sentence after the event, before the
+    next event's first sentence, wins; the headline counts for the first event.
+    """
+    ordered = sorted((first_sentence[id(e)], e) for e in events if id(e) in first_sentence)
+    cues: dict[int, tuple[str, str, str]] = {}
+    for i, sent in enumerate(sents):
+        key, text, status = _perpetrator(sent, mentions, info, None)
+        if key and text and status != "unknown":
+            cues[i] = (key, text, status)
+    for n, (start, event) in enumerate(ordered):
+        if event.perpetrator_key or event.is_background or event.event_type not in ("attack", "kidnapping"):
+            continue
+        stop = min([start + RESPONSIBILITY_WINDOW + 1, *(s for s, _ in ordered[n + 1 :] if s > start)])
+        window = [i for i in range(start + 1, stop) if i in cues]
+        if not window and n == 0:
+            window = [i for i in range(0, start) if i in cues][:1]
+        if window:
+            event.perpetrator_key, event.perpetrator_text, event.perpetrator_status = cues[window[0]]
+            event.evidence.append((sents[window[0]].start_char, sents[window[0]].end_char))
 
 
 def _target(sent: Span, lex: EventLexicon) -> tuple[str | None, str]:
@@ -360,7 +474,9 @@ def extract_events(
     lex = load_event_lexicon()
     events: list[EventRecord] = []
     last_index_of_sentence: dict[int, int] = {}
-    for s_index, sent in enumerate(doc.sents):
+    first_sentence: dict[int, int] = {}
+    sents = list(doc.sents)
+    for s_index, sent in enumerate(sents):
         historical = _historical(sent, lex, published)
         if historical is not None and not any(
             e.date_method == "historical" and e.date == historical.date for e in events
@@ -412,7 +528,10 @@ def extract_events(
         trigger_tok = trigger_span.root if trigger_span is not None else None
         d, precision, first_day = _date(sent, published, trigger_tok)
         place_key, place_text, country = _place(sent, mentions, info, t_start)
-        perp_key, perp_text, status = _perpetrator(sent, mentions, info, trigger_tok)
+        if trig.event_type in OPERATION_TYPES:
+            perp_key, perp_text, status = _acting_force(sent, mentions, info, trigger_tok)
+        else:
+            perp_key, perp_text, status = _perpetrator(sent, mentions, info, trigger_tok)
         has_detail = bool(casualties.killed or casualties.wounded or d or place_key or perp_key)
         plural_generic = (
             trigger_tok is not None
@@ -474,6 +593,7 @@ def extract_events(
             continue
         events.append(event)
         last_index_of_sentence[id(event)] = s_index
+        first_sentence[id(event)] = s_index
     for event in events:
         if event.date is None and published is not None and not event.is_background:
             event.date, event.date_precision, event.date_method = published.isoformat(), "day", "publication"
@@ -484,4 +604,5 @@ def extract_events(
                 else date.fromisoformat(event.date)
             )
             event.is_background = event.is_background or (published - first) > timedelta(days=BACKGROUND_DAYS)
+    _responsibility(events, first_sentence, sents, mentions, info)
     return events

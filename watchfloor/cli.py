@@ -26,6 +26,7 @@ from rich.progress import (
 from rich.text import Text
 
 from watchfloor import __version__
+from watchfloor.cli_claims import register as register_claims
 from watchfloor.cli_eval import eval_app
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
@@ -41,6 +42,7 @@ app = typer.Typer(
 )
 
 app.add_typer(eval_app, name="eval")
+register_claims(app)
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
@@ -188,7 +190,9 @@ def demo(
     console.print(
         f"[bold]{status['documents']}[/] documents in {escape(str(db))}: "
         + ", ".join(f"{v} {k}" for k, v in sorted(by_status.items()))
-        + f"; {status['mentions']:,} mentions, {status['entities_mentioned']} entities mentioned"
+        + f"; {status['mentions']:,} mentions, {status['entities_mentioned']} entities mentioned; "
+        + f"{status['events']} events (+{status['background_events']} background), "
+        + f"{status['claims']} claims ({status['forecasts']} forecasts)"
     )
     table(
         "Most mentioned actors",
@@ -196,7 +200,8 @@ def demo(
         [(a["name"], a["kind"], a["mentions"], a["documents"], len(a["aliases"])) for a in actors],
     )
     console.print(
-        'Next: [bold]watchfloor actors[/], [bold]watchfloor actor ISKP[/], [bold]watchfloor search "suicide bomber"[/]'
+        "Next: [bold]watchfloor actor ISKP[/], [bold]watchfloor timeline[/], "
+        '[bold]watchfloor claims --kind forecast[/], [bold]watchfloor search "suicide bomber"[/]'
     )
     if report.problems:
         raise typer.Exit(EXIT_INPUT_PROBLEMS)

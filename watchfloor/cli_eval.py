@@ -71,6 +71,40 @@ def eval_events(
     _print_errors(result.errors, errors)
 
 
+@eval_app.command("claims")
+def eval_claims(
+    gold: Annotated[Path, typer.Argument(help="Folder with gold.jsonl and the articles it annotates.")],
+    as_json: JsonOption = False,
+    errors: ErrorsOption = 0,
+) -> None:
+    """Claim detection P/R/F1; speaker, role, kind, band and horizon accuracy; stance pairs."""
+    from watchfloor.eval.claims import evaluate
+    from watchfloor.link.gazetteer import load_gazetteer
+
+    result = evaluate(_gold_folder(gold), load_gazetteer())
+    data = result.as_dict()
+    if as_json:
+        print_json(data)
+    else:
+        keys = ("gold_claims", "predicted_claims", "matched")
+        table(
+            f"claim detection — {gold}",
+            ["gold", "predicted", "matched", "precision", "recall", "F1"],
+            [[*(data[k] for k in keys), _pct(data["precision"]), _pct(data["recall"]), _pct(data["f1"])]],
+        )
+        rows = [[name, _pct(acc), data["field_counts"][name]] for name, acc in data["field_accuracy"].items()]
+        stance = data["stance_pairs"]
+        rows.append(
+            [
+                "agree/contradict pairs (P / R)",
+                f"{_pct(stance['precision'])} / {_pct(stance['recall'])}",
+                stance["gold"],
+            ]
+        )
+        table("on matched claims (%)", ["field", "accuracy", "n"], rows)
+    _print_errors(result.errors, errors)
+
+
 @eval_app.command("linking")
 def eval_linking(
     gold: Annotated[Path, typer.Argument(help="Folder with gold.jsonl and the articles it annotates.")],
@@ -131,3 +165,33 @@ def eval_muc4(
         return
     rows = [[role, s["precision"], s["recall"], s["f1"], s["gold"]] for role, s in result.items()]
     table(f"MUC-4 {split} (CEAF-REE, micro)", ["role", "P", "R", "F1", "gold entities"], rows)
+
+
+@eval_app.command("polnear")
+def eval_polnear(
+    split: Annotated[str, typer.Option(help="Split to score: dev or train.")] = "dev",
+    data: Annotated[Path, typer.Option(help="PolNeAR folder (holding dev/ and train/).")] = DEFAULT_SHARED_EVAL
+    / "polnear",
+    as_json: JsonOption = False,
+) -> None:
+    """Speaker (Source) and content attribution on PolNeAR, exact and overlapping spans."""
+    from watchfloor.eval.polnear import evaluate
+    from watchfloor.link.gazetteer import load_gazetteer
+
+    folder = data / split
+    if not (folder / "attributions").is_dir():
+        raise UserError(f"{folder / 'attributions'} not found; pass --data pointing at the PolNeAR folder")
+    with console.status("extracting claims from the PolNeAR articles…"):
+        result = evaluate(folder, load_gazetteer()).as_dict()
+    if as_json:
+        print_json(result)
+        return
+    rows = [
+        [name, _pct(result[name]["precision"]), _pct(result[name]["recall"]), _pct(result[name]["f1"])]
+        for name in ("content_overlap", "content_exact", "source_and_content_overlap")
+    ]
+    table(f"PolNeAR {split} ({result['gold_attributions']} sourced attributions)", ["spans", "P", "R", "F1"], rows)
+    given = result["source_given_content"]
+    console.print(
+        f"source right when content matched: overlap {_pct(given['overlap'])}%, exact {_pct(given['exact'])}%"
+    )

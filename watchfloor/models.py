@@ -121,3 +121,29 @@ class EventRecord:
     wounded_high: int | None = None
     suicide: bool = False
     is_background: bool = False
+
+
+@dataclass
+class ClaimRecord:
+    """An attributed statement (quote, indirect speech or written statement) in one document."""
+
+    start: int  # the claim's content span in the clean text
+    end: int
+    text: str
+    quote: bool
+    cue: str
+    speaker_key: str | None
+    speaker_text: str | None  # the name the speaker is known by in this document
+    speaker_mention: str | None  # the words tied to the cue ("he", "the general")
+    speaker_role: str | None
+    kind: str  # forecast, assessment, factual, denial, responsibility
+    evidence: list[tuple[int, int]]  # the sentence(s) holding cue and content
+    about: list[str] = field(default_factory=list)  # entity keys the content mentions
+    speaker_start: int | None = None  # the words tied to the cue, as evidence of attribution
+    speaker_end: int | None = None
+    probability_words: str | None = None
+    band_low: float | None = None
+    band_high: float | None = None
+    horizon_text: str | None = None
+    horizon_start: str | None = None
+    horizon_end: str | None = None

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from watchfloor import __version__
 from watchfloor.errors import InputProblem
+from watchfloor.extract.claims import extract_claims
 from watchfloor.extract.events import extract_events
-from watchfloor.extract.info import entity_info
+from watchfloor.extract.info import entity_info, kind_lookup
 from watchfloor.ingest import dedup
 from watchfloor.ingest.document import build_document
 from watchfloor.ingest.formats import FormatError
@@ -43,6 +44,7 @@ class IngestOptions:
     near_duplicate_threshold: float = 0.8
     today: date | None = None
     events: bool = True
+    claims: bool = True
 
 
 @dataclass
@@ -139,10 +141,11 @@ def ingest(
                 result = linker.link(spacy_doc)
                 write.mentions = result.mentions
                 write.new_entities = result.entities
+                info = entity_info(gazetteer, result.entities)
                 if options.events:
-                    write.events = extract_events(
-                        spacy_doc, result.mentions, _published(write), entity_info(gazetteer, result.entities)
-                    )
+                    write.events = extract_events(spacy_doc, result.mentions, _published(write), info)
+                if options.claims:
+                    write.claims = extract_claims(spacy_doc, result.mentions, _published(write), kind_lookup(info))
             pending.append(write)
             on_progress(ctx.source)
             if len(pending) >= options.batch_size:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,48 @@ class Workspace:
         if found is None:
             raise UserError(f"no actor named {name!r}; try `watchfloor actors` or `watchfloor search {name!r}`")
         return self.repo.actor_detail(int(found["id"]), limit)
+
+    def _entity_id(self, name: str | None, what: str) -> int | None:
+        if not name:
+            return None
+        found = self.repo.find_entity(name)
+        if found is None:
+            raise UserError(f"no {what} named {name!r}; see `watchfloor actors`")
+        return int(found["id"])
+
+    def claims(
+        self,
+        speaker: str | None = None,
+        about: str | None = None,
+        kind: str | None = None,
+        since: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+        as_of: date | None = None,
+    ) -> list[dict[str, Any]]:
+        """Attributed claims with stance links, forecast status and sources, newest first."""
+        return self.repo.list_claims(
+            speaker_id=self._entity_id(speaker, "speaker"),
+            about_id=self._entity_id(about, "actor or place"),
+            kind=kind,
+            since=since,
+            limit=limit,
+            offset=offset,
+            as_of=as_of,
+        )
+
+    def claim(self, claim_id: int, as_of: date | None = None) -> dict[str, Any] | None:
+        """One claim by id."""
+        rows = self.repo.list_claims(claim_id=claim_id, as_of=as_of)
+        return rows[0] if rows else None
+
+    def speaker(self, name: str, as_of: date | None = None) -> dict[str, Any]:
+        """A speaker's track record: claims by kind, forecasts that came true, roles."""
+        found = self.repo.find_entity(name)
+        if found is None:
+            raise UserError(f"no speaker named {name!r}; see `watchfloor claims`")
+        record = self.repo.speaker_record(int(found["id"]), as_of)
+        return {"id": int(found["id"]), "name": found["name"], "kind": found["kind"], **record}
 
     def events(
         self,

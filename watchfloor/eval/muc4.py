@@ -321,9 +321,7 @@ def _cluster(phrases: Iterable[str], memory: PhraseMemory) -> Entities:
     for phrase in dict.fromkeys(p for p in phrases if p):
         head = phrase.split()[-1]
         for entity in entities:
-            if any(
-                m.split()[-1] == head or m in memory.aliases.get(phrase, ()) or phrase in m.split() for m in entity
-            ):
+            if any(m.split()[-1] == head or m in memory.aliases.get(phrase, ()) or phrase in m.split() for m in entity):
                 entity.append(phrase)
                 break
         else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from watchfloor.extract.events import EntityInfo, InfoLookup
 from watchfloor.link.gazetteer import Gazetteer
@@ -27,3 +27,13 @@ def entity_info(gazetteer: Gazetteer, discovered: Iterable[EntityRecord]) -> Inf
         return None
 
     return info
+
+
+def kind_lookup(info: InfoLookup) -> Callable[[str], str | None]:
+    """Entity kind by key (what the claims extractor needs of an entity)."""
+
+    def kind_of(key: str) -> str | None:
+        found = info(key)
+        return found.kind if found else None
+
+    return kind_of

@@ -243,6 +243,10 @@ class Linker:
             key = "person:" + slug(name)
             new_entities.setdefault(key, EntityRecord(key, name, "person", "PERSON", source="extracted"))
             return key, "new", 0.5
+        tokens = tuple(norm.split())
+        for person in reversed(people):  # "Penhallow said": a surname the NER mistook for an organisation
+            if len(tokens) == 1 and len(person.tokens) > 1 and person.tokens[-1] == tokens[0]:
+                return person.key, "coref", 0.8
         fuzzy = self._fuzzy(norm, "ORG")
         if fuzzy:
             return fuzzy, "fuzzy", 0.8

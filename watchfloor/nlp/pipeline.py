@@ -7,6 +7,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from watchfloor.errors import UserError
 from watchfloor.link.gazetteer import Gazetteer
@@ -56,12 +57,23 @@ def ruler_patterns(gazetteer: Gazetteer) -> tuple[list[dict[str, Any]], list[dic
 
 
 @lru_cache(maxsize=2)
+@Language.component("paragraph_breaks")
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A line break ends a sentence: headlines and datelines have no full stop, and without this
+    the parser glues the headline to the first paragraph."""
+    for tok in doc[:-1]:
+        if tok.is_space and "\n" in tok.text:
+            doc[tok.i + 1].is_sent_start = True
+    return doc
+
+
 def build_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language:
     """Model + gazetteer rulers before the statistical NER, which then respects them.
 
     Case-insensitive aliases run first so that "IS-K" wins over the case-exact "IS".
     """
     nlp = load_base_model(model)
+    nlp.add_pipe("paragraph_breaks", before="parser")
     lower, exact = ruler_patterns(gazetteer)
     ruler = nlp.add_pipe(
         "entity_ruler",

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, Protocol
 
-from watchfloor.models import CleanDocument, EntityRecord, EventRecord, MentionRecord
+from watchfloor.models import ClaimRecord, CleanDocument, EntityRecord, EventRecord, MentionRecord
 
 Row = dict[str, Any]
 
@@ -28,6 +29,7 @@ class DocumentWrite:
     mentions: list[MentionRecord] = field(default_factory=list)
     new_entities: list[EntityRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
     source_only: bool = False  # same bytes already stored under another name: add the source only
 
 
@@ -72,5 +74,9 @@ class Repository(Protocol):
     ) -> list[Row]: ...
 
     def list_events(self, **filters: Any) -> list[Row]: ...
+
+    def list_claims(self, **filters: Any) -> list[Row]: ...
+
+    def speaker_record(self, speaker_id: int, as_of: date | None = None) -> Row: ...
 
     def close(self) -> None: ...

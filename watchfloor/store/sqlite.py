@@ -6,19 +6,22 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from watchfloor.errors import UserError
+from watchfloor.extract.claims import EXTRACTOR_VERSION as CLAIMS_VERSION
 from watchfloor.extract.events import EXTRACTOR_VERSION as EVENTS_VERSION
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import EntityRecord
 from watchfloor.store.base import DocumentWrite, Row
+from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
 from watchfloor.store.sqlite_events import list_events, write_events
 
 EVENTS_EXTRACTOR = "watchfloor.extract.events"
+CLAIMS_EXTRACTOR = "watchfloor.extract.claims"
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
 
@@ -217,6 +220,7 @@ class SQLiteRepository:
             ids = {e.key: self._upsert_entity(e) for e in item.new_entities}
             keys = {m.entity_key for m in item.mentions if m.entity_key and m.entity_key not in ids}
             keys |= {k for e in item.events for k in (e.place_key, e.perpetrator_key) if k and k not in ids}
+            keys |= {k for c in item.claims for k in (c.speaker_key, *c.about) if k and k not in ids}
             for key in keys:
                 row = self.conn.execute("SELECT id FROM entities WHERE key=?", (key,)).fetchone()
                 if row is not None:
@@ -242,6 +246,8 @@ class SQLiteRepository:
             )
             if item.events:
                 write_events(self.conn, item.doc_id, item.events, ids, EVENTS_EXTRACTOR, EVENTS_VERSION)
+            if item.claims:
+                write_claims(self.conn, item.doc_id, item.claims, ids, CLAIMS_EXTRACTOR, CLAIMS_VERSION)
         self.conn.execute(
             "INSERT OR IGNORE INTO sources(source, raw_sha256, doc_id) VALUES (?,?,?)",
             (d.source, d.raw_sha256, item.doc_id),
@@ -265,6 +271,10 @@ class SQLiteRepository:
             "entities_mentioned": q("SELECT count(DISTINCT entity_id) FROM mentions").fetchone()[0],
             "entities_total": q("SELECT count(*) FROM entities").fetchone()[0],
             "removed_spans": q("SELECT count(*) FROM removed_spans").fetchone()[0],
+            "events": q("SELECT count(*) FROM events WHERE is_background=0").fetchone()[0],
+            "background_events": q("SELECT count(*) FROM events WHERE is_background=1").fetchone()[0],
+            "claims": q("SELECT count(*) FROM claims").fetchone()[0],
+            "forecasts": q("SELECT count(*) FROM claims WHERE kind='forecast'").fetchone()[0],
             "problems": q("SELECT count(*) FROM problems").fetchone()[0],
             "last_problems": [dict(r) for r in q("SELECT source, message, at FROM problems ORDER BY id DESC LIMIT 10")],
             "published_range": list(
@@ -412,6 +422,14 @@ class SQLiteRepository:
     def list_events(self, **filters: Any) -> list[Row]:
         """Merged events with their sources; filters as in :func:`sqlite_events.list_events`."""
         return list_events(self.conn, **filters)
+
+    def list_claims(self, **filters: Any) -> list[Row]:
+        """Claims with stance, forecast status and sources; filters as in :func:`sqlite_claims.list_claims`."""
+        return list_claims(self.conn, **filters)
+
+    def speaker_record(self, speaker_id: int, as_of: date | None = None) -> Row:
+        """A speaker's track record."""
+        return speaker_record(self.conn, speaker_id, as_of)
 
     def event(self, event_id: int) -> Row | None:
         rows = list_events(self.conn, include_background=True, event_id=event_id)

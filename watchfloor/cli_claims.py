@@ -1,0 +1,120 @@
+"""`watchfloor claims` and `watchfloor speaker`: the claims and forecasts ledger in the terminal."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from watchfloor.errors import UserError
+from watchfloor.render import console, print_json, table
+from watchfloor.workspace import DEFAULT_DB, Workspace
+
+KINDS = ("forecast", "assessment", "factual", "denial", "responsibility")
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+AsOfOption = Annotated[
+    str | None, typer.Option("--as-of", help="Judge forecast status as of this date (default: today).")
+]
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UserError(f"--as-of {value!r} is not a date; use YYYY-MM-DD") from exc
+
+
+def _band(row: dict[str, Any]) -> str:
+    band = row["probability_band"]
+    if band:
+        return f"{row['probability_words']} ({int(band[0] * 100)}–{int(band[1] * 100)}%)"
+    return row["confidence"] or ""
+
+
+def _horizon(row: dict[str, Any]) -> str:
+    if not row["horizon_end"]:
+        return ""
+    return f"{row['horizon_start'] or ''}…{row['horizon_end']}"
+
+
+def claims(
+    db: DbOption = Path(DEFAULT_DB),
+    speaker: Annotated[str | None, typer.Option(help="Speaker (any alias).")] = None,
+    about: Annotated[str | None, typer.Option(help="Actor or place the claim is about.")] = None,
+    kind: Annotated[str | None, typer.Option(help="forecast, assessment, factual, denial or responsibility.")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 100,
+    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who said what, with what confidence and horizon; agreement, contradiction and outcome."""
+    if kind is not None and kind not in KINDS:
+        raise UserError(f"--kind {kind!r} is not one of: {', '.join(KINDS)}")
+    with Workspace(db) as ws:
+        rows = ws.claims(speaker, about, kind, since, limit, offset, _as_of(as_of))
+    if as_json:
+        print_json(rows)
+        return
+    table(
+        "Claims",
+        ["id", "published", "speaker (role)", "kind", "claim", "confidence", "horizon", "status", "±"],
+        [
+            (
+                r["id"],
+                (r["published"] or "")[:10],
+                (r["speaker"] or "") + (f" ({r['speaker_role']})" if r["speaker_role"] else ""),
+                r["kind"],
+                ("“" + r["text"][:140] + "”") if r["quote"] else r["text"][:140],
+                _band(r),
+                _horizon(r),
+                r["status"] or "",
+                " ".join([*(f"+{i}" for i in r["agrees_with"]), *(f"−{i}" for i in r["contradicts"])]),
+            )
+            for r in rows
+        ],
+    )
+    if any(r["contradicts"] for r in rows):
+        console.print("± : +id agrees with that claim, −id contradicts it (`watchfloor claims --json` for details)")
+
+
+def speaker(
+    name: Annotated[str, typer.Argument(help="Speaker name or alias.")],
+    db: DbOption = Path(DEFAULT_DB),
+    as_of: AsOfOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """A speaker's track record: claims by kind, forecasts supported / expired / open, roles."""
+    with Workspace(db) as ws:
+        record = ws.speaker(name, _as_of(as_of))
+    if as_json:
+        print_json(record)
+        return
+    f = record["forecasts"]
+    console.print(f"[bold]{escape(record['name'])}[/] ({record['kind']})")
+    if record["roles"]:
+        console.print("roles stated: " + escape("; ".join(record["roles"])))
+    console.print(
+        f"{record['claims']} claims: "
+        + ", ".join(f"{n} {k}" for k, n in sorted(record["by_kind"].items()))
+        + f" | forecasts: {f['supported']} supported, {f['expired']} expired, {f['open']} open"
+        + (f" | hit rate {record['hit_rate']:.0%}" if record["hit_rate"] is not None else "")
+    )
+    for r in record["recent"]:
+        mark = {"supported": "[green]✔[/]", "expired": "[red]✘[/]", "open": "[yellow]…[/]"}.get(r["status"] or "", " ")
+        console.print(
+            f" {mark} [dim]{(r['published'] or '')[:10]} {r['kind']}[/] {escape(r['text'][:160])}"
+            + (f" [dim]({escape(_band(r))})[/]" if r["probability_band"] else "")
+        )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the claims commands to the main CLI."""
+    app.command("claims")(claims)
+    app.command("speaker")(speaker)

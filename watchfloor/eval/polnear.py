@@ -1,0 +1,180 @@
+"""Speaker and content attribution on PolNeAR (Newell, Margolin & Ruths 2018), read from ../shared/eval.
+
+Gold: brat standoff files (``attributions/*.ann``) with Source, Cue and Content spans joined by
+Attribution events; texts in ``text/``. Only attributions with a Source are scored (watchfloor
+never stores a claim it cannot attribute). Where two annotators annotated a document, the first
+file in name order is used.
+
+Content: a predicted claim matches a gold attribution when their content spans overlap by at least
+half of the shorter one ("overlap"), and also counts as "exact" when the spans are equal after
+dropping a leading "that", quotation marks and punctuation at the edges. Source: on content-matched
+pairs, whether the speaker span watchfloor cites overlaps (or equals) the gold Source span.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from watchfloor.extract.claims import extract_claims
+from watchfloor.extract.info import entity_info, kind_lookup
+from watchfloor.link.actors import Linker
+from watchfloor.link.gazetteer import Gazetteer
+from watchfloor.link.places import load_place_index
+from watchfloor.models import ClaimRecord
+from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline
+
+Spans = list[tuple[int, int]]
+_EDGE = re.compile(r"^[\s\"“”'‘’,.:;]*(?:that\s+)?|[\s\"“”'‘’,.:;]*$", re.I)
+
+
+@dataclass
+class Attribution:
+    source: Spans
+    content: Spans
+
+
+@dataclass
+class PolnearDoc:
+    name: str
+    text: str
+    attributions: list[Attribution]
+
+
+def _spans(field_text: str) -> Spans:
+    out = []
+    for part in field_text.split(";"):
+        start, end = part.split()[-2:]
+        out.append((int(start), int(end)))
+    return out
+
+
+def parse_ann(ann: str) -> list[Attribution]:
+    """Attribution events with their Source and Content spans (discontinuous spans kept as parts)."""
+    spans: dict[str, tuple[str, Spans]] = {}
+    events: list[dict[str, str]] = []
+    for line in ann.splitlines():
+        parts = line.split("\t")
+        if line.startswith("T") and len(parts) >= 2:
+            label = parts[1].split()[0]
+            spans[parts[0]] = (label, _spans(parts[1][len(label) :].strip()))
+        elif line.startswith("E") and len(parts) >= 2:
+            events.append(dict(arg.split(":", 1) for arg in parts[1].split()))
+    out = []
+    for event in events:
+        if not any(k.startswith("Attribution") and not k.endswith("no-source") for k in event):
+            continue
+        source = spans.get(event.get("Source", ""), ("", []))[1]
+        content = spans.get(event.get("Content", ""), ("", []))[1]
+        if source and content:
+            out.append(Attribution(source, content))
+    return out
+
+
+def load_split(folder: Path) -> list[PolnearDoc]:
+    """Documents of one split (``dev`` or ``train``) with their sourced attributions."""
+    docs = []
+    seen: set[str] = set()
+    for ann in sorted((folder / "attributions").glob("*.ann")):
+        name = re.sub(r"_[0-9a-f]{4}$", "", ann.stem)
+        text_path = folder / "text" / f"{name}.txt"
+        if name in seen or not text_path.is_file():
+            continue
+        seen.add(name)
+        text = text_path.read_text("utf-8")
+        docs.append(PolnearDoc(name, text, parse_ann(ann.read_text("utf-8"))))
+    return docs
+
+
+def _core(text: str, span: tuple[int, int]) -> str:
+    return " ".join(_EDGE.sub("", text[span[0] : span[1]]).split()).lower()
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter / max(1, min(a[1] - a[0], b[1] - b[0])) if inter > 0 else 0.0
+
+
+def _hull(spans: Spans) -> tuple[int, int]:
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+@dataclass
+class PolnearScore:
+    gold: int = 0
+    predicted: int = 0
+    content_overlap: int = 0
+    content_exact: int = 0
+    source_overlap: int = 0
+    source_exact: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        def prf(correct: int) -> dict[str, float]:
+            p = correct / self.predicted if self.predicted else 0.0
+            r = correct / self.gold if self.gold else 0.0
+            return {
+                "precision": round(p, 4),
+                "recall": round(r, 4),
+                "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            }
+
+        matched = self.content_overlap
+        return {
+            "gold_attributions": self.gold,
+            "predicted_claims": self.predicted,
+            "content_overlap": prf(self.content_overlap),
+            "content_exact": prf(self.content_exact),
+            "source_given_content": {
+                "overlap": round(self.source_overlap / matched, 4) if matched else None,
+                "exact": round(self.source_exact / matched, 4) if matched else None,
+            },
+            "source_and_content_overlap": prf(self.source_overlap),
+        }
+
+
+def score_document(doc: PolnearDoc, claims: list[ClaimRecord], score: PolnearScore) -> None:
+    """Align one document's claims with its gold attributions and count matches."""
+    score.gold += len(doc.attributions)
+    score.predicted += len(claims)
+    pairs = []
+    for gi, gold in enumerate(doc.attributions):
+        hull = _hull(gold.content)
+        for pi, claim in enumerate(claims):
+            ov = _overlap(hull, (claim.start, claim.end))
+            if ov >= 0.5:
+                pairs.append((ov, gi, pi))
+    used_g: set[int] = set()
+    used_p: set[int] = set()
+    for _ov, gi, pi in sorted(pairs, reverse=True):
+        if gi in used_g or pi in used_p:
+            continue
+        used_g.add(gi)
+        used_p.add(pi)
+        gold, claim = doc.attributions[gi], claims[pi]
+        score.content_overlap += 1
+        score.content_exact += _core(doc.text, _hull(gold.content)) == _core(doc.text, (claim.start, claim.end))
+        if claim.speaker_start is None or claim.speaker_end is None:
+            continue
+        said_by = (claim.speaker_start, claim.speaker_end)
+        source = _hull(gold.source)
+        if _overlap(source, said_by) > 0:
+            score.source_overlap += 1
+            score.source_exact += _core(doc.text, source) == _core(doc.text, said_by)
+        else:
+            score.errors.append(f"{doc.name}: source {doc.text[source[0] : source[1]]!r} vs {claim.speaker_mention!r}")
+
+
+def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL, limit: int | None = None) -> PolnearScore:
+    """Run claim extraction on the raw texts (offsets must stay aligned) and score them."""
+    nlp = build_pipeline(gazetteer, model)
+    linker = Linker(gazetteer, load_place_index())
+    score = PolnearScore()
+    for doc in load_split(folder)[:limit]:
+        spacy_doc = nlp(doc.text)
+        linked = linker.link(spacy_doc)
+        kind_of = kind_lookup(entity_info(gazetteer, linked.entities))
+        score_document(doc, extract_claims(spacy_doc, linked.mentions, None, kind_of), score)
+    return score

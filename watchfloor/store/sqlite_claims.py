@@ -1,0 +1,224 @@
+"""Claims in SQLite: writing a document's claims, listing them with stance and forecast status."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from typing import Any
+
+from watchfloor.extract.claims import negated
+from watchfloor.extract.stance import StanceInput, stance_links
+from watchfloor.models import ClaimRecord
+
+Row = dict[str, Any]
+# Without a stated horizon, a forecast is checked against the year after it was made.
+DEFAULT_HORIZON_DAYS = 365
+ATTACK_WORDS = ("attack", "bomb", "strike", "assault", "plot", "kill", "massacre", "raid", "offensive")
+
+
+def write_claims(
+    conn: sqlite3.Connection,
+    doc_id: str,
+    claims: list[ClaimRecord],
+    ids: dict[str, int],
+    extractor: str,
+    version: str,
+) -> None:
+    """Insert one document's claims and what each is about."""
+    for c in claims:
+        cur = conn.execute(
+            """INSERT INTO claims(doc_id, start, end, text, quote, cue, speaker_entity_id, speaker_text,
+                   speaker_mention, speaker_start, speaker_end, speaker_role, kind, probability_words, band_low,
+                   band_high, horizon_text,
+                   horizon_start, horizon_end, evidence_start, evidence_end, extractor, extractor_version)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+            (
+                doc_id,
+                c.start,
+                c.end,
+                c.text,
+                int(c.quote),
+                c.cue,
+                ids.get(c.speaker_key) if c.speaker_key else None,
+                c.speaker_text,
+                c.speaker_mention,
+                c.speaker_start,
+                c.speaker_end,
+                c.speaker_role,
+                c.kind,
+                c.probability_words,
+                c.band_low,
+                c.band_high,
+                c.horizon_text,
+                c.horizon_start,
+                c.horizon_end,
+                min(s for s, _ in c.evidence),
+                max(e for _, e in c.evidence),
+                extractor,
+                version,
+            ),
+        )
+        claim_id = cur.lastrowid
+        conn.executemany(
+            "INSERT OR IGNORE INTO claim_about(claim_id, entity_id) VALUES (?,?)",
+            [(claim_id, ids[k]) for k in c.about if k in ids],
+        )
+
+
+CLAIM_COLUMNS = """c.id, c.doc_id, c.start, c.end, c.text, c.quote, c.cue, c.speaker_entity_id,
+    COALESCE(s.name, c.speaker_text) AS speaker, c.speaker_text, c.speaker_mention, c.speaker_start,
+    c.speaker_end, c.speaker_role, c.kind,
+    c.probability_words, c.band_low, c.band_high, c.horizon_text, c.horizon_start, c.horizon_end,
+    c.evidence_start, c.evidence_end, d.title, d.published, d.text AS doc_text"""
+
+
+def _about(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, list[Row]]:
+    out: dict[int, list[Row]] = {i: [] for i in claim_ids}
+    if not claim_ids:
+        return out
+    marks = ",".join("?" * len(claim_ids))
+    for r in conn.execute(
+        f"""SELECT a.claim_id, e.id, e.key, e.name, e.kind, e.country_code FROM claim_about a
+            JOIN entities e ON e.id=a.entity_id WHERE a.claim_id IN ({marks}) ORDER BY e.name""",
+        claim_ids,
+    ):
+        out[int(r[0])].append({"id": r[1], "key": r[2], "name": r[3], "kind": r[4], "country": r[5]})
+    return out
+
+
+def _all_stance_inputs(conn: sqlite3.Connection) -> list[StanceInput]:
+    rows = conn.execute(
+        """SELECT c.id, COALESCE(CAST(c.speaker_entity_id AS TEXT), c.speaker_text), c.text, c.kind, c.band_high,
+                  GROUP_CONCAT(a.entity_id) FROM claims c LEFT JOIN claim_about a ON a.claim_id=c.id
+           GROUP BY c.id ORDER BY c.id"""
+    ).fetchall()
+    out = []
+    for claim_id, speaker, text, kind, band_high, about in rows:
+        probe = ClaimRecord(0, 0, text, False, "", None, None, None, None, kind, [], band_high=band_high)
+        out.append(
+            StanceInput(
+                int(claim_id),
+                str(speaker or ""),
+                frozenset((about or "").split(",")) - {""},
+                text,
+                negated(probe),
+                kind,
+            )
+        )
+    return out
+
+
+def forecast_status(conn: sqlite3.Connection, row: Row, about: list[Row], as_of: date) -> tuple[str | None, list[int]]:
+    """open / supported / expired for forecasts (None for other kinds), with supporting event ids.
+
+    A later event supports a forecast when it falls inside the horizon (the year after publication
+    when none is stated), its perpetrator is an actor the forecast is about (or, for forecasts about
+    places only, it happened in one of their countries), and it is an attack when the forecast speaks
+    of attacks.
+    """
+    if row["kind"] != "forecast":
+        return None, []
+    published = row["published"]
+    start = row["horizon_start"] or published
+    end = row["horizon_end"]
+    if end is None and published:
+        end = (date.fromisoformat(published[:10]) + timedelta(days=DEFAULT_HORIZON_DAYS)).isoformat()
+    actors = [a["id"] for a in about if a["kind"] not in ("place", "state")]
+    countries = sorted({a["country"] for a in about if a["country"]})
+    if start and end and (actors or countries):
+        sql = "SELECT id FROM events WHERE is_background=0 AND date >= ? AND date <= ?"
+        args: list[Any] = [start[:10], end[:10]]
+        if published:
+            sql += " AND date > ?"
+            args.append(published[:10])
+        if actors:
+            sql += f" AND perpetrator_entity_id IN ({','.join('?' * len(actors))})"
+            args += actors
+        else:
+            sql += f" AND country IN ({','.join('?' * len(countries))})"
+            args += countries
+        if any(w in row["text"].lower() for w in ATTACK_WORDS):
+            sql += " AND event_type='attack'"
+        support = [int(r[0]) for r in conn.execute(sql + " ORDER BY date", args)]
+        if support:
+            return "supported", support
+    if end and end[:10] < as_of.isoformat():
+        return "expired", []
+    return "open", []
+
+
+def list_claims(
+    conn: sqlite3.Connection,
+    *,
+    speaker_id: int | None = None,
+    about_id: int | None = None,
+    kind: str | None = None,
+    since: str | None = None,
+    claim_id: int | None = None,
+    limit: int = 100,
+    offset: int = 0,
+    as_of: date | None = None,
+) -> list[Row]:
+    """Claims, newest document first, with about, stance links, forecast status and evidence."""
+    sql = f"""SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id=c.doc_id
+              LEFT JOIN entities s ON s.id=c.speaker_entity_id WHERE 1=1"""
+    args: list[Any] = []
+    if speaker_id is not None:
+        sql += " AND c.speaker_entity_id=?"
+        args.append(speaker_id)
+    if about_id is not None:
+        sql += " AND c.id IN (SELECT claim_id FROM claim_about WHERE entity_id=?)"
+        args.append(about_id)
+    if kind:
+        sql += " AND c.kind=?"
+        args.append(kind)
+    if since:
+        sql += " AND d.published >= ?"
+        args.append(since)
+    if claim_id is not None:
+        sql += " AND c.id=?"
+        args.append(claim_id)
+    sql += " ORDER BY d.published DESC NULLS LAST, c.doc_id, c.start LIMIT ? OFFSET ?"
+    args += [limit, offset]
+    rows = [dict(r) for r in conn.execute(sql, args)]
+    about = _about(conn, [int(r["id"]) for r in rows])
+    links = stance_links(_all_stance_inputs(conn)) if rows else {}
+    today = as_of or date.today()
+    for row in rows:
+        text = row.pop("doc_text")
+        row["quote"] = bool(row["quote"])
+        row["about"] = about[int(row["id"])]
+        band = (row.pop("band_low"), row.pop("band_high"))
+        row["probability_band"] = list(band) if band[0] is not None else None
+        row["confidence"] = "stated" if band[0] is not None else ("unstated" if row["kind"] == "forecast" else None)
+        agrees, contradicts = links.get(int(row["id"]), ([], []))
+        row["agrees_with"], row["contradicts"] = agrees, contradicts
+        row["status"], row["supporting_events"] = forecast_status(conn, row, row["about"], today)
+        start, end = row.pop("evidence_start"), row.pop("evidence_end")
+        row["sources"] = [
+            {"doc_id": row["doc_id"], "title": row["title"], "start": row["start"], "end": row["end"],
+             "text": row["text"], "sentence_start": start, "sentence_end": end, "sentence": text[start:end]}
+        ]  # fmt: skip
+    return rows
+
+
+def speaker_record(conn: sqlite3.Connection, speaker_id: int, as_of: date | None = None) -> Row:
+    """A speaker's track record: claims by kind, forecasts open / supported / expired, roles seen."""
+    claims = list_claims(conn, speaker_id=speaker_id, limit=100000, as_of=as_of)
+    kinds: dict[str, int] = {}
+    status: dict[str, int] = {"open": 0, "supported": 0, "expired": 0}
+    for c in claims:
+        kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
+        if c["status"]:
+            status[c["status"]] += 1
+    roles = sorted({c["speaker_role"] for c in claims if c["speaker_role"]})
+    judged = status["supported"] + status["expired"]
+    return {
+        "claims": len(claims),
+        "by_kind": kinds,
+        "forecasts": status,
+        "hit_rate": round(status["supported"] / judged, 3) if judged else None,
+        "roles": roles,
+        "contradicted_by_others": sum(1 for c in claims if c["contradicts"]),
+        "recent": claims[:20],
+    }

@@ -4,7 +4,7 @@ Run: ``python benchmarks/ingest_throughput.py --sizes 1000,10000``. Each size ru
 subprocess (so peak RSS is per size): it writes a synthetic corpus made of demo-corpus sentences
 (different mixes, so nothing is a duplicate), times bare ``nlp.pipe`` with the same model, then
 times ``watchfloor ingest`` into a new store, and prints docs/s, words/s, the ratio and peak RSS.
-A third pass ingests with event extraction off, giving the events stage's throughput cost.
+Two more passes ingest with event extraction off, then claim extraction off: each stage's cost.
 """
 
 from __future__ import annotations
@@ -67,11 +67,15 @@ def run_one(n: int, workers: int, model: str) -> dict[str, float]:
             report = ws.ingest([str(folder)], IngestOptions(model=model, workers=workers))
         full = time.perf_counter() - start
         assert report.analysed + report.duplicates == n, report
-        # Same ingest with event extraction switched off: the overhead of the events stage.
-        start = time.perf_counter()
-        with Workspace(Path(tmp) / "no-events.db") as ws:
-            ws.ingest([str(folder)], IngestOptions(model=model, workers=workers, events=False))
-        no_events = time.perf_counter() - start
+        # The same ingest with one extraction stage switched off: that stage's throughput cost.
+        stage_off: dict[str, float] = {}
+        for stage in ("events", "claims"):
+            options = IngestOptions(model=model, workers=workers)
+            setattr(options, stage, False)
+            start = time.perf_counter()
+            with Workspace(Path(tmp) / f"no-{stage}.db") as ws:
+                ws.ingest([str(folder)], options)
+            stage_off[stage] = time.perf_counter() - start
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return {
@@ -83,8 +87,10 @@ def run_one(n: int, workers: int, model: str) -> dict[str, float]:
         "full_docs_per_s": n / full,
         "full_words_per_s": words / full,
         "ratio_full_over_bare": bare / full,
-        "events_off_words_per_s": words / no_events,
-        "ratio_events_on_over_off": no_events / full,
+        "events_off_words_per_s": words / stage_off["events"],
+        "ratio_events_on_over_off": stage_off["events"] / full,
+        "claims_off_words_per_s": words / stage_off["claims"],
+        "ratio_claims_on_over_off": stage_off["claims"] / full,
         "near_duplicates_found": report.duplicates,
         "peak_rss_mb": rss,
         "peak_rss_children_mb": rss_children,
@@ -128,6 +134,7 @@ def main() -> None:
             f"watchfloor ingest {row['full_docs_per_s']:6.1f} docs/s "
             f"{row['full_words_per_s']:7.0f} words/s | ratio {row['ratio_full_over_bare']:.2f} | "
             f"events on/off {row['ratio_events_on_over_off']:.2f} | "
+            f"claims on/off {row['ratio_claims_on_over_off']:.2f} | "
             f"peak RSS {row['peak_rss_mb']:.0f} MB",
             flush=True,
         )

@@ -96,3 +96,12 @@ def test_bad_filters_are_one_line_errors(ledger: Path) -> None:
     ):
         result = run_cli("claims", "--db", str(ledger), *args)
         assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_responsibility_claim_links_to_the_event_it_claims(ledger: Path) -> None:
+    events = json.loads(run_cli("events", "--db", str(ledger), "--json").stdout)
+    bombing = next(e for e in events if e["attack_type"] == "bombing_explosion")
+    claims = _claims(ledger, "--kind", "responsibility")
+    assert claims, "the ISKP claim of the Kabul bombing was not extracted as a responsibility claim"
+    assert claims[0]["doc_id"] == bombing["sources"][0]["doc_id"]
+    assert bombing["id"] in claims[0]["claimed_events"]

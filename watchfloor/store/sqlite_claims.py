@@ -147,6 +147,21 @@ def forecast_status(conn: sqlite3.Connection, row: Row, about: list[Row], as_of:
     return "open", []
 
 
+def claimed_events(conn: sqlite3.Connection, row: Row) -> list[int]:
+    """Events a responsibility claim is about: reported in the same document and either attributed to
+    the claiming group or cited with the claim's own sentence as evidence."""
+    if row["kind"] != "responsibility":
+        return []
+    found = conn.execute(
+        """SELECT DISTINCT r.event_id FROM event_reports r
+           LEFT JOIN event_evidence v ON v.report_id=r.id
+           WHERE r.doc_id=? AND (r.perpetrator_entity_id=? OR (v.start<=? AND v.end>=?))
+           ORDER BY r.event_id""",
+        (row["doc_id"], row["speaker_entity_id"], row["start"], row["end"]),
+    )
+    return [int(r[0]) for r in found]
+
+
 def list_claims(
     conn: sqlite3.Connection,
     *,
@@ -194,6 +209,7 @@ def list_claims(
         agrees, contradicts = links.get(int(row["id"]), ([], []))
         row["agrees_with"], row["contradicts"] = agrees, contradicts
         row["status"], row["supporting_events"] = forecast_status(conn, row, row["about"], today)
+        row["claimed_events"] = claimed_events(conn, row)
         start, end = row.pop("evidence_start"), row.pop("evidence_end")
         row["sources"] = [
             {"doc_id": row["doc_id"], "title": row["title"], "start": row["start"], "end": row["end"],

@@ -37,6 +37,18 @@ def _pct(value: Any) -> str:
     return "–" if value is None else f"{100 * float(value):.1f}"
 
 
+def _print_detection(noun: str, gold: Path, data: dict[str, Any], extra: list[list[Any]]) -> None:
+    """Detection P/R/F1, then accuracy of each field on matched items."""
+    counts = [data[f"gold_{noun}"], data[f"predicted_{noun}"], data["matched"]]
+    table(
+        f"{noun} detection — {gold}",
+        ["gold", "predicted", "matched", "precision", "recall", "F1"],
+        [[*counts, _pct(data["precision"]), _pct(data["recall"]), _pct(data["f1"])]],
+    )
+    rows = [[name, _pct(acc), data["field_counts"][name]] for name, acc in data["field_accuracy"].items()]
+    table(f"on matched {noun} (%)", ["field", "accuracy", "n"], rows + extra)
+
+
 @eval_app.command("events")
 def eval_events(
     gold: Annotated[Path, typer.Argument(help="Folder with gold.jsonl and the articles it annotates.")],
@@ -48,26 +60,10 @@ def eval_events(
     from watchfloor.link.gazetteer import load_gazetteer
 
     result = evaluate(_gold_folder(gold), load_gazetteer())
-    data = result.as_dict()
     if as_json:
-        print_json(data)
+        print_json(result.as_dict())
     else:
-        table(
-            f"event detection — {gold}",
-            ["gold", "predicted", "matched", "precision", "recall", "F1"],
-            [
-                [
-                    data["gold_events"],
-                    data["predicted_events"],
-                    data["matched"],
-                    _pct(data["precision"]),
-                    _pct(data["recall"]),
-                    _pct(data["f1"]),
-                ]
-            ],
-        )
-        rows = [[name, _pct(acc), data["field_counts"][name]] for name, acc in data["field_accuracy"].items()]
-        table("field accuracy on matched events (%)", ["field", "accuracy", "n"], rows)
+        _print_detection("events", gold, result.as_dict(), [])
     _print_errors(result.errors, errors)
 
 
@@ -86,22 +82,9 @@ def eval_claims(
     if as_json:
         print_json(data)
     else:
-        keys = ("gold_claims", "predicted_claims", "matched")
-        table(
-            f"claim detection — {gold}",
-            ["gold", "predicted", "matched", "precision", "recall", "F1"],
-            [[*(data[k] for k in keys), _pct(data["precision"]), _pct(data["recall"]), _pct(data["f1"])]],
-        )
-        rows = [[name, _pct(acc), data["field_counts"][name]] for name, acc in data["field_accuracy"].items()]
         stance = data["stance_pairs"]
-        rows.append(
-            [
-                "agree/contradict pairs (P / R)",
-                f"{_pct(stance['precision'])} / {_pct(stance['recall'])}",
-                stance["gold"],
-            ]
-        )
-        table("on matched claims (%)", ["field", "accuracy", "n"], rows)
+        pairs = f"{_pct(stance['precision'])} / {_pct(stance['recall'])}"
+        _print_detection("claims", gold, data, [["agree/contradict pairs (P / R)", pairs, stance["gold"]]])
     _print_errors(result.errors, errors)
 
 

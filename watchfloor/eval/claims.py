@@ -8,8 +8,7 @@ quote, probability band and horizon accuracy.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from watchfloor.eval.linking import find_occurrence
+from watchfloor.eval.metrics import DetectionScore, span_overlap
 from watchfloor.extract.claims import extract_claims, negated
 from watchfloor.extract.info import entity_info, kind_lookup
 from watchfloor.extract.stance import StanceInput, stance_links
@@ -33,56 +33,22 @@ STANCES = ("agrees_with", "contradicts")
 
 
 @dataclass
-class ClaimScore:
-    gold: int = 0
-    predicted: int = 0
-    matched: int = 0
-    correct: Counter[str] = field(default_factory=Counter)
-    total: Counter[str] = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
+class ClaimScore(DetectionScore):
     stance_gold: int = 0  # agree/contradict pairs among matched claims
     stance_predicted: int = 0
     stance_correct: int = 0
 
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "gold_claims": self.gold,
-            "predicted_claims": self.predicted,
-            "matched": self.matched,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "field_accuracy": {n: round(self.correct[n] / self.total[n], 4) if self.total[n] else None for n in FIELDS},
-            "field_counts": {n: self.total[n] for n in FIELDS},
-            "stance_pairs": {
-                "gold": self.stance_gold,
-                "predicted": self.stance_predicted,
-                "correct": self.stance_correct,
-                "precision": round(self.stance_correct / self.stance_predicted, 4) if self.stance_predicted else None,
-                "recall": round(self.stance_correct / self.stance_gold, 4) if self.stance_gold else None,
-            },
+        data = self.detection_dict("claims", FIELDS)
+        p, g, c = self.stance_predicted, self.stance_gold, self.stance_correct
+        data["stance_pairs"] = {
+            "gold": g,
+            "predicted": p,
+            "correct": c,
+            "precision": round(c / p, 4) if p else None,
+            "recall": round(c / g, 4) if g else None,
         }
-
-
-def _check(score: ClaimScore, name: str, ok: bool, where: str, gold: Any, pred: Any) -> None:
-    score.total[name] += 1
-    if ok:
-        score.correct[name] += 1
-    else:
-        score.errors.append(f"{where} {name}: predicted {pred!r}, gold {gold!r}")
+        return data
 
 
 def speaker_matches(gold: str, claim: ClaimRecord, gazetteer: Gazetteer) -> bool:
@@ -115,11 +81,6 @@ def _band_ok(gold: Any, claim: ClaimRecord) -> bool:
     if gold is None:
         return claim.band_low is None
     return bool(claim.band_low == gold[0] and claim.band_high == gold[1])
-
-
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
-    inter = min(a[1], b[1]) - max(a[0], b[0])
-    return inter / max(1, min(a[1] - a[0], b[1] - b[0])) if inter > 0 else 0.0
 
 
 def predict_file(
@@ -185,7 +146,7 @@ def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> 
                 continue
             span = (start, start + len(g["text"]))
             for pi, p in enumerate(predicted):
-                ov = _overlap(span, (p.start, p.end))
+                ov = span_overlap(span, (p.start, p.end))
                 if ov >= 0.5:
                     pairs.append((ov, gi, pi))
         score.gold += len(item["claims"])
@@ -203,14 +164,13 @@ def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> 
             score.matched += 1
             g, p = item["claims"][gi], predicted[pi]
             where = f"{item['file']} [{g['id']} {g['text'][:40]}]"
-            _check(score, "speaker", speaker_matches(g["speaker"], p, gazetteer), where, g["speaker"], p.speaker_text)
+            score.check("speaker", speaker_matches(g["speaker"], p, gazetteer), where, g["speaker"], p.speaker_text)
             if g.get("speaker_role"):
                 ok = role_matches(g["speaker_role"], p.speaker_role)
-                _check(score, "speaker_role", ok, where, g["speaker_role"], p.speaker_role)
-            _check(score, "kind", p.kind == g["kind"], where, g["kind"], p.kind)
-            _check(score, "quote", p.quote == bool(g["quote"]), where, g["quote"], p.quote)
-            _check(
-                score,
+                score.check("speaker_role", ok, where, g["speaker_role"], p.speaker_role)
+            score.check("kind", p.kind == g["kind"], where, g["kind"], p.kind)
+            score.check("quote", p.quote == bool(g["quote"]), where, g["quote"], p.quote)
+            score.check(
                 "probability_band",
                 _band_ok(g["probability_band"], p),
                 where,
@@ -219,8 +179,7 @@ def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> 
             )
             if g.get("horizon_end") or p.horizon_end:
                 ok = p.horizon_end == g.get("horizon_end") and (g.get("horizon_start") in (None, p.horizon_start))
-                _check(
-                    score,
+                score.check(
                     "horizon",
                     ok,
                     where,

@@ -8,13 +8,12 @@ pairs, the accuracy of each field; casualty figures exact and within ±10 %.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from watchfloor.eval.linking import find_occurrence
+from watchfloor.eval.metrics import DetectionScore
 from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info
 from watchfloor.ingest.document import build_document
@@ -41,56 +40,15 @@ FIELDS = (
 )
 
 
-@dataclass
-class EventScore:
-    gold: int = 0
-    predicted: int = 0
-    matched: int = 0
-    field_correct: Counter[str] = field(default_factory=Counter)
-    field_total: Counter[str] = field(default_factory=Counter)
-    errors: list[str] = field(default_factory=list)
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
-
-    def accuracy(self, name: str) -> float | None:
-        total = self.field_total[name]
-        return self.field_correct[name] / total if total else None
-
+class EventScore(DetectionScore):
     def as_dict(self) -> dict[str, Any]:
-        names = [*FIELDS, "killed_exact", "killed_10pct", "wounded_exact", "wounded_10pct"]
-        return {
-            "gold_events": self.gold,
-            "predicted_events": self.predicted,
-            "matched": self.matched,
-            "precision": round(self.precision, 4),
-            "recall": round(self.recall, 4),
-            "f1": round(self.f1, 4),
-            "field_accuracy": {n: (round(a, 4) if (a := self.accuracy(n)) is not None else None) for n in names},
-            "field_counts": {n: self.field_total[n] for n in names},
-        }
+        return self.detection_dict(
+            "events", [*FIELDS, "killed_exact", "killed_10pct", "wounded_exact", "wounded_10pct"]
+        )
 
 
 def _best(value: int | None, low: int | None, high: int | None) -> int | None:
     return value if value is not None else low if low is not None else high
-
-
-def _check(score: EventScore, name: str, ok: bool, where: str, gold: Any, pred: Any) -> None:
-    score.field_total[name] += 1
-    if ok:
-        score.field_correct[name] += 1
-    else:
-        score.errors.append(f"{where} {name}: predicted {pred!r}, gold {gold!r}")
 
 
 def _perp_ok(gold: str | None, pred: EventRecord, gazetteer: Gazetteer) -> bool:
@@ -106,13 +64,12 @@ def _perp_ok(gold: str | None, pred: EventRecord, gazetteer: Gazetteer) -> bool:
 
 
 def _compare(score: EventScore, g: dict[str, Any], p: EventRecord, where: str, gazetteer: Gazetteer) -> None:
-    _check(score, "event_type", p.event_type == g["event_type"], where, g["event_type"], p.event_type)
+    score.check("event_type", p.event_type == g["event_type"], where, g["event_type"], p.event_type)
     if g["event_type"] in ("attack", "kidnapping"):
-        _check(score, "attack_type", p.attack_type == g["attack_type"], where, g["attack_type"], p.attack_type)
+        score.check("attack_type", p.attack_type == g["attack_type"], where, g["attack_type"], p.attack_type)
     if g.get("date"):
-        _check(score, "date", p.date == g["date"], where, g["date"], p.date)
-        _check(
-            score,
+        score.check("date", p.date == g["date"], where, g["date"], p.date)
+        score.check(
             "date_precision",
             p.date_precision == g["date_precision"],
             where,
@@ -123,11 +80,10 @@ def _compare(score: EventScore, g: dict[str, Any], p: EventRecord, where: str, g
         pred_place = norm_name(p.place_text or "")
         gold_place = norm_name(g["place"])
         ok = bool(pred_place) and (pred_place in gold_place or gold_place in pred_place)
-        _check(score, "place", ok, where, g["place"], p.place_text)
+        score.check("place", ok, where, g["place"], p.place_text)
     if g.get("country"):
-        _check(score, "country", p.country == g["country"], where, g["country"], p.country)
-    _check(
-        score,
+        score.check("country", p.country == g["country"], where, g["country"], p.country)
+    score.check(
         "perpetrator",
         _perp_ok(g.get("perpetrator"), p, gazetteer),
         where,
@@ -135,8 +91,7 @@ def _compare(score: EventScore, g: dict[str, Any], p: EventRecord, where: str, g
         p.perpetrator_text,
     )
     if g.get("perpetrator"):
-        _check(
-            score,
+        score.check(
             "perpetrator_status",
             p.perpetrator_status == g["perpetrator_status"],
             where,
@@ -144,12 +99,11 @@ def _compare(score: EventScore, g: dict[str, Any], p: EventRecord, where: str, g
             p.perpetrator_status,
         )
     if g.get("target_type") and g["target_type"] != "unknown":
-        _check(score, "target_type", p.target_type == g["target_type"], where, g["target_type"], p.target_type)
+        score.check("target_type", p.target_type == g["target_type"], where, g["target_type"], p.target_type)
     if g.get("weapon"):
-        _check(score, "weapon", p.weapon == g["weapon"], where, g["weapon"], p.weapon)
-    _check(score, "suicide", p.suicide == bool(g.get("suicide")), where, g.get("suicide"), p.suicide)
-    _check(
-        score,
+        score.check("weapon", p.weapon == g["weapon"], where, g["weapon"], p.weapon)
+    score.check("suicide", p.suicide == bool(g.get("suicide")), where, g.get("suicide"), p.suicide)
+    score.check(
         "is_background",
         p.is_background == bool(g.get("is_background")),
         where,
@@ -161,8 +115,8 @@ def _compare(score: EventScore, g: dict[str, Any], p: EventRecord, where: str, g
         if gold is None:
             continue
         pred = _best(getattr(p, name), getattr(p, name + "_low"), getattr(p, name + "_high"))
-        _check(score, name + "_exact", pred == gold, where, gold, pred)
-        _check(score, name + "_10pct", pred is not None and abs(pred - gold) <= 0.1 * max(gold, 1), where, gold, pred)
+        score.check(name + "_exact", pred == gold, where, gold, pred)
+        score.check(name + "_10pct", pred is not None and abs(pred - gold) <= 0.1 * max(gold, 1), where, gold, pred)
 
 
 def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> EventScore:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from watchfloor.eval.metrics import span_overlap
 from watchfloor.extract.claims import extract_claims
 from watchfloor.extract.info import entity_info, kind_lookup
 from watchfloor.link.actors import Linker
@@ -92,11 +93,6 @@ def _core(text: str, span: tuple[int, int]) -> str:
     return " ".join(_EDGE.sub("", text[span[0] : span[1]]).split()).lower()
 
 
-def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
-    inter = min(a[1], b[1]) - max(a[0], b[0])
-    return inter / max(1, min(a[1] - a[0], b[1] - b[0])) if inter > 0 else 0.0
-
-
 def _hull(spans: Spans) -> tuple[int, int]:
     return min(s for s, _ in spans), max(e for _, e in spans)
 
@@ -143,7 +139,7 @@ def score_document(doc: PolnearDoc, claims: list[ClaimRecord], score: PolnearSco
     for gi, gold in enumerate(doc.attributions):
         hull = _hull(gold.content)
         for pi, claim in enumerate(claims):
-            ov = _overlap(hull, (claim.start, claim.end))
+            ov = span_overlap(hull, (claim.start, claim.end))
             if ov >= 0.5:
                 pairs.append((ov, gi, pi))
     used_g: set[int] = set()
@@ -160,7 +156,7 @@ def score_document(doc: PolnearDoc, claims: list[ClaimRecord], score: PolnearSco
             continue
         said_by = (claim.speaker_start, claim.speaker_end)
         source = _hull(gold.source)
-        if _overlap(source, said_by) > 0:
+        if span_overlap(source, said_by) > 0:
             score.source_overlap += 1
             score.source_exact += _core(doc.text, source) == _core(doc.text, said_by)
         else:

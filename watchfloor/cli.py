@@ -28,6 +28,7 @@ from rich.text import Text
 from watchfloor import __version__
 from watchfloor.cli_claims import register as register_claims
 from watchfloor.cli_eval import eval_app
+from watchfloor.cli_relations import register as register_relations
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
 from watchfloor.render import console, err_console, highlight_snippet, print_json, table
@@ -43,6 +44,7 @@ app = typer.Typer(
 
 app.add_typer(eval_app, name="eval")
 register_claims(app)
+register_relations(app)
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
@@ -192,7 +194,7 @@ def demo(
         + ", ".join(f"{v} {k}" for k, v in sorted(by_status.items()))
         + f"; {status['mentions']:,} mentions, {status['entities_mentioned']} entities mentioned; "
         + f"{status['events']} events (+{status['background_events']} background), "
-        + f"{status['claims']} claims ({status['forecasts']} forecasts)"
+        + f"{status['claims']} claims ({status['forecasts']} forecasts), {status['relations']} relations"
     )
     table(
         "Most mentioned actors",

@@ -147,3 +147,21 @@ class ClaimRecord:
     horizon_text: str | None = None
     horizon_start: str | None = None
     horizon_end: str | None = None
+
+
+@dataclass
+class RelationRecord:
+    """A relation between two linked entities stated in one sentence of one document."""
+
+    subject_key: str
+    subject_text: str
+    predicate: str
+    object_key: str
+    object_text: str
+    negated: bool
+    hedged: bool
+    valid_from: str | None
+    valid_to: str | None
+    trigger_start: int
+    trigger_end: int
+    evidence: tuple[int, int]  # the sentence span in the document's clean text

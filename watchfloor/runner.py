@@ -18,6 +18,7 @@ from watchfloor.errors import InputProblem
 from watchfloor.extract.claims import extract_claims
 from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info, kind_lookup
+from watchfloor.extract.relations import extract_relations
 from watchfloor.ingest import dedup
 from watchfloor.ingest.document import build_document
 from watchfloor.ingest.formats import FormatError
@@ -45,6 +46,7 @@ class IngestOptions:
     today: date | None = None
     events: bool = True
     claims: bool = True
+    relations: bool = True
 
 
 @dataclass
@@ -144,8 +146,11 @@ def ingest(
                 info = entity_info(gazetteer, result.entities)
                 if options.events:
                     write.events = extract_events(spacy_doc, result.mentions, _published(write), info)
+                kind_of = kind_lookup(info)
                 if options.claims:
-                    write.claims = extract_claims(spacy_doc, result.mentions, _published(write), kind_lookup(info))
+                    write.claims = extract_claims(spacy_doc, result.mentions, _published(write), kind_of)
+                if options.relations:
+                    write.relations = extract_relations(spacy_doc, result.mentions, _published(write), kind_of)
             pending.append(write)
             on_progress(ctx.source)
             if len(pending) >= options.batch_size:

@@ -79,6 +79,27 @@ class Workspace:
             raise UserError(f"no {what} named {name!r}; see `watchfloor actors`")
         return int(found["id"])
 
+    def relations(
+        self,
+        actor: str | None = None,
+        predicate: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        min_sources: int = 1,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]:
+        """Relations aggregated per actor pair and predicate, most sources first, with evidence."""
+        return self.repo.list_relations(
+            actor_id=self._entity_id(actor, "actor"),
+            predicate=predicate,
+            since=since,
+            until=until,
+            min_sources=min_sources,
+            limit=limit,
+            offset=offset,
+        )
+
     def claims(
         self,
         speaker: str | None = None,

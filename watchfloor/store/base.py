@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from watchfloor.models import ClaimRecord, CleanDocument, EntityRecord, EventRecord, MentionRecord
+from watchfloor.models import ClaimRecord, CleanDocument, EntityRecord, EventRecord, MentionRecord, RelationRecord
 
 Row = dict[str, Any]
 
@@ -30,6 +30,7 @@ class DocumentWrite:
     new_entities: list[EntityRecord] = field(default_factory=list)
     events: list[EventRecord] = field(default_factory=list)
     claims: list[ClaimRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
     source_only: bool = False  # same bytes already stored under another name: add the source only
 
 
@@ -76,6 +77,8 @@ class Repository(Protocol):
     def list_events(self, **filters: Any) -> list[Row]: ...
 
     def list_claims(self, **filters: Any) -> list[Row]: ...
+
+    def list_relations(self, **filters: Any) -> list[Row]: ...
 
     def speaker_record(self, speaker_id: int, as_of: date | None = None) -> Row: ...
 

@@ -14,14 +14,17 @@ from typing import Any
 from watchfloor.errors import UserError
 from watchfloor.extract.claims import EXTRACTOR_VERSION as CLAIMS_VERSION
 from watchfloor.extract.events import EXTRACTOR_VERSION as EVENTS_VERSION
+from watchfloor.extract.relations import EXTRACTOR_VERSION as RELATIONS_VERSION
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import EntityRecord
 from watchfloor.store.base import DocumentWrite, Row
 from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
 from watchfloor.store.sqlite_events import list_events, write_events
+from watchfloor.store.sqlite_relations import list_relations, write_relations
 
 EVENTS_EXTRACTOR = "watchfloor.extract.events"
 CLAIMS_EXTRACTOR = "watchfloor.extract.claims"
+RELATIONS_EXTRACTOR = "watchfloor.extract.relations"
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
 
@@ -221,6 +224,7 @@ class SQLiteRepository:
             keys = {m.entity_key for m in item.mentions if m.entity_key and m.entity_key not in ids}
             keys |= {k for e in item.events for k in (e.place_key, e.perpetrator_key) if k and k not in ids}
             keys |= {k for c in item.claims for k in (c.speaker_key, *c.about) if k and k not in ids}
+            keys |= {k for r in item.relations for k in (r.subject_key, r.object_key) if k not in ids}
             for key in keys:
                 row = self.conn.execute("SELECT id FROM entities WHERE key=?", (key,)).fetchone()
                 if row is not None:
@@ -248,6 +252,8 @@ class SQLiteRepository:
                 write_events(self.conn, item.doc_id, item.events, ids, EVENTS_EXTRACTOR, EVENTS_VERSION)
             if item.claims:
                 write_claims(self.conn, item.doc_id, item.claims, ids, CLAIMS_EXTRACTOR, CLAIMS_VERSION)
+            if item.relations:
+                write_relations(self.conn, item.doc_id, item.relations, ids, RELATIONS_EXTRACTOR, RELATIONS_VERSION)
         self.conn.execute(
             "INSERT OR IGNORE INTO sources(source, raw_sha256, doc_id) VALUES (?,?,?)",
             (d.source, d.raw_sha256, item.doc_id),
@@ -274,6 +280,7 @@ class SQLiteRepository:
             "events": q("SELECT count(*) FROM events WHERE is_background=0").fetchone()[0],
             "background_events": q("SELECT count(*) FROM events WHERE is_background=1").fetchone()[0],
             "claims": q("SELECT count(*) FROM claims").fetchone()[0],
+            "relations": q("SELECT count(*) FROM relations").fetchone()[0],
             "forecasts": q("SELECT count(*) FROM claims WHERE kind='forecast'").fetchone()[0],
             "problems": q("SELECT count(*) FROM problems").fetchone()[0],
             "last_problems": [dict(r) for r in q("SELECT source, message, at FROM problems ORDER BY id DESC LIMIT 10")],
@@ -422,6 +429,10 @@ class SQLiteRepository:
     def list_events(self, **filters: Any) -> list[Row]:
         """Merged events with their sources; filters as in :func:`sqlite_events.list_events`."""
         return list_events(self.conn, **filters)
+
+    def list_relations(self, **filters: Any) -> list[Row]:
+        """Aggregated relations; filters as in :func:`sqlite_relations.list_relations`."""
+        return list_relations(self.conn, **filters)
 
     def list_claims(self, **filters: Any) -> list[Row]:
         """Claims with stance, forecast status and sources; filters as in :func:`sqlite_claims.list_claims`."""

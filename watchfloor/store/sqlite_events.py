@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import date, timedelta
 from typing import Any
 
 from watchfloor.extract.merge import EventKey, same_event
@@ -14,31 +15,42 @@ STATUS_RANK = {"unknown": 0, "suspected": 1, "attributed": 2, "claimed": 3}
 FIGURES = ("killed", "killed_low", "killed_high", "wounded", "wounded_low", "wounded_high")
 
 
-def _entity_key(conn: sqlite3.Connection, entity_id: int | None) -> str | None:
-    if entity_id is None:
-        return None
-    row = conn.execute("SELECT key FROM entities WHERE id=?", (entity_id,)).fetchone()
-    return None if row is None else str(row[0])
+def _candidate_dates(value: str) -> tuple[str, list[Any]]:
+    """SQL (on the indexed date column) for stored dates that can be compatible with ``value``:
+    the same day within the tolerance, a coarser date containing it, or a finer date inside it."""
+    coarser = [value[:4], value[:7]] if len(value) == 10 else [value[:4]]
+    clause = f"ev.date IN ({','.join('?' * len(coarser))}) OR ev.date BETWEEN ? AND ?"
+    if len(value) == 10:
+        day = date.fromisoformat(value)
+        low = (day - timedelta(days=MERGE_TOLERANCE_DAYS)).isoformat()
+        return clause, [*coarser, low, (day + timedelta(days=MERGE_TOLERANCE_DAYS)).isoformat()]
+    return clause, [*coarser, value, value + "~"]
 
 
 def find_matching_event(
     conn: sqlite3.Connection, e: EventRecord, place_id: int | None, perp_id: int | None
 ) -> int | None:
-    """An already stored event that this report describes, if any."""
-    year = (e.date or "")[:4]
-    rows = conn.execute(
-        """SELECT id, event_type, attack_type, date, country, place_entity_id, perpetrator_entity_id
-           FROM events WHERE event_type=? AND (date IS NULL OR ? = '' OR substr(date, 1, 4) = ?)""",
-        (e.event_type, year, year),
-    ).fetchall()
+    """An already stored event that this report describes, if any.
+
+    Only events of the same type whose dates can match are read (an index range, not a scan), so
+    ingest stays flat as the store grows.
+    """
+    sql = """SELECT ev.id, ev.event_type, ev.attack_type, ev.date, ev.country, pl.key, pp.key
+             FROM events ev LEFT JOIN entities pl ON pl.id=ev.place_entity_id
+             LEFT JOIN entities pp ON pp.id=ev.perpetrator_entity_id WHERE ev.event_type=?"""
+    params: list[Any] = [e.event_type]
+    if e.date:  # a dated report merges only into a dated event whose date can match
+        dates, args = _candidate_dates(e.date)
+        sql += f" AND ({dates})"
+        params += args
+    elif place_id is not None:  # an undated report merges only into an event at the same place
+        sql += " AND ev.place_entity_id=?"
+        params.append(place_id)
+    else:
+        return None
     new = EventKey(e.event_type, e.attack_type, e.date, e.country, e.place_key, e.perpetrator_key)
-    for row in rows:
-        old = EventKey(row[1], row[2], row[3], row[4], _entity_key(conn, row[5]), _entity_key(conn, row[6]))
-        if (
-            same_event(old, new, MERGE_TOLERANCE_DAYS)
-            and (row[3] or not e.date)
-            and (e.date or (row[5] == place_id and place_id is not None))
-        ):
+    for row in conn.execute(sql + " ORDER BY ev.id", params):
+        if same_event(EventKey(*row[1:]), new, MERGE_TOLERANCE_DAYS):
             return int(row[0])
     return None
 

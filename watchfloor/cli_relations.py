@@ -1,0 +1,67 @@
+"""`watchfloor relations`: who is allied with, hosting, supplying or fighting whom, with evidence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from watchfloor.errors import UserError
+from watchfloor.extract.relations import load_relation_lexicon
+from watchfloor.render import console, print_json, table
+from watchfloor.workspace import DEFAULT_DB, Workspace
+
+DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
+
+
+def predicates() -> list[str]:
+    """The fixed predicate vocabulary (from the relations lexicon)."""
+    lex = load_relation_lexicon()
+    return sorted({*lex.verbs.values(), *lex.nouns.values(), *lex.phrases.values()})
+
+
+def relations(
+    db: DbOption = Path(DEFAULT_DB),
+    actor: Annotated[str | None, typer.Option(help="Actor at either end (any alias).")] = None,
+    predicate: Annotated[str | None, typer.Option(help="allied_with, hostile_to, hosts, supports, …")] = None,
+    since: Annotated[str | None, typer.Option(help="Sources published on or after (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Sources published on or before (YYYY-MM-DD).")] = None,
+    min_sources: Annotated[int, typer.Option(help="Only relations stated by at least this many documents.")] = 1,
+    limit: Annotated[int, typer.Option(help="Rows to show.")] = 100,
+    offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    as_json: JsonOption = False,
+) -> None:
+    """Relations between actors, aggregated across documents, each with its evidence sentences."""
+    if predicate is not None and predicate not in predicates():
+        raise UserError(f"--predicate {predicate!r} is not one of: {', '.join(predicates())}")
+    with Workspace(db) as ws:
+        rows = ws.relations(actor, predicate, since, until, min_sources, limit, offset)
+    if as_json:
+        print_json(rows)
+        return
+    table(
+        "Relations",
+        ["subject", "predicate", "object", "sources", "first seen", "last seen", "valid", "notes"],
+        [
+            (
+                r["subject"],
+                ("NOT " if r["negated"] else "") + r["predicate"],
+                r["object"],
+                r["n_sources"],
+                (r["first_seen"] or "")[:10],
+                (r["last_seen"] or "")[:10],
+                "–".join(x or "" for x in (r["valid_from"], r["valid_to"])) if r["valid_from"] or r["valid_to"] else "",
+                ", ".join(n for n, on in (("contradicted", r["contradicted"]), ("hedged", r["hedged"])) if on),
+            )
+            for r in rows
+        ],
+    )
+    if rows:
+        console.print("evidence for each row: `watchfloor relations --json` (sources: doc_id, start, end, text)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the relations command to the main CLI."""
+    app.command("relations")(relations)

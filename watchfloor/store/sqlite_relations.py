@@ -1,0 +1,119 @@
+"""Relations in SQLite: one row per stating sentence; listed aggregated per (subject, predicate, object)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from watchfloor.models import RelationRecord
+
+Row = dict[str, Any]
+
+
+def write_relations(
+    conn: sqlite3.Connection,
+    doc_id: str,
+    relations: list[RelationRecord],
+    ids: dict[str, int],
+    extractor: str,
+    version: str,
+) -> None:
+    """Insert one document's relations (both ends must be stored entities)."""
+    conn.executemany(
+        """INSERT INTO relations(doc_id, subject_entity_id, predicate, object_entity_id, negated, hedged,
+               valid_from, valid_to, trigger_start, trigger_end, evidence_start, evidence_end, extractor,
+               extractor_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+        [
+            (
+                doc_id,
+                ids[r.subject_key],
+                r.predicate,
+                ids[r.object_key],
+                int(r.negated),
+                int(r.hedged),
+                r.valid_from,
+                r.valid_to,
+                r.trigger_start,
+                r.trigger_end,
+                r.evidence[0],
+                r.evidence[1],
+                extractor,
+                version,
+            )
+            for r in relations
+            if r.subject_key in ids and r.object_key in ids
+        ],
+    )
+
+
+def list_relations(
+    conn: sqlite3.Connection,
+    *,
+    actor_id: int | None = None,
+    predicate: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    min_sources: int = 1,
+    limit: int = 100,
+    offset: int = 0,
+) -> list[Row]:
+    """Relations aggregated per (subject, predicate, object): first/last seen, independent sources,
+    how many sources deny or hedge it, whether sources contradict each other, and the evidence."""
+    sql = """SELECT r.subject_entity_id, s.name AS subject, s.kind AS subject_kind, r.predicate,
+                    r.object_entity_id, o.name AS object, o.kind AS object_kind,
+                    COUNT(DISTINCT r.doc_id) AS n_sources, MIN(d.published) AS first_seen,
+                    MAX(d.published) AS last_seen, SUM(r.negated) AS n_negated,
+                    SUM(CASE WHEN r.negated=0 THEN 1 ELSE 0 END) AS n_asserted, SUM(r.hedged) AS n_hedged,
+                    MIN(r.valid_from) AS valid_from, MAX(r.valid_to) AS valid_to
+             FROM relations r JOIN entities s ON s.id=r.subject_entity_id JOIN entities o ON o.id=r.object_entity_id
+             JOIN documents d ON d.id=r.doc_id WHERE 1=1"""
+    args: list[Any] = []
+    if actor_id is not None:
+        sql += " AND (r.subject_entity_id=? OR r.object_entity_id=?)"
+        args += [actor_id, actor_id]
+    if predicate:
+        sql += " AND r.predicate=?"
+        args.append(predicate)
+    if since:
+        sql += " AND d.published >= ?"
+        args.append(since)
+    if until:
+        sql += " AND d.published <= ?"
+        args.append(until + "~")
+    sql += """ GROUP BY r.subject_entity_id, r.predicate, r.object_entity_id HAVING COUNT(DISTINCT r.doc_id) >= ?
+               ORDER BY n_sources DESC, last_seen DESC, subject, object LIMIT ? OFFSET ?"""
+    args += [min_sources, limit, offset]
+    rows = [dict(r) for r in conn.execute(sql, args)]
+    for row in rows:
+        row["negated"] = row["n_asserted"] == 0
+        row["hedged"] = row["n_hedged"] == row["n_asserted"] + row["n_negated"]
+        row["contradicted"] = bool(row["n_negated"]) and bool(row["n_asserted"])
+        row["sources"] = relation_sources(
+            conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until
+        )
+    return rows
+
+
+def relation_sources(
+    conn: sqlite3.Connection, subject_id: int, predicate: str, object_id: int, since: str | None, until: str | None
+) -> list[Row]:
+    """Every sentence stating the relation, strongest first (asserted and unhedged before the rest)."""
+    sql = """SELECT r.doc_id, d.title, d.published, r.evidence_start AS start, r.evidence_end AS end,
+                    substr(d.text, r.evidence_start + 1, r.evidence_end - r.evidence_start) AS text,
+                    r.trigger_start, r.trigger_end, r.negated, r.hedged, r.valid_from, r.valid_to
+             FROM relations r JOIN documents d ON d.id=r.doc_id
+             WHERE r.subject_entity_id=? AND r.predicate=? AND r.object_entity_id=?"""
+    args: list[Any] = [subject_id, predicate, object_id]
+    if since:
+        sql += " AND d.published >= ?"
+        args.append(since)
+    if until:
+        sql += " AND d.published <= ?"
+        args.append(until + "~")
+    sql += " ORDER BY r.negated, r.hedged, d.published DESC"
+    out = []
+    for r in conn.execute(sql, args):
+        row = dict(r)
+        row["negated"], row["hedged"] = bool(row["negated"]), bool(row["hedged"])
+        out.append(row)
+    return out

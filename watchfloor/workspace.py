@@ -79,6 +79,15 @@ class Workspace:
             raise UserError(f"no {what} named {name!r}; see `watchfloor actors`")
         return int(found["id"])
 
+    def snapshot(self, since: str | None = None, until: str | None = None, actor: str | None = None) -> dict[str, Any]:
+        """Documents in the window (mentioning ``actor`` if given) and the entities they mention."""
+        return self.repo.snapshot(since, until, self._entity_id(actor, "actor"))
+
+    def entity_key(self, entity_id: int) -> str | None:
+        """The stable key of a stored entity."""
+        row = self.repo.entity(entity_id)
+        return str(row["key"]) if row else None
+
     def relations(
         self,
         actor: str | None = None,

@@ -57,6 +57,7 @@ class _Speaker:
 @dataclass
 class _State:
     doc: Doc
+    text: str  # doc.text, built once: spaCy joins every token each time it is read
     mentions: list[MentionRecord]
     kind_of: KindLookup
     names: dict[str, str] = field(default_factory=dict)  # key -> fullest name in the document
@@ -256,8 +257,7 @@ def _resolve_speaker(state: _State, tok: Token) -> _Speaker | None:
 
 
 # -- content -------------------------------------------------------------------------------------
-def _clip(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    text = doc.text
+def _clip(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start] in " \t\n,:;\"“'":
         start += 1
     while end > start and text[end - 1] in " \t\n,.;:\"”'":
@@ -361,11 +361,11 @@ def _record(
     published: date | None,
     evidence: tuple[int, int],
 ) -> ClaimRecord | None:
-    start, end = _clip(state.doc, start, end)
+    start, end = _clip(state.text, start, end)
     if end - start < 8:
         return None
     lex = load_claims_lexicon()
-    content = state.doc.text[start:end]
+    content = state.text[start:end]
     horizon = find_horizon(content, published)
     cue_lemma = cue.lemma_.lower() if cue is not None else cue_text.lower()
     kind = _classify(content, cue_lemma, speaker, horizon is not None, lex)
@@ -415,8 +415,9 @@ def extract_claims(
 ) -> list[ClaimRecord]:
     """Every attributed claim in the document, in text order, each with content and cue evidence."""
     lex = load_claims_lexicon()
-    state = _State(doc, mentions, kind_of, names=_names(mentions))
-    quotes = quote_spans(doc.text)
+    text = doc.text
+    state = _State(doc, text, mentions, kind_of, names=_names(mentions))
+    quotes = quote_spans(text)
     quote_owner: dict[tuple[int, int], _Speaker] = {}
     claims: list[ClaimRecord] = []
     sents = list(doc.sents)
@@ -433,7 +434,7 @@ def extract_claims(
                 subject = _subject(cue)
                 speaker = resolve_speaker(state, subject) if subject is not None else None
             previous_end = max((e for s, e in quote_owner if e <= q_start), default=-1)
-            gap = doc.text[previous_end:q_start] if previous_end >= 0 else ""
+            gap = text[previous_end:q_start] if previous_end >= 0 else ""
             if previous_end >= 0 and len(re.findall(r"\w+", gap)) <= 4 and "\n\n" not in gap:
                 owner = quote_owner[max((s, e) for s, e in quote_owner if e <= q_start)]
                 quote_owner[(q_start, q_end)] = owner

@@ -105,11 +105,10 @@ def _sentence_triggers(sent: Span, lex: EventLexicon) -> list[tuple[Trigger, int
     found: list[tuple[Trigger, int, int]] = []
     lower = sent.text.lower()
     taken: list[tuple[int, int]] = []
-    for phrase, trig in lex.phrase_triggers.items():
-        for m in re.finditer(r"(?<![\w-])" + re.escape(phrase) + r"(?![\w-])", lower):
-            start, end = sent.start_char + m.start(), sent.start_char + m.end()
-            found.append((trig, start, end))
-            taken.append((start, end))
+    for m in lex.phrase_pattern.finditer(lower):  # one pass over the sentence for all phrases
+        start, end = sent.start_char + m.start(), sent.start_char + m.end()
+        found.append((lex.phrase_triggers[m.group(0)], start, end))
+        taken.append((start, end))
     for tok in sent:
         found_trig = lex.lemma_triggers.get(tok.lemma_.lower()) or lex.lemma_triggers.get(tok.lower_)
         if found_trig is None or any(s <= tok.idx < e for s, e in taken):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -31,6 +32,7 @@ class EventLexicon:
     leader_words: frozenset[str]
     fire_words: frozenset[str]
     historical: tuple[dict[str, Any], ...]
+    phrase_pattern: re.Pattern[str]  # every phrase trigger in one alternation, longest first
 
 
 @lru_cache(maxsize=1)
@@ -62,4 +64,7 @@ def load_event_lexicon() -> EventLexicon:
         leader_words=frozenset(spec["leader_words"]),
         fire_words=frozenset(spec["fire_words"]),
         historical=tuple(spec["historical"]),
+        phrase_pattern=re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")(?![\w-])"
+        ),
     )

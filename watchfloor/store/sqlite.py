@@ -20,6 +20,7 @@ from watchfloor.models import EntityRecord
 from watchfloor.store.base import DocumentWrite, Row
 from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
 from watchfloor.store.sqlite_events import list_events, write_events
+from watchfloor.store.sqlite_export import snapshot
 from watchfloor.store.sqlite_relations import list_relations, write_relations
 
 EVENTS_EXTRACTOR = "watchfloor.extract.events"
@@ -429,6 +430,10 @@ class SQLiteRepository:
     def list_events(self, **filters: Any) -> list[Row]:
         """Merged events with their sources; filters as in :func:`sqlite_events.list_events`."""
         return list_events(self.conn, **filters)
+
+    def snapshot(self, since: str | None, until: str | None, actor_id: int | None) -> Row:
+        """Documents and entities for an export; see :func:`sqlite_export.snapshot`."""
+        return snapshot(self.conn, since, until, actor_id)
 
     def list_relations(self, **filters: Any) -> list[Row]:
         """Aggregated relations; filters as in :func:`sqlite_relations.list_relations`."""

@@ -28,7 +28,7 @@ from rich.text import Text
 from watchfloor import __version__
 from watchfloor.cli_claims import register as register_claims
 from watchfloor.cli_eval import eval_app
-from watchfloor.cli_export import export_app
+from watchfloor.cli_export import brief, export_app
 from watchfloor.cli_relations import register as register_relations
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
@@ -45,6 +45,7 @@ app = typer.Typer(
 
 app.add_typer(eval_app, name="eval")
 app.add_typer(export_app, name="export")
+app.command("brief")(brief)
 register_claims(app)
 register_relations(app)
 

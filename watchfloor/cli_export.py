@@ -101,3 +101,31 @@ def export_table(
         rows = TABLES[table_name](ws, since, until, actor)
     write_rows(rows, out, chosen)
     err_console.print(f"wrote {len(rows)} {table_name} rows to {out}")
+
+
+def brief(
+    about: Annotated[str, typer.Option("--about", help="The actor the brief is about (any alias).")],
+    out: OutOption,
+    fmt: Annotated[str | None, typer.Option("--format", help="md, html or pdf (default: from --out).")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+    since: SinceOption = None,
+    until: UntilOption = None,
+) -> None:
+    """An analyst brief with numbered citations: BLUF, judgements, events, relations, forecasts, sources."""
+    from watchfloor.export.brief import build_brief, to_html, to_markdown, to_pdf
+
+    chosen = fmt or out.suffix.lstrip(".").lower()
+    if chosen not in ("md", "html", "pdf"):
+        raise UserError(f"cannot tell the format of {out.name!r}; pass --format md, html or pdf")
+    _writable(out)
+    with Workspace(db) as ws:
+        made = build_brief(ws, about, since, until)
+    if chosen == "md":
+        out.write_text(to_markdown(made, out.parent), "utf-8")
+    elif chosen == "html":
+        out.write_text(to_html(made), "utf-8")
+    else:
+        out.write_bytes(to_pdf(made))
+    err_console.print(
+        f"wrote the {made.title!r} brief to {out}: {len(made.events)} events, {len(made.sources)} sources cited"
+    )

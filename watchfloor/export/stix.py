@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -140,9 +141,10 @@ def build_bundle(
         by_key[e["key"]] = obj.id
         for doc_id in e["doc_ids"]:
             by_doc[doc_id].append(obj.id)
-    objects += _events(ws, since, until, actor, by_key, by_doc, creator.id, first)
-    objects += _relations(ws, since, until, actor, by_key, by_doc, creator.id, first)
-    objects += _claims(ws, since, actor, by_key, by_doc, documents, creator.id, first)
+    ctx = _Context(ws, since, until, actor, by_key, by_doc, creator.id, first)
+    objects += _events(ctx)
+    objects += _relations(ctx)
+    objects += _claims(ctx, documents)
     for doc_id, d in documents.items():
         refs = sorted(set(by_doc[doc_id])) or [creator.id]
         ext = [{"source_name": d["publisher"] or "source", "url": d["url"]}] if d["url"] else None
@@ -162,6 +164,20 @@ def build_bundle(
     return stix2.Bundle(objects=objects, id=stix_id("bundle", f"{since}|{until}|{actor}"))
 
 
+@dataclass
+class _Context:
+    """What every part of one export shares: the window, the objects made so far, the author."""
+
+    ws: Workspace
+    since: str | None
+    until: str | None
+    actor: str | None
+    by_key: dict[str, str]  # entity key -> STIX id
+    by_doc: dict[str, list[str]]  # document id -> STIX ids its report refers to
+    creator: str
+    first: datetime
+
+
 def _sources_refs(sources: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
@@ -178,16 +194,9 @@ def _event_notes(ev: dict[str, Any], figures: str) -> list[str]:
     return [f"target: {ev['target_type']}", weapon, figures, "historical background" if ev["is_background"] else ""]
 
 
-def _events(
-    ws: Workspace,
-    since: str | None,
-    until: str | None,
-    actor: str | None,
-    by_key: dict[str, str],
-    by_doc: dict[str, list[str]],
-    creator: str,
-    first: datetime,
-) -> list[Any]:
+def _events(ctx: _Context) -> list[Any]:
+    ws, since, until, actor = ctx.ws, ctx.since, ctx.until, ctx.actor
+    by_key, by_doc, creator, first = ctx.by_key, ctx.by_doc, ctx.creator, ctx.first
     out: list[Any] = []
     for ev in ws.events(actor, None, since, until, None, True, 100000, 0, "date ASC"):
         kind = ev["attack_type"] if ev["event_type"] == "attack" else ev["event_type"]
@@ -232,16 +241,9 @@ def _events(
     return out
 
 
-def _relations(
-    ws: Workspace,
-    since: str | None,
-    until: str | None,
-    actor: str | None,
-    by_key: dict[str, str],
-    by_doc: dict[str, list[str]],
-    creator: str,
-    first: datetime,
-) -> list[Any]:
+def _relations(ctx: _Context) -> list[Any]:
+    ws, since, until, actor = ctx.ws, ctx.since, ctx.until, ctx.actor
+    by_key, by_doc, creator, first = ctx.by_key, ctx.by_doc, ctx.creator, ctx.first
     out: list[Any] = []
     for r in ws.relations(actor, None, since, until, 1, 100000, 0):
         source, target = _ref(ws, by_key, r["subject_entity_id"]), _ref(ws, by_key, r["object_entity_id"])
@@ -274,16 +276,9 @@ def _ref(ws: Workspace, by_key: dict[str, str], entity_id: int) -> str | None:
     return by_key.get(key) if key else None
 
 
-def _claims(
-    ws: Workspace,
-    since: str | None,
-    actor: str | None,
-    by_key: dict[str, str],
-    by_doc: dict[str, list[str]],
-    documents: dict[str, Any],
-    creator: str,
-    first: datetime,
-) -> list[Any]:
+def _claims(ctx: _Context, documents: dict[str, Any]) -> list[Any]:
+    ws, since, actor = ctx.ws, ctx.since, ctx.actor
+    by_key, by_doc, creator, first = ctx.by_key, ctx.by_doc, ctx.creator, ctx.first
     out: list[Any] = []
     for c in ws.claims(None, actor, None, since, 100000, 0):
         if c["doc_id"] not in documents:

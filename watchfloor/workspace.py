@@ -156,14 +156,8 @@ class Workspace:
         order: str = "date DESC",
     ) -> list[dict[str, Any]]:
         """Merged events with sources, newest first (``order="date ASC"`` for a timeline)."""
-        actor_id = None
-        if actor:
-            found = self.repo.find_entity(actor)
-            if found is None:
-                raise UserError(f"no actor named {actor!r} to filter by; see `watchfloor actors`")
-            actor_id = int(found["id"])
         return self.repo.list_events(
-            actor_id=actor_id,
+            actor_id=self._entity_id(actor, "actor"),
             country=country,
             since=since,
             until=until,

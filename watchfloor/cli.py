@@ -30,6 +30,7 @@ from watchfloor.cli_claims import register as register_claims
 from watchfloor.cli_eval import eval_app
 from watchfloor.cli_export import brief, export_app
 from watchfloor.cli_relations import register as register_relations
+from watchfloor.cli_serve import register as register_serve
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
 from watchfloor.render import console, err_console, highlight_snippet, print_json, table
@@ -48,6 +49,7 @@ app.add_typer(export_app, name="export")
 app.command("brief")(brief)
 register_claims(app)
 register_relations(app)
+register_serve(app)
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]

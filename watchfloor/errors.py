@@ -5,6 +5,10 @@ class UserError(Exception):
     """A problem the user can fix (bad path, bad input, bad option)."""
 
 
+class NotFound(UserError):
+    """The user asked for something the store does not hold (an id, a name)."""
+
+
 class InputProblem(UserError):
     """One input could not be ingested; the rest of the batch goes on."""
 

@@ -89,7 +89,7 @@ def ingest(
     report = IngestReport()
     gazetteer = load_gazetteer(options.gazetteer)
     places = load_place_index()
-    repo.sync_gazetteer(
+    refreshed = repo.sync_gazetteer(
         enrich_gazetteer_places([e.record for e in gazetteer.entries], places),
         gazetteer.fingerprint,
     )
@@ -159,6 +159,8 @@ def ingest(
     except KeyboardInterrupt:
         report.interrupted = True
         flush()  # documents already analysed are complete: keep them
+    if report.stored or refreshed:
+        repo.apply_corrections()  # a re-run must not undo the analyst's corrections
     return report
 
 

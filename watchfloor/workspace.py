@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from watchfloor.errors import UserError
+from watchfloor.errors import NotFound
 from watchfloor.runner import IngestOptions, IngestReport, ingest
 from watchfloor.store.sqlite import SQLiteRepository, open_store
 
@@ -59,7 +59,7 @@ class Workspace:
     def document(self, doc_id: str) -> dict[str, Any]:
         found = self.repo.get_document(doc_id)
         if found is None:
-            raise UserError(f"no document with id {doc_id!r} (or the prefix is ambiguous); see `watchfloor docs`")
+            raise NotFound(f"no document with id {doc_id!r} (or the prefix is ambiguous); see `watchfloor docs`")
         return found
 
     def actors(self, kind: str | None = None, limit: int = 100, min_mentions: int = 1) -> list[dict[str, Any]]:
@@ -68,16 +68,18 @@ class Workspace:
     def actor(self, name: str, limit: int = 20) -> dict[str, Any]:
         found = self.repo.find_entity(name)
         if found is None:
-            raise UserError(f"no actor named {name!r}; try `watchfloor actors` or `watchfloor search {name!r}`")
+            raise NotFound(f"no actor named {name!r}; try `watchfloor actors` or `watchfloor search {name!r}`")
         return self.repo.actor_detail(int(found["id"]), limit)
 
     def _entity_id(self, name: str | None, what: str) -> int | None:
         if not name:
             return None
         found = self.repo.find_entity(name)
+        if found is None and name.isdigit():
+            found = self.repo.entity_or_none(int(name))
         if found is None:
-            raise UserError(f"no {what} named {name!r}; see `watchfloor actors`")
-        return int(found["id"])
+            raise NotFound(f"no {what} named {name!r}; see `watchfloor actors`")
+        return int(found["merged_into"] or found["id"])
 
     def snapshot(self, since: str | None = None, until: str | None = None, actor: str | None = None) -> dict[str, Any]:
         """Documents in the window (mentioning ``actor`` if given) and the entities they mention."""
@@ -139,7 +141,7 @@ class Workspace:
         """A speaker's track record: claims by kind, forecasts that came true, roles."""
         found = self.repo.find_entity(name)
         if found is None:
-            raise UserError(f"no speaker named {name!r}; see `watchfloor claims`")
+            raise NotFound(f"no speaker named {name!r}; see `watchfloor claims`")
         record = self.repo.speaker_record(int(found["id"]), as_of)
         return {"id": int(found["id"]), "name": found["name"], "kind": found["kind"], **record}
 
@@ -180,6 +182,6 @@ class Workspace:
         if actor:
             found = self.repo.find_entity(actor)
             if found is None:
-                raise UserError(f"no actor named {actor!r} to filter by; see `watchfloor actors`")
+                raise NotFound(f"no actor named {actor!r} to filter by; see `watchfloor actors`")
             actor_id = int(found["id"])
         return self.repo.search(query, actor_id, since, until, limit)

@@ -54,3 +54,33 @@ def stance_links(claims: Sequence[StanceInput]) -> dict[int, tuple[list[int], li
             links[a.id][slot].append(b.id)
             links[b.id][slot].append(a.id)
     return links
+
+
+class StanceIndex:
+    """Stance links of a few claims against a large pool, without comparing every pair.
+
+    Any linked pair shares at least one content word, so candidates come from an inverted index;
+    the result for a claim equals what :func:`stance_links` gives over the whole pool.
+    """
+
+    def __init__(self, pool: Sequence[StanceInput]) -> None:
+        self.by_id = {c.id: c for c in pool}
+        self.postings: dict[str, list[int]] = {}
+        for c in sorted(pool, key=lambda c: c.id):
+            for word in content_words(c.text):
+                self.postings.setdefault(word, []).append(c.id)
+
+    def links(self, claim_id: int) -> tuple[list[int], list[int]]:
+        """(ids it agrees with, ids it contradicts), in id order."""
+        a = self.by_id.get(claim_id)
+        agrees: list[int] = []
+        contradicts: list[int] = []
+        if a is None or a.kind == "responsibility":
+            return agrees, contradicts
+        candidates = sorted({i for w in content_words(a.text) for i in self.postings.get(w, ())} - {a.id})
+        for other in candidates:
+            b = self.by_id[other]
+            if a.speaker == b.speaker or b.kind == "responsibility" or not same_subject(a, b):
+                continue
+            (agrees if a.negative == b.negative else contradicts).append(b.id)
+        return agrees, contradicts

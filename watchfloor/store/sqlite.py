@@ -19,6 +19,7 @@ from watchfloor.link.normalize import norm_name
 from watchfloor.models import EntityRecord
 from watchfloor.store.base import DocumentWrite, Row
 from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
+from watchfloor.store.sqlite_corrections import apply_corrections, register_functions
 from watchfloor.store.sqlite_events import list_events, write_events
 from watchfloor.store.sqlite_export import snapshot
 from watchfloor.store.sqlite_relations import list_relations, write_relations
@@ -62,6 +63,7 @@ class SQLiteRepository:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
+            register_functions(self.conn)
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{path} is not a watchfloor store ({exc}); choose another --db") from exc
@@ -322,8 +324,8 @@ class SQLiteRepository:
         doc["mentions"] = [
             dict(r)
             for r in self.conn.execute(
-                """SELECT m.start, m.end, m.text, m.label, m.link_method, m.link_score,
-                          e.key AS entity_key, e.name AS entity
+                """SELECT m.id, m.start, m.end, m.text, m.label, m.link_method, m.link_score,
+                          m.entity_id, e.key AS entity_key, e.name AS entity
                    FROM mentions m LEFT JOIN entities e ON e.id=m.entity_id
                    WHERE m.doc_id=? ORDER BY m.start""",
                 (doc["id"],),
@@ -370,7 +372,12 @@ class SQLiteRepository:
         ).fetchall()
         if not rows:
             return None
-        return self.entity(int(rows[0][0]))
+        found = self.entity(int(rows[0][0]))
+        return self.entity(int(found["merged_into"])) if found.get("merged_into") else found
+
+    def entity_or_none(self, entity_id: int) -> Row | None:
+        exists = self.conn.execute("SELECT 1 FROM entities WHERE id=?", (entity_id,)).fetchone()
+        return self.entity(entity_id) if exists else None
 
     def entity(self, entity_id: int) -> Row:
         row = dict(self.conn.execute("SELECT * FROM entities WHERE id=?", (entity_id,)).fetchone())
@@ -447,6 +454,11 @@ class SQLiteRepository:
         """A speaker's track record."""
         return speaker_record(self.conn, speaker_id, as_of)
 
+    def apply_corrections(self) -> dict[str, int]:
+        """Re-apply every stored analyst correction (after an ingest run, or after a new correction)."""
+        with self.transaction():
+            return apply_corrections(self.conn)
+
     def event(self, event_id: int) -> Row | None:
         rows = list_events(self.conn, include_background=True, event_id=event_id)
         return rows[0] if rows else None
@@ -458,14 +470,16 @@ class SQLiteRepository:
         since: str | None = None,
         until: str | None = None,
         limit: int = 20,
+        offset: int = 0,
+        markers: tuple[str, str] = ("[", "]"),
     ) -> list[Row]:
         """Full-text search over analysed documents, best match first, with highlighted snippets."""
         sql = """SELECT d.id, d.title, d.published, d.publisher,
-                        snippet(documents_fts, 1, '[', ']', ' … ', 24) AS snippet,
+                        snippet(documents_fts, 1, ?, ?, ' … ', 24) AS snippet,
                         bm25(documents_fts) AS score
                  FROM documents_fts JOIN documents d ON d.rowid=documents_fts.rowid
                  WHERE documents_fts MATCH ? AND d.status='analysed'"""
-        args: list[Any] = [_fts_query(query)]
+        args: list[Any] = [*markers, _fts_query(query)]
         if actor_id is not None:
             sql += " AND d.id IN (SELECT doc_id FROM mentions WHERE entity_id=?)"
             args.append(actor_id)
@@ -475,8 +489,8 @@ class SQLiteRepository:
         if until:
             sql += " AND d.published <= ?"
             args.append(until)
-        sql += " ORDER BY score LIMIT ?"
-        args.append(limit)
+        sql += " ORDER BY score LIMIT ? OFFSET ?"
+        args += [limit, offset]
         try:
             return [dict(r) for r in self.conn.execute(sql, args)]
         except sqlite3.OperationalError as exc:

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from watchfloor.extract.claims import negated
-from watchfloor.extract.stance import StanceInput, stance_links
+from watchfloor.extract.stance import StanceIndex, StanceInput
 from watchfloor.models import ClaimRecord
 
 Row = dict[str, Any]
@@ -108,6 +108,21 @@ def _all_stance_inputs(conn: sqlite3.Connection) -> list[StanceInput]:
     return out
 
 
+_STANCE_CACHE: dict[tuple[Any, ...], StanceIndex] = {}
+
+
+def _stance_index(conn: sqlite3.Connection) -> StanceIndex:
+    """The stance index of the store's claims, rebuilt only when the claims change."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    signature = (path, *conn.execute("SELECT count(*), max(id), sum(id) FROM claims").fetchone())
+    signature += tuple(conn.execute("SELECT count(*), sum(entity_id) FROM claim_about").fetchone())
+    cached = _STANCE_CACHE.get(signature)
+    if cached is None:
+        _STANCE_CACHE.clear()
+        cached = _STANCE_CACHE[signature] = StanceIndex(_all_stance_inputs(conn))
+    return cached
+
+
 def forecast_status(conn: sqlite3.Connection, row: Row, about: list[Row], as_of: date) -> tuple[str | None, list[int]]:
     """open / supported / expired for forecasts (None for other kinds), with supporting event ids.
 
@@ -173,6 +188,7 @@ def list_claims(
     limit: int = 100,
     offset: int = 0,
     as_of: date | None = None,
+    order: str = "published DESC",
 ) -> list[Row]:
     """Claims, newest document first, with about, stance links, forecast status and evidence."""
     sql = f"""SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id=c.doc_id
@@ -193,11 +209,16 @@ def list_claims(
     if claim_id is not None:
         sql += " AND c.id=?"
         args.append(claim_id)
-    sql += " ORDER BY d.published DESC NULLS LAST, c.doc_id, c.start LIMIT ? OFFSET ?"
+    field, _, direction = order.partition(" ")
+    column = {"published": "d.published", "confidence": "c.band_high", "horizon": "c.horizon_end"}.get(
+        field, "d.published"
+    )
+    direction = "ASC" if direction.upper() == "ASC" else "DESC"
+    sql += f" ORDER BY {column} {direction} NULLS LAST, d.published DESC, c.doc_id, c.start LIMIT ? OFFSET ?"
     args += [limit, offset]
     rows = [dict(r) for r in conn.execute(sql, args)]
     about = _about(conn, [int(r["id"]) for r in rows])
-    links = stance_links(_all_stance_inputs(conn)) if rows else {}
+    index = _stance_index(conn) if rows else None
     today = as_of or date.today()
     for row in rows:
         text = row.pop("doc_text")
@@ -206,7 +227,7 @@ def list_claims(
         band = (row.pop("band_low"), row.pop("band_high"))
         row["probability_band"] = list(band) if band[0] is not None else None
         row["confidence"] = "stated" if band[0] is not None else ("unstated" if row["kind"] == "forecast" else None)
-        agrees, contradicts = links.get(int(row["id"]), ([], []))
+        agrees, contradicts = index.links(int(row["id"])) if index else ([], [])
         row["agrees_with"], row["contradicts"] = agrees, contradicts
         row["status"], row["supporting_events"] = forecast_status(conn, row, row["about"], today)
         row["claimed_events"] = claimed_events(conn, row)

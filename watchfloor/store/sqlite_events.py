@@ -233,8 +233,12 @@ def list_events(
         args += [event_type, event_type]
     if not include_background:
         sql += " AND e.is_background=0"
-    direction = "ASC" if order == "date ASC" else "DESC"
-    sql += f" ORDER BY e.date {direction} NULLS LAST, e.id LIMIT ? OFFSET ?"
+    field, _, direction = order.partition(" ")
+    column = {"date": "e.date", "killed": "coalesce(e.killed, e.killed_high)", "wounded": "e.wounded"}.get(
+        field, "e.date"
+    )
+    direction = "ASC" if direction.upper() == "ASC" else "DESC"
+    sql += f" ORDER BY {column} {direction} NULLS LAST, e.date DESC, e.id LIMIT ? OFFSET ?"
     args += [limit, offset]
     rows = [dict(r) for r in conn.execute(sql, args)]
     for row in rows:

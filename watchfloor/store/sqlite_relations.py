@@ -56,6 +56,7 @@ def list_relations(
     min_sources: int = 1,
     limit: int = 100,
     offset: int = 0,
+    order: str = "n_sources DESC",
 ) -> list[Row]:
     """Relations aggregated per (subject, predicate, object): first/last seen, independent sources,
     how many sources deny or hedge it, whether sources contradict each other, and the evidence."""
@@ -81,8 +82,9 @@ def list_relations(
         sql += " AND d.published <= ?"
         args.append(until + "~")
     sql += """ GROUP BY r.subject_entity_id, r.predicate, r.object_entity_id HAVING COUNT(DISTINCT r.doc_id) >= ?
-               ORDER BY n_sources DESC, last_seen DESC, subject, object LIMIT ? OFFSET ?"""
+               ORDER BY {order}, n_sources DESC, last_seen DESC, subject, object LIMIT ? OFFSET ?"""
     args += [min_sources, limit, offset]
+    sql = sql.replace("{order}", _order(order))
     rows = [dict(r) for r in conn.execute(sql, args)]
     for row in rows:
         row["negated"] = row["n_asserted"] == 0
@@ -94,11 +96,22 @@ def list_relations(
     return rows
 
 
+RELATION_ORDERS = ("n_sources", "last_seen", "first_seen", "subject", "predicate")
+
+
+def _order(order: str) -> str:
+    field, _, direction = order.partition(" ")
+    if field not in RELATION_ORDERS:
+        field = "n_sources"
+    return f"{field} {'ASC' if direction.upper() == 'ASC' else 'DESC'}"
+
+
 def relation_sources(
     conn: sqlite3.Connection, subject_id: int, predicate: str, object_id: int, since: str | None, until: str | None
 ) -> list[Row]:
     """Every sentence stating the relation, strongest first (asserted and unhedged before the rest)."""
-    sql = """SELECT r.doc_id, d.title, d.published, r.evidence_start AS start, r.evidence_end AS end,
+    sql = """SELECT r.id AS relation_id, r.doc_id, d.title, d.published, r.evidence_start AS start,
+                    r.evidence_end AS end,
                     substr(d.text, r.evidence_start + 1, r.evidence_end - r.evidence_start) AS text,
                     r.trigger_start, r.trigger_end, r.negated, r.hedged, r.valid_from, r.valid_to
              FROM relations r JOIN documents d ON d.id=r.doc_id

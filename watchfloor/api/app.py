@@ -1,0 +1,127 @@
+"""The FastAPI application: JSON API under /api, the analyst web UI at /, both from one store."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from watchfloor import __version__
+from watchfloor.api import read, write
+from watchfloor.api.context import AppContext, ServerSettings
+from watchfloor.api.jobs import IngestJobs
+from watchfloor.api.models import ErrorBody
+from watchfloor.errors import NotFound, UserError
+from watchfloor.web.pages import build_router as web_router
+from watchfloor.web.pages import templates_dir
+
+# Article text is untrusted: nothing but our own scripts may run, and nothing may be loaded from elsewhere.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+# Swagger UI sets inline styles; its page holds no article text.
+DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         413: "too_large", 415: "unsupported_media_type", 422: "invalid_parameters", 500: "internal_error"}  # fmt: skip
+
+
+def static_dir() -> Path:
+    return Path(str(resources.files("watchfloor") / "web" / "static"))
+
+
+def error_response(status: int, message: str, fields: list[dict[str, Any]] | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:  # fmt: skip
+    body = {"error": {"status": status, "code": CODES.get(status, "error"), "message": message, "fields": fields}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def create_app(settings: ServerSettings) -> FastAPI:
+    """Build the app for one store; ``watchfloor serve`` runs it with uvicorn."""
+    ctx = AppContext(settings)
+    ctx.ws  # noqa: B018 - open (and migrate) the store now, so a bad --db fails at start, not on a request
+    jobs = IngestJobs(settings.db, settings.allow_private_urls)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        jobs.shutdown()
+
+    app = FastAPI(
+        title="watchfloor",
+        version=__version__,
+        description="The threat picture as JSON: documents, entities, events, relations, claims, each fact "
+        "with the document id and character span of its evidence. Lists take `limit`, `offset` and `sort` "
+        "(`-field` for descending) and answer `{items, limit, offset, total, next}`. Errors answer "
+        "`{error: {status, code, message}}`. Write endpoints need `Authorization: Bearer <token>`.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+        lifespan=lifespan,
+        responses={404: {"model": ErrorBody}, 422: {"model": ErrorBody}},
+    )
+    app.state.ctx = ctx
+    app.state.jobs = jobs
+
+    templates = Jinja2Templates(directory=templates_dir())
+
+    def failed(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+        """JSON for the API, a page for the UI."""
+        if request.url.path.startswith(("/api", "/static")):
+            return error_response(status, message, headers=headers)
+        return templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message, "nav": ""}, status_code=status
+        )
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound) -> Response:
+        return failed(request, 404, str(exc))
+
+    @app.exception_handler(UserError)
+    async def user_error(request: Request, exc: UserError) -> Response:
+        return failed(request, 400, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        return failed(request, exc.status_code, str(exc.detail), getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        fields = [{"where": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()]
+        summary = "; ".join(f"{f['where']}: {f['problem']}" for f in fields)
+        return error_response(422, f"invalid request: {summary}", fields)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        response = await call_next(request)
+        docs = request.url.path == "/api/docs"
+        response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.get("/api/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        return HTMLResponse(
+            """<!doctype html><html><head><meta charset="utf-8"><title>watchfloor API</title>
+<link rel="stylesheet" href="/static/vendor/swagger-ui.css"><link rel="icon" href="data:,"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui-bundle.js"></script><script src="/static/js/apidocs.js"></script>
+</body></html>"""
+        )
+
+    app.include_router(read.build_router(ctx))
+    app.include_router(write.build_router(ctx, jobs))
+    app.include_router(web_router(ctx))
+    app.mount("/static", StaticFiles(directory=static_dir()), name="static")
+    return app

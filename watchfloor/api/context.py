@@ -1,0 +1,54 @@
+"""What every request handler needs: the server settings and a store connection for its thread."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from watchfloor.errors import NotFound
+from watchfloor.store.base import Row
+from watchfloor.workspace import Workspace
+
+
+@dataclass
+class ServerSettings:
+    """How ``watchfloor serve`` was started."""
+
+    db: Path
+    token: str | None = None  # write endpoints are refused while this is unset
+    upload_dir: Path | None = None
+    max_upload_mb: int = 20
+    allow_private_urls: bool = False
+
+    def uploads(self) -> Path:
+        folder = self.upload_dir or self.db.with_name(self.db.name + ".uploads")
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+
+@dataclass
+class AppContext:
+    """Settings plus one SQLite connection per worker thread (sqlite3 connections are per thread)."""
+
+    settings: ServerSettings
+    _local: threading.local = field(default_factory=threading.local)
+
+    @property
+    def ws(self) -> Workspace:
+        ws: Workspace | None = getattr(self._local, "ws", None)
+        if ws is None:
+            ws = self._local.ws = Workspace(self.settings.db)
+        return ws
+
+    def entity(self, ref: str) -> Row:
+        """An entity by numeric id, key or any alias; merged-away entities resolve to the one kept."""
+        repo = self.ws.repo
+        found = repo.entity_or_none(int(ref)) if ref.isdigit() else None
+        if found is None:
+            found = repo.find_entity(ref)
+        if found is None:
+            raise NotFound(f"no entity {ref!r}; search with /api/entities?q=")
+        if found.get("merged_into"):
+            found = repo.entity(int(found["merged_into"]))
+        return found

@@ -1,0 +1,260 @@
+"""Read endpoints: open to anyone who can reach the server (it listens on 127.0.0.1 by default)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+
+from watchfloor.api.context import AppContext
+from watchfloor.api.models import Page
+from watchfloor.errors import NotFound
+from watchfloor.store import sqlite_browse as browse
+from watchfloor.store.sqlite_corrections import count_corrections, list_corrections
+
+Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
+Offset = Annotated[int, Query(ge=0, description="items to skip")]
+Since = Annotated[str | None, Query(description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive")]
+Until = Annotated[str | None, Query(description="ISO date, inclusive")]
+Actor = Annotated[str | None, Query(description="entity id, key or any alias")]
+
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # snippet markers no article contains; the UI turns them into <mark>
+
+
+def page(request: Request, items: list[Any], limit: int, offset: int, total: int | None = None) -> Page:
+    """The envelope of every list: items plus where the next page is.
+
+    Lists without a cheap total are fetched with ``limit + 1`` rows to know whether a next page exists.
+    """
+    more = len(items) > limit if total is None else offset + limit < total
+    items = items[:limit]
+    next_url = str(request.url.include_query_params(offset=offset + limit)) if more else None
+    return Page(items=items, limit=limit, offset=offset, total=total, next=next_url)
+
+
+def build_router(ctx: AppContext) -> APIRouter:
+    r = APIRouter(prefix="/api")
+
+    @r.get("/stats", summary="Store counts and dashboard figures", tags=["overview"])
+    def stats() -> dict[str, Any]:
+        ws = ctx.ws
+        return {**ws.status(), **browse.dashboard(ws.repo.conn), "corrections": count_corrections(ws.repo.conn)}
+
+    @r.get("/documents", summary="Documents, newest first", tags=["documents"])
+    def documents(
+        request: Request,
+        q: Annotated[str | None, Query(description="substring of title, publisher or source")] = None,
+        status: Annotated[str | None, Query(pattern="^(analysed|duplicate|not_english|no_text)$")] = None,
+        actor: Actor = None,
+        sort: Annotated[str, Query(pattern="^-?(published|title|words|ingested)$")] = "-published",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page:
+        ws = ctx.ws
+        entity_id = ws._entity_id(actor, "actor")
+        rows, total = browse.list_documents(
+            ws.repo.conn, q=q, status=status, entity_id=entity_id, sort=sort, limit=limit, offset=offset
+        )
+        return page(request, rows, limit, offset, total)
+
+    @r.get("/documents/{doc_id}", summary="One document with every extracted span", tags=["documents"])
+    def document(doc_id: str) -> dict[str, Any]:
+        ws = ctx.ws
+        doc = ws.document(doc_id)
+        doc.pop("raw_text", None)
+        doc.update(browse.document_spans(ws.repo.conn, doc["id"]))
+        return doc
+
+    @r.get("/entities", summary="Actors and places that are mentioned, with counts", tags=["entities"])
+    def entities(
+        request: Request,
+        q: Annotated[str | None, Query(description="substring of any alias")] = None,
+        kind: Annotated[str | None, Query(description="armed_group, person, state, place, …")] = None,
+        sort: Annotated[str, Query(pattern="^-?(mentions|documents|name|last_seen)$")] = "-mentions",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page:
+        rows, total = browse.list_entities(ctx.ws.repo.conn, q=q, kind=kind, sort=sort, limit=limit, offset=offset)
+        return page(request, rows, limit, offset, total)
+
+    @r.get(
+        "/entities/{ref}", summary="One entity: aliases, counts, relations, events, claims, mentions", tags=["entities"]
+    )
+    def entity(ref: str, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
+        ws = ctx.ws
+        found = ctx.entity(ref)
+        entity_id = int(found["id"])
+        conn = ws.repo.conn
+        out = {**found, **browse.entity_overview(conn, entity_id, limit)}
+        out["relations"] = ws.repo.list_relations(actor_id=entity_id, limit=limit)
+        out["events"] = ws.repo.list_events(actor_id=entity_id, limit=limit)
+        out["claims_by"] = ws.repo.list_claims(speaker_id=entity_id, limit=limit)
+        out["claims_about"] = ws.repo.list_claims(about_id=entity_id, limit=limit)
+        out["mentions"] = browse.entity_mentions(conn, entity_id, limit)
+        return out
+
+    @r.get("/entities/{ref}/mentions", summary="Every mention of an entity, with context", tags=["entities"])
+    def mentions(request: Request, ref: str, limit: Limit = 50, offset: Offset = 0) -> Page:
+        entity_id = int(ctx.entity(ref)["id"])
+        return page(request, browse.entity_mentions(ctx.ws.repo.conn, entity_id, limit + 1, offset), limit, offset)
+
+    @r.get("/events", summary="Merged events with their sources", tags=["events"])
+    def events(
+        request: Request,
+        actor: Actor = None,
+        country: Annotated[str | None, Query(min_length=2, max_length=2, description="ISO 3166 alpha-2")] = None,
+        type: Annotated[str | None, Query(description="event or attack type, e.g. bombing")] = None,
+        since: Since = None,
+        until: Until = None,
+        include_background: bool = False,
+        sort: Annotated[str, Query(pattern="^-?(date|killed|wounded)$")] = "-date",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page:
+        order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}"
+        rows = ctx.ws.events(actor, country, since, until, type, include_background, limit + 1, offset, order)
+        return page(request, rows, limit, offset)
+
+    @r.get("/events/{event_id}", summary="One event with its sources", tags=["events"])
+    def event(event_id: int) -> dict[str, Any]:
+        found = ctx.ws.repo.event(event_id)
+        if found is None:
+            raise NotFound(f"no event with id {event_id}")
+        return found
+
+    @r.get("/timeline", summary="Light event points for the timeline and the map, oldest first", tags=["events"])
+    def timeline(
+        actor: Actor = None,
+        type: str | None = None,
+        country: Annotated[str | None, Query(min_length=2, max_length=2)] = None,
+        since: Since = None,
+        until: Until = None,
+        include_background: bool = False,
+        limit: Annotated[int, Query(ge=1, le=20000)] = 5000,
+    ) -> dict[str, Any]:
+        ws = ctx.ws
+        points = browse.event_points(
+            ws.repo.conn,
+            actor_id=ws._entity_id(actor, "actor"),
+            event_type=type,
+            country=country,
+            since=since,
+            until=until,
+            include_background=include_background,
+            limit=limit,
+        )
+        return {"items": points, "count": len(points)}
+
+    @r.get("/relations", summary="Relations per actor pair and predicate, with evidence", tags=["relations"])
+    def relations(
+        request: Request,
+        actor: Actor = None,
+        predicate: str | None = None,
+        since: Since = None,
+        until: Until = None,
+        min_sources: Annotated[int, Query(ge=1)] = 1,
+        sort: Annotated[str, Query(pattern="^-?(n_sources|last_seen|first_seen|subject|predicate)$")] = "-n_sources",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page:
+        ws = ctx.ws
+        order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}"
+        rows = ws.repo.list_relations(
+            actor_id=ws._entity_id(actor, "actor"),
+            predicate=predicate,
+            since=since,
+            until=until,
+            min_sources=min_sources,
+            limit=limit + 1,
+            offset=offset,
+            order=order,
+        )
+        return page(request, rows, limit, offset)
+
+    @r.get("/claims", summary="Attributed claims and forecasts", tags=["claims"])
+    def claims(
+        request: Request,
+        speaker: Actor = None,
+        about: Actor = None,
+        kind: Annotated[str | None, Query(pattern="^(forecast|assessment|factual|denial|responsibility)$")] = None,
+        since: Since = None,
+        as_of: Annotated[date | None, Query(description="judge forecasts as of this date (default today)")] = None,
+        sort: Annotated[str, Query(pattern="^-?(published|confidence|horizon)$")] = "-published",
+        limit: Limit = 50,
+        offset: Offset = 0,
+    ) -> Page:
+        ws = ctx.ws
+        order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}"
+        rows = ws.repo.list_claims(
+            speaker_id=ws._entity_id(speaker, "speaker"),
+            about_id=ws._entity_id(about, "actor or place"),
+            kind=kind,
+            since=since,
+            limit=limit + 1,
+            offset=offset,
+            as_of=as_of,
+            order=order,
+        )
+        return page(request, rows, limit, offset)
+
+    @r.get("/claims/{claim_id}", summary="One claim", tags=["claims"])
+    def claim(claim_id: int, as_of: date | None = None) -> dict[str, Any]:
+        found = ctx.ws.claim(claim_id, as_of)
+        if found is None:
+            raise NotFound(f"no claim with id {claim_id}")
+        return found
+
+    @r.get("/speakers/{ref}", summary="A speaker's track record", tags=["claims"])
+    def speaker(ref: str, as_of: date | None = None) -> dict[str, Any]:
+        found = ctx.entity(ref)
+        record = ctx.ws.repo.speaker_record(int(found["id"]), as_of)
+        return {"id": found["id"], "name": found["name"], "kind": found["kind"], **record}
+
+    @r.get("/search", summary="Full-text search (FTS5 syntax: phrases, OR, prefix*)", tags=["search"])
+    def search(
+        request: Request,
+        q: Annotated[str, Query(min_length=1, max_length=500)],
+        actor: Actor = None,
+        since: Since = None,
+        until: Until = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> Page:
+        ws = ctx.ws
+        actor_id = ws._entity_id(actor, "actor")
+        rows = ws.repo.search(q, actor_id, since, until, limit + 1, offset, markers=(MARK_OPEN, MARK_CLOSE))
+        return page(request, rows, limit, offset)
+
+    @r.get("/graph", summary="The actor network for a filter: nodes and edges", tags=["relations"])
+    def graph(
+        predicate: str | None = None,
+        kind: Annotated[
+            list[str] | None, Query(description="keep edges whose both ends have one of these kinds")
+        ] = None,
+        actor: Actor = None,
+        since: Since = None,
+        until: Until = None,
+        min_sources: Annotated[int, Query(ge=1)] = 1,
+        include_negated: bool = False,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 300,
+    ) -> dict[str, Any]:
+        ws = ctx.ws
+        return browse.graph(
+            ws.repo.conn,
+            predicate=predicate,
+            since=since,
+            until=until,
+            kinds=kind,
+            actor_id=ws._entity_id(actor, "actor"),
+            min_sources=min_sources,
+            include_negated=include_negated,
+            limit=limit,
+        )
+
+    @r.get("/corrections", summary="Analyst corrections, newest first", tags=["corrections"])
+    def corrections(request: Request, limit: Limit = 50, offset: Offset = 0) -> Page:
+        conn = ctx.ws.repo.conn
+        return page(request, list_corrections(conn, limit, offset), limit, offset, count_corrections(conn))
+
+    return r

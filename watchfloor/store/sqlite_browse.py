@@ -1,0 +1,332 @@
+"""Read queries behind the JSON API and the web UI: paged lists with totals, the actor graph, the
+spans of one document, light event points for the timeline and the map, and dashboard figures."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Any
+
+from watchfloor.store.base import Row
+
+ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
+_LABELS = ",".join(f"'{label}'" for label in ACTOR_LABELS)
+
+ENTITY_ORDERS = {
+    "mentions": "mentions",
+    "documents": "documents",
+    "name": "e.name",
+    "last_seen": "last_seen",
+}
+DOCUMENT_ORDERS = {"published": "d.published", "title": "d.title", "words": "d.word_count", "ingested": "d.ingested_at"}
+
+
+def _order(sort: str, allowed: dict[str, str], default: str) -> str:
+    """``sort`` is a field name, ``-field`` for descending; unknown fields fall back to ``default``."""
+    descending = sort.startswith("-")
+    column = allowed.get(sort.lstrip("-"))
+    if column is None:
+        return default
+    return f"{column} {'DESC' if descending else 'ASC'} NULLS LAST"
+
+
+def list_entities(
+    conn: sqlite3.Connection,
+    *,
+    q: str | None = None,
+    kind: str | None = None,
+    sort: str = "-mentions",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Row], int]:
+    """Mentioned actors and places (merged-away entities excluded), with counts; and the total."""
+    where = f"e.label IN ({_LABELS}) AND e.merged_into IS NULL"
+    args: list[Any] = []
+    if kind:
+        where += " AND e.kind=?"
+        args.append(kind)
+    if q:
+        where += " AND e.id IN (SELECT entity_id FROM aliases WHERE norm LIKE ? OR alias LIKE ?)"
+        args += [f"%{q.lower()}%", f"%{q}%"]
+    sql = f"""SELECT e.id, e.key, e.name, e.kind, e.label, e.description, e.country_code,
+                     count(m.id) AS mentions, count(DISTINCT m.doc_id) AS documents, max(d.published) AS last_seen
+              FROM entities e JOIN mentions m ON m.entity_id=e.id JOIN documents d ON d.id=m.doc_id
+              WHERE {where} GROUP BY e.id
+              ORDER BY {_order(sort, ENTITY_ORDERS, "mentions DESC")}, e.name LIMIT ? OFFSET ?"""
+    rows = [dict(r) for r in conn.execute(sql, [*args, limit, offset])]
+    total = conn.execute(
+        f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id=e.id)",
+        args,
+    ).fetchone()[0]
+    return rows, int(total)
+
+
+def entity_overview(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> Row:
+    """Counts, surface forms, recent documents and co-mentioned actors of one entity, bounded for speed:
+    co-mentions are counted over its 300 most recent documents."""
+    q = conn.execute
+    out: Row = {
+        "mention_count": q("SELECT count(*) FROM mentions WHERE entity_id=?", (entity_id,)).fetchone()[0],
+        "document_count": q("SELECT count(DISTINCT doc_id) FROM mentions WHERE entity_id=?", (entity_id,)).fetchone()[
+            0
+        ],
+    }
+    out["surface_forms"] = [
+        {"text": r[0], "count": r[1]}
+        for r in q(
+            "SELECT text, count(*) FROM mentions WHERE entity_id=? GROUP BY text ORDER BY count(*) DESC LIMIT 20",
+            (entity_id,),
+        )
+    ]
+    out["seen"] = list(
+        q(
+            "SELECT min(d.published), max(d.published) FROM documents d WHERE d.id IN "
+            "(SELECT doc_id FROM mentions WHERE entity_id=?)",
+            (entity_id,),
+        ).fetchone()
+    )
+    recent = """SELECT DISTINCT m.doc_id FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id=?
+                ORDER BY d.published DESC NULLS LAST LIMIT 300"""
+    out["co_mentioned"] = [
+        dict(r)
+        for r in q(
+            f"""SELECT e.id, e.key, e.name, e.kind, count(DISTINCT m.doc_id) AS documents
+                FROM mentions m JOIN entities e ON e.id=m.entity_id
+                WHERE m.doc_id IN ({recent}) AND m.entity_id!=? AND e.label IN ('PERSON','ORG','NORP')
+                GROUP BY e.id ORDER BY documents DESC, e.name LIMIT ?""",
+            (entity_id, entity_id, limit),
+        )
+    ]
+    return out
+
+
+def entity_mentions(conn: sqlite3.Connection, entity_id: int, limit: int = 20, offset: int = 0) -> list[Row]:
+    """Mentions of an entity with their sentence-sized context, newest document first."""
+    return [
+        dict(r)
+        for r in conn.execute(
+            """SELECT m.id, m.doc_id, d.title, d.published, m.start, m.end, m.text, m.link_method, m.link_score,
+                      max(0, m.start - 100) AS context_start,
+                      substr(d.text, max(1, m.start - 99), m.end - m.start + 200) AS context
+               FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id=?
+               ORDER BY d.published DESC NULLS LAST, m.doc_id, m.start LIMIT ? OFFSET ?""",
+            (entity_id, limit, offset),
+        )
+    ]
+
+
+def list_documents(
+    conn: sqlite3.Connection,
+    *,
+    q: str | None = None,
+    status: str | None = None,
+    entity_id: int | None = None,
+    sort: str = "-published",
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Row], int]:
+    """Documents with their mention counts, and the total matching."""
+    where = "1=1"
+    args: list[Any] = []
+    if status:
+        where += " AND d.status=?"
+        args.append(status)
+    if q:
+        where += " AND (d.title LIKE ? OR d.publisher LIKE ? OR d.source LIKE ?)"
+        args += [f"%{q}%"] * 3
+    if entity_id is not None:
+        where += " AND d.id IN (SELECT doc_id FROM mentions WHERE entity_id=?)"
+        args.append(entity_id)
+    sql = f"""SELECT d.id, d.title, d.publisher, d.published, d.status, d.language, d.duplicate_of, d.word_count,
+                     d.source, d.url, (SELECT count(*) FROM mentions m WHERE m.doc_id=d.id) AS mentions
+              FROM documents d WHERE {where}
+              ORDER BY {_order(sort, DOCUMENT_ORDERS, "d.published DESC NULLS LAST")}, d.id LIMIT ? OFFSET ?"""
+    rows = [dict(r) for r in conn.execute(sql, [*args, limit, offset])]
+    total = conn.execute(f"SELECT count(*) FROM documents d WHERE {where}", args).fetchone()[0]
+    return rows, int(total)
+
+
+def document_spans(conn: sqlite3.Connection, doc_id: str) -> Row:
+    """Every extracted fact that points into one document, as character spans."""
+    q = conn.execute
+    events = []
+    for r in q(
+        """SELECT r.id AS report_id, r.event_id, r.trigger_start, r.trigger_end, r.trigger_text, e.event_type,
+                  e.attack_type, e.date, e.place_text AS place, p.name AS perpetrator, r.killed, r.wounded
+           FROM event_reports r JOIN events e ON e.id=r.event_id LEFT JOIN entities p ON p.id=e.perpetrator_entity_id
+           WHERE r.doc_id=? ORDER BY r.trigger_start""",
+        (doc_id,),
+    ):
+        row = dict(r)
+        row["evidence"] = [
+            {"start": s, "end": t}
+            for s, t in q("SELECT start, end FROM event_evidence WHERE report_id=? ORDER BY start", (row["report_id"],))
+        ]
+        events.append(row)
+    claims = [
+        dict(r)
+        for r in q(
+            """SELECT c.id, c.start, c.end, c.evidence_start, c.evidence_end, c.kind, c.cue, c.probability_words,
+                      c.horizon_text, coalesce(s.name, c.speaker_text) AS speaker, c.speaker_entity_id,
+                      c.speaker_start, c.speaker_end
+               FROM claims c LEFT JOIN entities s ON s.id=c.speaker_entity_id WHERE c.doc_id=? ORDER BY c.start""",
+            (doc_id,),
+        )
+    ]
+    relations = [
+        dict(r)
+        for r in q(
+            """SELECT r.id, r.predicate, r.subject_entity_id, s.name AS subject, r.object_entity_id, o.name AS object,
+                      r.negated, r.hedged, r.valid_from, r.valid_to, r.trigger_start, r.trigger_end,
+                      r.evidence_start, r.evidence_end
+               FROM relations r JOIN entities s ON s.id=r.subject_entity_id JOIN entities o ON o.id=r.object_entity_id
+               WHERE r.doc_id=? ORDER BY r.evidence_start""",
+            (doc_id,),
+        )
+    ]
+    for rel in relations:
+        rel["negated"], rel["hedged"] = bool(rel["negated"]), bool(rel["hedged"])
+    return {"events": events, "claims": claims, "relations": relations}
+
+
+def graph(
+    conn: sqlite3.Connection,
+    *,
+    predicate: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    kinds: list[str] | None = None,
+    actor_id: int | None = None,
+    min_sources: int = 1,
+    include_negated: bool = False,
+    limit: int = 300,
+) -> Row:
+    """The actor network: one edge per (subject, predicate, object) with source counts; nodes for its ends."""
+    where = "1=1"
+    args: list[Any] = []
+    if predicate:
+        where += " AND r.predicate=?"
+        args.append(predicate)
+    if since:
+        where += " AND d.published >= ?"
+        args.append(since)
+    if until:
+        where += " AND d.published <= ?"
+        args.append(until + "~")
+    if kinds:
+        marks = ",".join("?" * len(kinds))
+        where += f" AND s.kind IN ({marks}) AND o.kind IN ({marks})"
+        args += [*kinds, *kinds]
+    if actor_id is not None:
+        where += " AND (r.subject_entity_id=? OR r.object_entity_id=?)"
+        args += [actor_id, actor_id]
+    having = "count(DISTINCT r.doc_id) >= ?"
+    if not include_negated:
+        having += " AND sum(1 - r.negated) > 0"
+    edges = [
+        dict(r)
+        for r in conn.execute(
+            f"""SELECT r.subject_entity_id AS source, r.object_entity_id AS target, r.predicate,
+                       count(DISTINCT r.doc_id) AS n_sources, sum(r.negated) AS n_negated,
+                       sum(1 - r.negated) AS n_asserted, sum(r.hedged) AS n_hedged,
+                       min(d.published) AS first_seen, max(d.published) AS last_seen
+                FROM relations r JOIN documents d ON d.id=r.doc_id
+                JOIN entities s ON s.id=r.subject_entity_id JOIN entities o ON o.id=r.object_entity_id
+                WHERE {where} GROUP BY r.subject_entity_id, r.predicate, r.object_entity_id HAVING {having}
+                ORDER BY n_sources DESC, last_seen DESC LIMIT ?""",
+            [*args, min_sources, limit],
+        )
+    ]
+    for edge in edges:
+        edge["contradicted"] = bool(edge["n_negated"]) and bool(edge["n_asserted"])
+    ids = sorted({e["source"] for e in edges} | {e["target"] for e in edges})
+    nodes: list[Row] = []
+    if ids:
+        marks = ",".join("?" * len(ids))
+        nodes = [
+            dict(r)
+            for r in conn.execute(
+                f"""SELECT e.id, e.key, e.name, e.kind, e.country_code,
+                           (SELECT count(*) FROM mentions m WHERE m.entity_id=e.id) AS mentions
+                    FROM entities e WHERE e.id IN ({marks}) ORDER BY e.name""",
+                ids,
+            )
+        ]
+    return {"nodes": nodes, "edges": edges}
+
+
+def event_points(
+    conn: sqlite3.Connection,
+    *,
+    actor_id: int | None = None,
+    event_type: str | None = None,
+    country: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    include_background: bool = False,
+    limit: int = 5000,
+) -> list[Row]:
+    """Light event rows (no sources) for the timeline and the map, oldest first."""
+    where = "e.date IS NOT NULL"
+    args: list[Any] = []
+    if not include_background:
+        where += " AND e.is_background=0"
+    if actor_id is not None:
+        where += " AND e.perpetrator_entity_id=?"
+        args.append(actor_id)
+    if event_type:
+        where += " AND (e.event_type=? OR e.attack_type=?)"
+        args += [event_type, event_type]
+    if country:
+        where += " AND e.country=?"
+        args.append(country.upper())
+    if since:
+        where += " AND e.date >= ?"
+        args.append(since)
+    if until:
+        where += " AND e.date <= ?"
+        args.append(until + "~")
+    return [
+        dict(r)
+        for r in conn.execute(
+            f"""SELECT e.id, e.event_type, e.attack_type, e.date, e.date_precision, e.place_text AS place, e.country,
+                       pe.latitude, pe.longitude, p.id AS perpetrator_id, p.name AS perpetrator,
+                       e.perpetrator_status, e.killed, e.killed_low, e.killed_high, e.wounded, e.target_type,
+                       (SELECT count(DISTINCT doc_id) FROM event_reports r WHERE r.event_id=e.id) AS n_sources
+                FROM events e LEFT JOIN entities p ON p.id=e.perpetrator_entity_id
+                LEFT JOIN entities pe ON pe.id=e.place_entity_id
+                WHERE {where} ORDER BY e.date, e.id LIMIT ?""",
+            [*args, limit],
+        )
+    ]
+
+
+def dashboard(conn: sqlite3.Connection) -> Row:
+    """Figures for the landing page: events per month and type, most active actors in the latest 90 days."""
+    q = conn.execute
+    latest = q("SELECT max(published) FROM documents WHERE status='analysed'").fetchone()[0]
+    by_month = [
+        {"month": r[0], "events": r[1], "killed": r[2]}
+        for r in q(
+            """SELECT substr(date, 1, 7) AS month, count(*), sum(coalesce(killed, killed_low, 0)) FROM events
+               WHERE is_background=0 AND length(date) >= 7 GROUP BY month ORDER BY month"""
+        )
+    ]
+    by_type = [
+        {"type": r[0], "events": r[1]}
+        for r in q(
+            """SELECT coalesce(attack_type, event_type), count(*) FROM events WHERE is_background=0
+               GROUP BY 1 ORDER BY 2 DESC"""
+        )
+    ]
+    active = [
+        dict(r)
+        for r in q(
+            f"""SELECT e.id, e.name, e.kind, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents
+                FROM mentions m JOIN entities e ON e.id=m.entity_id JOIN documents d ON d.id=m.doc_id
+                WHERE e.kind NOT IN ('place', 'country') AND e.label IN ({_LABELS})
+                  AND d.published >= date(?, '-90 days')
+                GROUP BY e.id ORDER BY documents DESC, mentions DESC LIMIT 12""",
+            (latest or "9999-12-31",),
+        )
+    ]
+    return {"latest_published": latest, "events_by_month": by_month, "events_by_type": by_type, "active": active}

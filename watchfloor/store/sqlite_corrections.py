@@ -1,0 +1,313 @@
+"""Analyst corrections: record them, and (re-)apply all of them idempotently.
+
+A correction names what it changes by stable keys (entity keys, document id + character span), never by
+row ids, because a re-run may delete and re-insert rows. :func:`apply_corrections` runs after every write
+endpoint and at the end of every ingest run, so corrections survive re-runs.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from datetime import UTC, datetime
+from typing import Any
+
+from watchfloor.errors import UserError
+from watchfloor.link.normalize import norm_name
+from watchfloor.store.base import Row
+
+ACTIONS = ("add_alias", "remove_alias", "merge", "split", "reject")
+REJECTABLE = ("mention", "relation", "claim", "event")
+
+
+def register_functions(conn: sqlite3.Connection) -> None:
+    """SQL helpers the corrections need (name normalisation shared with the linker)."""
+    conn.create_function("wf_norm", 1, lambda s: norm_name(s) if isinstance(s, str) else None, deterministic=True)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _entity_by_key(conn: sqlite3.Connection, key: str | None) -> int | None:
+    if not key:
+        return None
+    row = conn.execute("SELECT id FROM entities WHERE key=?", (key,)).fetchone()
+    return int(row[0]) if row else None
+
+
+def _key_of(conn: sqlite3.Connection, entity_id: int) -> str:
+    row = conn.execute("SELECT key FROM entities WHERE id=?", (entity_id,)).fetchone()
+    if row is None:
+        raise UserError(f"no entity with id {entity_id}")
+    return str(row[0])
+
+
+def _insert(conn: sqlite3.Connection, action: str, author: str, note: str | None, **fields: Any) -> int:
+    cols = ["action", "author", "note", "created_at", *fields]
+    values = [action, author, note, _now(), *fields.values()]
+    cur = conn.execute(f"INSERT INTO corrections({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", values)
+    return int(cur.lastrowid or 0)
+
+
+# -- recording (validate, store, apply) ------------------------------------------------------------------
+def add_alias(conn: sqlite3.Connection, entity_id: int, alias: str, author: str, note: str | None = None) -> int:
+    """The analyst says ``alias`` names this entity."""
+    alias = alias.strip()
+    if not norm_name(alias):
+        raise UserError("an alias needs at least one letter or digit")
+    return _insert(conn, "add_alias", author, note, entity_key=_key_of(conn, entity_id), value=alias)
+
+
+def remove_alias(conn: sqlite3.Connection, entity_id: int, alias: str, author: str, note: str | None = None) -> int:
+    """The analyst says ``alias`` does not name this entity: the alias and its links go."""
+    norm = norm_name(alias)
+    known = conn.execute("SELECT 1 FROM aliases WHERE entity_id=? AND norm=?", (entity_id, norm)).fetchone()
+    if known is None:
+        raise UserError(f"{alias!r} is not an alias of entity {entity_id}")
+    return _insert(conn, "remove_alias", author, note, entity_key=_key_of(conn, entity_id), value=alias)
+
+
+def merge(conn: sqlite3.Connection, keep_id: int, gone_id: int, author: str, note: str | None = None) -> int:
+    """The analyst says two entities are one: everything of ``gone_id`` moves to ``keep_id``."""
+    if keep_id == gone_id:
+        raise UserError("cannot merge an entity into itself")
+    return _insert(conn, "merge", author, note, entity_key=_key_of(conn, keep_id), other_key=_key_of(conn, gone_id))
+
+
+def split(
+    conn: sqlite3.Connection, entity_id: int, name: str, aliases: list[str], author: str, note: str | None = None
+) -> tuple[int, str]:
+    """The analyst says some aliases of an entity name someone else: they move to a new entity ``name``."""
+    norms = {norm_name(a) for a in [name, *aliases]} - {""}
+    if not norms:
+        raise UserError("a split needs the new entity's name")
+    slug = re.sub(r"[^a-z0-9]+", "-", norm_name(name)).strip("-") or "entity"
+    key = f"analyst:{slug}"
+    n = 1
+    while _entity_by_key(conn, key) is not None:
+        n += 1
+        key = f"analyst:{slug}-{n}"
+    payload = json.dumps({"name": name.strip(), "aliases": sorted({a.strip() for a in aliases if a.strip()})})
+    cid = _insert(conn, "split", author, note, entity_key=_key_of(conn, entity_id), other_key=key, value=payload)
+    return cid, key
+
+
+def reject(conn: sqlite3.Connection, kind: str, row_id: int, author: str, note: str | None = None) -> list[int]:
+    """The analyst says an extraction is wrong; it is recorded by where it points, then removed."""
+    if kind == "mention":
+        row = conn.execute("SELECT doc_id, start, end, text FROM mentions WHERE id=?", (row_id,)).fetchone()
+        targets = [("mention", row, {"text": row["text"]} if row else {})]
+    elif kind == "claim":
+        row = conn.execute("SELECT doc_id, start, end, text, kind FROM claims WHERE id=?", (row_id,)).fetchone()
+        targets = [("claim", row, {"text": row["text"], "kind": row["kind"]} if row else {})]
+    elif kind == "relation":
+        row = conn.execute(
+            """SELECT r.doc_id, r.trigger_start AS start, r.trigger_end AS end, r.predicate, s.key AS subject,
+                      o.key AS object FROM relations r JOIN entities s ON s.id=r.subject_entity_id
+                      JOIN entities o ON o.id=r.object_entity_id WHERE r.id=?""",
+            (row_id,),
+        ).fetchone()
+        targets = [("relation", row, dict(row) if row else {})]
+    elif kind == "event":
+        rows = conn.execute(
+            """SELECT doc_id, trigger_start AS start, trigger_end AS end, trigger_text FROM event_reports
+               WHERE event_id=?""",
+            (row_id,),
+        ).fetchall()
+        targets = [("event_report", r, {"event_id": row_id, "trigger": r["trigger_text"]}) for r in rows] or [
+            ("event_report", None, {})
+        ]
+    else:
+        raise UserError(f"cannot reject a {kind!r}; choose one of {', '.join(REJECTABLE)}")
+    ids = []
+    for target_kind, row, what in targets:
+        if row is None:
+            raise UserError(f"no {kind} with id {row_id}")
+        ids.append(
+            _insert(
+                conn,
+                "reject",
+                author,
+                note,
+                target_kind=target_kind,
+                doc_id=row["doc_id"],
+                start=row["start"],
+                end=row["end"],
+                value=json.dumps(what, sort_keys=True),
+            )
+        )
+    return ids
+
+
+def list_corrections(conn: sqlite3.Connection, limit: int = 100, offset: int = 0) -> list[Row]:
+    rows = []
+    for r in conn.execute("SELECT * FROM corrections ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)):
+        row = dict(r)
+        if row["value"] and row["action"] in ("split", "reject"):
+            row["value"] = json.loads(row["value"])
+        rows.append(row)
+    return rows
+
+
+def count_corrections(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT count(*) FROM corrections").fetchone()[0])
+
+
+# -- applying -------------------------------------------------------------------------------------------
+def apply_corrections(conn: sqlite3.Connection) -> dict[str, int]:
+    """Re-apply every stored correction in the order made; returns rows changed per action.
+
+    Idempotent: applying twice changes nothing the second time. Call inside a transaction.
+    """
+    changed = dict.fromkeys(ACTIONS, 0)
+    for c in conn.execute("SELECT * FROM corrections ORDER BY id").fetchall():
+        changed[c["action"]] += _APPLY[c["action"]](conn, c)
+    return changed
+
+
+def _add_alias(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
+    entity_id = _entity_by_key(conn, c["entity_key"])
+    if entity_id is None:
+        return 0
+    norm = norm_name(c["value"])
+    n = conn.execute(
+        "INSERT OR IGNORE INTO aliases(entity_id, alias, norm, source) VALUES (?,?,?,'analyst')",
+        (entity_id, c["value"], norm),
+    ).rowcount
+    # Prefilter on the lower-cased text so the Python normaliser only runs on candidates.
+    first = norm.split(" ")[0]
+    n += conn.execute(
+        """UPDATE mentions SET entity_id=?, link_method='analyst', link_score=1.0
+           WHERE (entity_id IS NULL OR entity_id!=?) AND instr(lower(text), ?) > 0 AND wf_norm(text)=?""",
+        (entity_id, entity_id, first, norm),
+    ).rowcount
+    return n
+
+
+def _remove_alias(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
+    entity_id = _entity_by_key(conn, c["entity_key"])
+    if entity_id is None:
+        return 0
+    norm = norm_name(c["value"])
+    n = conn.execute("DELETE FROM aliases WHERE entity_id=? AND norm=?", (entity_id, norm)).rowcount
+    n += conn.execute(
+        """UPDATE mentions SET entity_id=NULL, link_method='analyst_unlinked', link_score=0
+           WHERE entity_id=? AND wf_norm(text)=?""",
+        (entity_id, norm),
+    ).rowcount
+    return n
+
+
+_REFERENCES = (
+    ("mentions", "entity_id"),
+    ("events", "perpetrator_entity_id"),
+    ("events", "place_entity_id"),
+    ("event_reports", "perpetrator_entity_id"),
+    ("claims", "speaker_entity_id"),
+    ("relations", "subject_entity_id"),
+    ("relations", "object_entity_id"),
+)
+
+
+def _merge(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
+    keep, gone = _entity_by_key(conn, c["entity_key"]), _entity_by_key(conn, c["other_key"])
+    if keep is None or gone is None or keep == gone:
+        return 0
+    n = 0
+    for table, column in _REFERENCES:
+        n += conn.execute(f"UPDATE {table} SET {column}=? WHERE {column}=?", (keep, gone)).rowcount
+    conn.execute("UPDATE OR IGNORE claim_about SET entity_id=? WHERE entity_id=?", (keep, gone))
+    conn.execute("DELETE FROM claim_about WHERE entity_id=?", (gone,))
+    conn.execute("DELETE FROM relations WHERE subject_entity_id=object_entity_id AND subject_entity_id=?", (keep,))
+    conn.execute(
+        "INSERT OR IGNORE INTO aliases(entity_id, alias, norm, source) SELECT ?, alias, norm, 'analyst' "
+        "FROM aliases WHERE entity_id=?",
+        (keep, gone),
+    )
+    conn.execute("DELETE FROM aliases WHERE entity_id=?", (gone,))
+    n += conn.execute(
+        "UPDATE entities SET merged_into=? WHERE id=? AND merged_into IS NOT ?", (keep, gone, keep)
+    ).rowcount
+    return n
+
+
+def _split(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
+    source = _entity_by_key(conn, c["entity_key"])
+    if source is None:
+        return 0
+    payload = json.loads(c["value"])
+    new_id = _entity_by_key(conn, c["other_key"])
+    n = 0
+    if new_id is None:
+        src = conn.execute("SELECT kind, label FROM entities WHERE id=?", (source,)).fetchone()
+        new_id = int(
+            conn.execute(
+                "INSERT INTO entities(key, name, kind, label, source) VALUES (?,?,?,?,'analyst')",
+                (c["other_key"], payload["name"], src["kind"], src["label"]),
+            ).lastrowid
+            or 0
+        )
+        n += 1
+    norms = sorted({norm_name(a) for a in [payload["name"], *payload["aliases"]]} - {""})
+    marks = ",".join("?" * len(norms))
+    for alias in [payload["name"], *payload["aliases"]]:
+        conn.execute(
+            "INSERT OR IGNORE INTO aliases(entity_id, alias, norm, source) VALUES (?,?,?,'analyst')",
+            (new_id, alias, norm_name(alias)),
+        )
+    conn.execute(f"DELETE FROM aliases WHERE entity_id=? AND norm IN ({marks})", (source, *norms))
+    n += conn.execute(
+        f"UPDATE mentions SET entity_id=?, link_method='analyst' WHERE entity_id=? AND wf_norm(text) IN ({marks})",
+        (new_id, source, *norms),
+    ).rowcount
+    n += conn.execute(
+        f"""UPDATE claims SET speaker_entity_id=? WHERE speaker_entity_id=?
+            AND wf_norm(coalesce(speaker_mention, speaker_text)) IN ({marks})""",
+        (new_id, source, *norms),
+    ).rowcount
+    n += conn.execute(
+        f"UPDATE events SET perpetrator_entity_id=? WHERE perpetrator_entity_id=? AND wf_norm(perpetrator_text) IN "
+        f"({marks})",
+        (new_id, source, *norms),
+    ).rowcount
+    # A relation moves when its evidence sentence names the new entity and not the old one.
+    for column in ("subject_entity_id", "object_entity_id"):
+        n += conn.execute(
+            f"""UPDATE relations SET {column}=? WHERE {column}=?
+                AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id=relations.doc_id AND m.entity_id=?
+                            AND m.start>=relations.evidence_start AND m.end<=relations.evidence_end)
+                AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id=relations.doc_id AND m.entity_id=?
+                            AND m.start>=relations.evidence_start AND m.end<=relations.evidence_end)""",
+            (new_id, source, new_id, source),
+        ).rowcount
+    return n
+
+
+def _reject(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
+    where = (c["doc_id"], c["start"], c["end"])
+    kind = c["target_kind"]
+    if kind == "mention":
+        return conn.execute("DELETE FROM mentions WHERE doc_id=? AND start=? AND end=?", where).rowcount
+    if kind == "claim":
+        return conn.execute("DELETE FROM claims WHERE doc_id=? AND start=? AND end=?", where).rowcount
+    if kind == "relation":
+        what = json.loads(c["value"])
+        return conn.execute(
+            "DELETE FROM relations WHERE doc_id=? AND trigger_start=? AND trigger_end=? AND predicate=?",
+            (*where, what["predicate"]),
+        ).rowcount
+    n = conn.execute("DELETE FROM event_reports WHERE doc_id=? AND trigger_start=? AND trigger_end=?", where).rowcount
+    if n:
+        conn.execute("DELETE FROM events WHERE id NOT IN (SELECT event_id FROM event_reports)")
+    return n
+
+
+_APPLY = {
+    "add_alias": _add_alias,
+    "remove_alias": _remove_alias,
+    "merge": _merge,
+    "split": _split,
+    "reject": _reject,
+}

@@ -1,0 +1,283 @@
+"""The analyst web UI: server-rendered pages (Jinja2, autoescaped) plus small scripts for the charts."""
+
+from __future__ import annotations
+
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from watchfloor.api.context import AppContext
+from watchfloor.api.read import MARK_CLOSE, MARK_OPEN
+from watchfloor.errors import NotFound
+from watchfloor.extract.relations import load_relation_lexicon
+from watchfloor.store import sqlite_browse as browse
+from watchfloor.store.base import Row
+from watchfloor.web.highlight import Span, highlight, mark_snippet
+
+PAGE = 50
+
+
+def templates_dir() -> Path:
+    return Path(str(resources.files("watchfloor") / "web" / "templates"))
+
+
+def evidence_url(doc_id: str, start: int, end: int) -> str:
+    """Where a fact's evidence is: the document, scrolled to the span, highlighted."""
+    return f"/documents/{doc_id}?hl={start}-{end}#hl"
+
+
+def predicates() -> list[str]:
+    lex = load_relation_lexicon()
+    return sorted({*lex.verbs.values(), *lex.nouns.values(), *lex.phrases.values()})
+
+
+def _figure(low: int | None, high: int | None, exact: int | None) -> str:
+    if exact is not None:
+        return str(exact)
+    if low is not None and high is not None:
+        return f"{low}–{high}"
+    if low is not None:
+        return f"{low}+"
+    return "–"
+
+
+def _bars(rows: list[Row], key: str, value: str, width: int = 720, height: int = 160) -> dict[str, Any]:
+    """Geometry of a bar chart drawn as inline SVG by the template (no script needed)."""
+    top = max((int(r[value] or 0) for r in rows), default=0) or 1
+    step = width / max(len(rows), 1)
+    bars = [
+        {
+            "x": round(i * step, 1),
+            "w": max(round(step - 1, 1), 1),
+            "h": round((int(r[value] or 0) / top) * (height - 20), 1),
+            "label": r[key],
+            "value": r[value],
+        }
+        for i, r in enumerate(rows)
+    ]
+    for b in bars:
+        b["y"] = round(height - 20 - b["h"], 1)
+    ticks = [b for i, b in enumerate(bars) if i % max(1, len(bars) // 8) == 0]
+    return {"bars": bars, "width": width, "height": height, "top": top, "ticks": ticks}
+
+
+def document_spans(doc: Row, spans: Row) -> list[Span]:
+    """Every extracted fact in a document as highlight spans, linked to where it leads."""
+    out: list[Span] = []
+    for m in doc["mentions"]:
+        linked = m["entity_id"] is not None
+        out.append(
+            Span(
+                m["start"],
+                m["end"],
+                "mention",
+                f"{m['label']} → {m['entity']} ({m['link_method']})" if linked else f"{m['label']} (not linked)",
+                f"/actors/{m['entity_id']}" if linked else None,
+                f"m-{m['label'].lower()}",
+            )
+        )
+    for c in spans["claims"]:
+        what = f"{c['kind']} by {c['speaker'] or 'unknown speaker'}"
+        out.append(Span(c["evidence_start"], c["evidence_end"], "claim", f"claim: {what}"))
+    for r in spans["relations"]:
+        verb = ("NOT " if r["negated"] else "") + r["predicate"]
+        out.append(Span(r["evidence_start"], r["evidence_end"], "relation", f"{r['subject']} {verb} {r['object']}"))
+    for e in spans["events"]:
+        title = f"event: {e['attack_type'] or e['event_type']} {e['date'] or ''} {e['place'] or ''}".strip()
+        out.extend(Span(v["start"], v["end"], "event", title) for v in e["evidence"])
+        out.append(Span(e["trigger_start"], e["trigger_end"], "trigger", title))
+    return out
+
+
+def build_router(ctx: AppContext) -> APIRouter:
+    r = APIRouter(include_in_schema=False)
+    templates = Jinja2Templates(directory=templates_dir())
+    templates.env.globals.update(evidence_url=evidence_url, figure=_figure)
+
+    def render(request: Request, name: str, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, name, {"nav": name.split(".")[0], **context})
+
+    def qs(request: Request, **changes: Any) -> str:
+        params = dict(request.query_params)
+        params.update({k: str(v) for k, v in changes.items()})
+        return "?" + urlencode(params)
+
+    templates.env.globals.update(qs=qs)
+
+    @r.get("/", response_class=HTMLResponse)
+    def dashboard(request: Request) -> HTMLResponse:
+        ws = ctx.ws
+        conn = ws.repo.conn
+        status = ws.status()
+        board = browse.dashboard(conn)
+        return render(
+            request,
+            "dashboard.html",
+            status=status,
+            board=board,
+            chart=_bars(board["events_by_month"], "month", "events"),
+            events=ws.repo.list_events(limit=8),
+            claims=ws.repo.list_claims(limit=8),
+        )
+
+    @r.get("/search", response_class=HTMLResponse)
+    def search(request: Request, q: str = "", offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+        ws = ctx.ws
+        hits: list[Row] = []
+        entities: list[Row] = []
+        error = None
+        if q.strip():
+            entities, _ = browse.list_entities(ws.repo.conn, q=q.strip(), limit=12)
+            try:
+                hits = ws.repo.search(q, limit=21, offset=offset, markers=(MARK_OPEN, MARK_CLOSE))
+            except Exception as exc:  # a malformed FTS query is the user's to fix, shown on the page
+                error = str(exc)
+        for hit in hits:
+            hit["snippet_html"] = mark_snippet(hit["snippet"] or "", MARK_OPEN, MARK_CLOSE)
+        return render(
+            request, "search.html", q=q, hits=hits[:20], more=len(hits) > 20, offset=offset, entities=entities,
+            error=error,
+        )  # fmt: skip
+
+    @r.get("/actors", response_class=HTMLResponse)
+    def actors(
+        request: Request,
+        q: str = "",
+        kind: str = "",
+        sort: str = "-mentions",
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> HTMLResponse:
+        conn = ctx.ws.repo.conn
+        rows, total = browse.list_entities(conn, q=q or None, kind=kind or None, sort=sort, limit=PAGE, offset=offset)
+        kinds = [k for (k,) in conn.execute("SELECT DISTINCT kind FROM entities ORDER BY kind")]
+        return render(
+            request, "actors.html", rows=rows, total=total, q=q, kind=kind, sort=sort, offset=offset, page=PAGE,
+            kinds=kinds,
+        )  # fmt: skip
+
+    @r.get("/actors/{ref}", response_class=HTMLResponse)
+    def actor(request: Request, ref: str) -> HTMLResponse:
+        ws = ctx.ws
+        entity = ctx.entity(ref)
+        entity_id = int(entity["id"])
+        conn = ws.repo.conn
+        return render(
+            request,
+            "actor.html",
+            e=entity,
+            overview=browse.entity_overview(conn, entity_id),
+            relations=ws.repo.list_relations(actor_id=entity_id, limit=50),
+            events=ws.repo.list_events(actor_id=entity_id, limit=30),
+            claims_by=ws.repo.list_claims(speaker_id=entity_id, limit=20),
+            claims_about=ws.repo.list_claims(about_id=entity_id, limit=20),
+            mentions=browse.entity_mentions(conn, entity_id, 30),
+        )
+
+    @r.get("/graph", response_class=HTMLResponse)
+    def graph(request: Request) -> HTMLResponse:
+        conn = ctx.ws.repo.conn
+        kinds = [
+            k
+            for (k,) in conn.execute(
+                "SELECT DISTINCT s.kind FROM relations r JOIN entities s "
+                "ON s.id IN (r.subject_entity_id, r.object_entity_id) ORDER BY 1"
+            )
+        ]
+        return render(request, "graph.html", predicates=predicates(), kinds=kinds, params=request.query_params)
+
+    @r.get("/timeline", response_class=HTMLResponse)
+    def timeline(request: Request, actor: str = "", type: str = "", country: str = "") -> HTMLResponse:
+        ws = ctx.ws
+        points = browse.event_points(
+            ws.repo.conn,
+            actor_id=ws._entity_id(actor or None, "actor"),
+            event_type=type or None,
+            country=country or None,
+        )
+        types = [t for (t,) in ws.repo.conn.execute(
+            "SELECT DISTINCT coalesce(attack_type, event_type) FROM events ORDER BY 1")]  # fmt: skip
+        return render(request, "timeline.html", points=points, actor=actor, type=type, country=country, types=types)
+
+    @r.get("/map", response_class=HTMLResponse)
+    def map_page(request: Request, actor: str = "", type: str = "") -> HTMLResponse:
+        ws = ctx.ws
+        points = browse.event_points(
+            ws.repo.conn, actor_id=ws._entity_id(actor or None, "actor"), event_type=type or None
+        )
+        located = [p for p in points if p["latitude"] is not None]
+        return render(
+            request, "map.html", located=located, unlocated=len(points) - len(located), actor=actor, type=type
+        )
+
+    @r.get("/events/{event_id}", response_class=HTMLResponse)
+    def event(request: Request, event_id: int) -> HTMLResponse:
+        found = ctx.ws.repo.event(event_id)
+        if found is None:
+            raise NotFound(f"no event with id {event_id}")
+        return render(request, "event.html", ev=found)
+
+    @r.get("/claims", response_class=HTMLResponse)
+    def claims(
+        request: Request,
+        kind: str = "",
+        speaker: str = "",
+        about: str = "",
+        view: str = "",
+        sort: str = "-published",
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> HTMLResponse:
+        ws = ctx.ws
+        field, descending = sort.lstrip("-"), sort.startswith("-")
+        rows = ws.repo.list_claims(
+            speaker_id=ws._entity_id(speaker or None, "speaker"),
+            about_id=ws._entity_id(about or None, "actor or place"),
+            kind=kind or None,
+            limit=2000 if view == "disputes" else PAGE + 1,
+            offset=0 if view == "disputes" else offset,
+            order=f"{field} {'DESC' if descending else 'ASC'}",
+            as_of=date.today(),
+        )
+        if view == "disputes":
+            rows = [c for c in rows if c["contradicts"]]
+        by_id = {int(c["id"]): c for c in rows}
+        return render(
+            request, "claims.html", rows=rows[:PAGE] if view != "disputes" else rows, more=len(rows) > PAGE and
+            view != "disputes", kind=kind, speaker=speaker, about=about, view=view, sort=sort, offset=offset,
+            by_id=by_id, page=PAGE,
+        )  # fmt: skip
+
+    @r.get("/documents", response_class=HTMLResponse)
+    def documents(
+        request: Request, q: str = "", status: str = "", actor: str = "", offset: Annotated[int, Query(ge=0)] = 0
+    ) -> HTMLResponse:
+        ws = ctx.ws
+        rows, total = browse.list_documents(
+            ws.repo.conn,
+            q=q or None,
+            status=status or None,
+            entity_id=ws._entity_id(actor or None, "actor"),
+            limit=PAGE,
+            offset=offset,
+        )
+        return render(request, "documents.html", rows=rows, total=total, q=q, status=status, offset=offset, page=PAGE)
+
+    @r.get("/documents/{doc_id}", response_class=HTMLResponse)
+    def document(request: Request, doc_id: str, hl: str = "") -> HTMLResponse:
+        ws = ctx.ws
+        doc = ws.document(doc_id)
+        spans = browse.document_spans(ws.repo.conn, doc["id"])
+        focus = None
+        if hl:
+            start, _, end = hl.partition("-")
+            if start.isdigit() and end.isdigit() and int(start) < int(end):
+                focus = (int(start), int(end))
+        body = highlight(doc["text"], document_spans(doc, spans), focus)
+        return render(request, "document.html", doc=doc, spans=spans, body=body, focus=focus)
+
+    return r

@@ -1,0 +1,82 @@
+// The actor network: /api/graph drawn with Cytoscape; click an edge for its evidence sentences.
+"use strict";
+(function () {
+  const box = document.getElementById("graph");
+  const panel = document.getElementById("graph-panel");
+  const el = window.wfEl;
+  const PREDICATE_COLOURS = { hostile_to: "#c0392b", attacks: "#e74c3c", allied_with: "#27ae60", supports: "#2ecc71",
+    hosts: "#16a085", member_of: "#2980b9", leads: "#34495e", deputy_of: "#5d6d7e", founded: "#8e44ad",
+    negotiates_with: "#f39c12", sanctions: "#d35400", operates_in: "#95a5a6", located_in: "#95a5a6" };
+
+  function show(...children) { panel.replaceChildren(...children); }
+
+  async function edgeEvidence(edge) {
+    const d = edge.data();
+    show(el("p", {}, "Loading evidence…"));
+    const params = new URLSearchParams({ actor: d.source, predicate: d.predicate, limit: "100" });
+    for (const key of ["since", "until"]) { const v = new URLSearchParams(location.search).get(key); if (v) params.set(key, v); }
+    const response = await fetch("/api/relations?" + params);
+    const page = await response.json();
+    const row = (page.items || []).find((r) => String(r.subject_entity_id) === d.source && String(r.object_entity_id) === d.target);
+    const head = el("h3", {}, `${d.sourceName} ${d.negatedOnly ? "NOT " : ""}${d.predicate.replace(/_/g, " ")} ${d.targetName}`);
+    const meta = el("p", { class: "muted" }, `${d.n_sources} source(s), ${d.first_seen || "?"} – ${d.last_seen || "?"}${d.contradicted ? " · sources contradict each other" : ""}`);
+    const list = el("ol", { class: "sources" });
+    for (const s of row ? row.sources : []) {
+      const li = el("li");
+      if (s.negated) li.appendChild(el("b", { class: "contra" }, "denies: "));
+      if (s.hedged) li.appendChild(el("i", {}, "hedged: "));
+      li.appendChild(el("span", {}, "“" + s.text + "” "));
+      li.appendChild(el("a", { href: `/documents/${encodeURIComponent(s.doc_id)}?hl=${s.start}-${s.end}#hl`, class: "evidence" }, s.title || s.doc_id));
+      list.appendChild(li);
+    }
+    show(head, meta, list);
+  }
+
+  function nodeInfo(node) {
+    const d = node.data();
+    show(el("h3", {}, d.label), el("p", { class: "muted" }, `${d.kind.replace(/_/g, " ")} · ${d.mentions} mentions · ${node.degree()} links`),
+      el("p", {}, ""), el("a", { href: `/actors/${d.id}` }, "Open the actor page →"));
+  }
+
+  async function draw() {
+    const response = await fetch("/api/graph" + location.search);
+    const data = await response.json();
+    if (!response.ok) { show(el("p", { class: "error" }, data.error ? data.error.message : "cannot load the graph")); return; }
+    if (!data.edges.length) { show(el("p", { class: "muted" }, "No relation matches these filters.")); }
+    const maxMentions = Math.max(1, ...data.nodes.map((n) => n.mentions));
+    const elements = data.nodes.map((n) => ({ data: { id: String(n.id), label: n.name, kind: n.kind, mentions: n.mentions,
+      size: 14 + 36 * Math.sqrt(n.mentions / maxMentions), colour: window.WF_KIND_COLOURS[n.kind] || "#999" } }));
+    const names = Object.fromEntries(data.nodes.map((n) => [String(n.id), n.name]));
+    data.edges.forEach((e, i) => elements.push({ data: { id: "e" + i, source: String(e.source), target: String(e.target),
+      predicate: e.predicate, n_sources: e.n_sources, first_seen: e.first_seen, last_seen: e.last_seen, contradicted: e.contradicted,
+      negatedOnly: e.n_asserted === 0, sourceName: names[String(e.source)], targetName: names[String(e.target)],
+      width: 1 + Math.min(6, e.n_sources), colour: PREDICATE_COLOURS[e.predicate] || "#888", label: e.predicate.replace(/_/g, " ") } }));
+    const cy = window.cytoscape({
+      container: box, elements,
+      style: [
+        { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", width: "data(size)", height: "data(size)",
+          "font-size": 10, "text-valign": "bottom", "text-margin-y": 3, "text-outline-color": "#fff", "text-outline-width": 2 } },
+        { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)", "target-arrow-color": "data(colour)",
+          "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 8, color: "#555",
+          "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 } },
+        { selector: "edge[?contradicted]", style: { "line-style": "dashed" } },
+        { selector: ":selected", style: { "overlay-opacity": 0.2, "overlay-color": "#000" } },
+      ],
+      layout: { name: "cose", animate: false, nodeRepulsion: 40000, idealEdgeLength: 110, nodeOverlap: 20, componentSpacing: 60, randomize: false },
+    });
+    cy.on("tap", "edge", (evt) => edgeEvidence(evt.target));
+    cy.on("tap", "node", (evt) => nodeInfo(evt.target));
+    cy.on("dbltap", "node", (evt) => { location.href = "/actors/" + evt.target.id(); });
+    window.wfGraph = cy;
+    box.dataset.nodes = String(data.nodes.length);
+    box.dataset.edges = String(data.edges.length);
+    const legend = document.getElementById("graph-legend");
+    const kinds = [...new Set(data.nodes.map((n) => n.kind))].sort();
+    legend.replaceChildren(el("span", {}, `${data.nodes.length} actors, ${data.edges.length} relations. `));
+    for (const k of kinds) {
+      const sw = el("span", { class: "sw" }); sw.style.background = window.WF_KIND_COLOURS[k] || "#999";
+      legend.append(sw, el("span", {}, k.replace(/_/g, " ")));
+    }
+  }
+  draw();
+})();

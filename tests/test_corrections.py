@@ -54,7 +54,9 @@ def test_an_added_alias_relinks_its_mentions_and_is_recorded(client: TestClient,
                WHERE e.source='extracted' AND e.label='ORG' ORDER BY m.id LIMIT 1"""
         ).fetchone()
     assert mention_entity(client, row["doc_id"], row["start"]) != "iskp"
-    made = ok(client.post("/api/entities/ISKP/aliases", json={"alias": row["text"], "note": "same group"}, headers=AUTH), 201)
+    made = ok(
+        client.post("/api/entities/ISKP/aliases", json={"alias": row["text"], "note": "same group"}, headers=AUTH), 201
+    )
     assert made["applied"]["add_alias"] >= 1
     assert mention_entity(client, row["doc_id"], row["start"]) == "iskp"
     assert row["text"] in ok(client.get("/api/entities/ISKP"))["aliases"]
@@ -84,7 +86,10 @@ def test_merge_moves_everything_and_the_old_name_resolves_to_the_kept_entity(cli
     assert gone["id"] not in listed and keep["id"] in listed
     speakers = {c["speaker_entity_id"] for c in ok(client.get(f"/api/claims?speaker={keep['id']}&limit=500"))["items"]}
     assert speakers == {keep["id"]}
-    assert client.post(f"/api/entities/{keep['id']}/merge", json={"other": str(keep["id"])}, headers=AUTH).status_code == 400
+    assert (
+        client.post(f"/api/entities/{keep['id']}/merge", json={"other": str(keep["id"])}, headers=AUTH).status_code
+        == 400
+    )
 
 
 def test_split_moves_the_named_aliases_and_their_mentions_to_a_new_entity(client: TestClient) -> None:
@@ -100,7 +105,10 @@ def test_split_moves_the_named_aliases_and_their_mentions_to_a_new_entity(client
 def test_rejected_extractions_disappear_from_every_view(client: TestClient) -> None:
     relation = ok(client.get("/api/relations?actor=ISKP"))["items"][0]
     source = relation["sources"][0]
-    ok(client.post("/api/corrections/reject", json={"kind": "relation", "id": source["relation_id"]}, headers=AUTH), 201)
+    ok(
+        client.post("/api/corrections/reject", json={"kind": "relation", "id": source["relation_id"]}, headers=AUTH),
+        201,
+    )
     doc = ok(client.get(f"/api/documents/{source['doc_id']}"))
     assert source["relation_id"] not in {r["id"] for r in doc["relations"]}
 
@@ -113,18 +121,27 @@ def test_rejected_extractions_disappear_from_every_view(client: TestClient) -> N
     assert client.get(f"/api/claims/{claim['id']}").status_code == 404
     assert client.post("/api/corrections/reject", json={"kind": "claim", "id": 10**9}, headers=AUTH).status_code == 404
     kinds = [c["target_kind"] for c in ok(client.get("/api/corrections?limit=100"))["items"]]
-    assert kinds.count("relation") == 1 and kinds.count("claim") == 1 and kinds.count("event_report") == len(event["sources"])
+    assert (
+        kinds.count("relation") == 1
+        and kinds.count("claim") == 1
+        and kinds.count("event_report") == len(event["sources"])
+    )
 
 
 def test_a_rejected_fact_extracted_again_is_removed_again(client: TestClient, store: Path) -> None:
     source = ok(client.get("/api/relations?actor=Taliban"))["items"][0]["sources"][0]
     with Workspace(store) as ws:
         row = dict(ws.repo.conn.execute("SELECT * FROM relations WHERE id=?", (source["relation_id"],)).fetchone())
-    ok(client.post("/api/corrections/reject", json={"kind": "relation", "id": source["relation_id"]}, headers=AUTH), 201)
+    ok(
+        client.post("/api/corrections/reject", json={"kind": "relation", "id": source["relation_id"]}, headers=AUTH),
+        201,
+    )
     with Workspace(store) as ws:
         conn = ws.repo.conn
         row.pop("id")  # a re-run inserts the same extraction under a new row id
-        conn.execute(f"INSERT INTO relations({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values()))
+        conn.execute(
+            f"INSERT INTO relations({', '.join(row)}) VALUES ({', '.join('?' * len(row))})", list(row.values())
+        )
         again = "SELECT count(*) FROM relations WHERE doc_id=? AND trigger_start=? AND predicate=?"
         key = (row["doc_id"], row["trigger_start"], row["predicate"])
         assert conn.execute(again, key).fetchone()[0] == 1

@@ -23,7 +23,7 @@ def test_a_mention_inside_a_claim_sentence_carries_both_layers_and_the_focus_is_
     html = str(highlight(text, [claim, mention], focus=(16, 50)))
     assert html.count('id="hl"') == 1
     assert '<a class="hl-claim hl-focus hl-mention"' in html and ">ISKP</a>" in html
-    assert html.startswith("First sentence. <span class=\"hl-claim hl-focus\"")
+    assert html.startswith('First sentence. <span class="hl-claim hl-focus"')
     assert html.endswith(" Last one.")
     plain = html.replace("</span>", "").replace("</a>", "")
     assert "".join(part.split(">", 1)[-1] for part in plain.split("<")) == text

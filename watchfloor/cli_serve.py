@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -30,6 +31,16 @@ def read_token(token_file: Path | None) -> str | None:
     return token or None
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail with one clear line when the port is taken, before loading anything."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UserError(f"cannot listen on {host}:{port} ({exc.strerror}); pass another --port") from exc
+
+
 def serve(
     db: DbOption = Path(DEFAULT_DB),
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 exposes the store to your network.")] = (
@@ -49,6 +60,7 @@ def serve(
 
     if not db.exists():
         raise UserError(f"no store at {db}; run `watchfloor demo` or `watchfloor ingest` first, or pass --db")
+    check_port(host, port)
     settings = ServerSettings(db=db, token=read_token(token_file), allow_private_urls=allow_private)
     app = create_app(settings)
     writes = "enabled (bearer token)" if settings.token else "disabled (no token set)"

@@ -33,6 +33,11 @@ def page(request: Request, items: list[Any], limit: int, offset: int, total: int
     return Page(items=items, limit=limit, offset=offset, total=total, next=next_url)
 
 
+def as_order(sort: str) -> str:
+    """``-field`` → ``"field DESC"``, ``field`` → ``"field ASC"`` (the store functions' ``order``)."""
+    return f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}"
+
+
 def build_router(ctx: AppContext) -> APIRouter:
     r = APIRouter(prefix="/api")
 
@@ -112,7 +117,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Page:
-        order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}"
+        order = as_order(sort)
         rows = ctx.ws.events(actor, country, since, until, type, include_background, limit + 1, offset, order)
         return page(request, rows, limit, offset)
 
@@ -159,7 +164,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         offset: Offset = 0,
     ) -> Page:
         ws = ctx.ws
-        order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}"
+        order = as_order(sort)
         rows = ws.repo.list_relations(
             actor_id=ws._entity_id(actor, "actor"),
             predicate=predicate,
@@ -185,7 +190,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         offset: Offset = 0,
     ) -> Page:
         ws = ctx.ws
-        order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}"
+        order = as_order(sort)
         rows = ws.repo.list_claims(
             speaker_id=ws._entity_id(speaker, "speaker"),
             about_id=ws._entity_id(about, "actor or place"),

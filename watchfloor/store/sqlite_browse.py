@@ -4,7 +4,10 @@ spans of one document, light event points for the timeline and the map, and dash
 from __future__ import annotations
 
 import sqlite3
+from functools import cache
 from typing import Any
+
+import pycountry
 
 from watchfloor.store.base import Row
 
@@ -18,6 +21,29 @@ ENTITY_ORDERS = {
     "last_seen": "last_seen",
 }
 DOCUMENT_ORDERS = {"published": "d.published", "title": "d.title", "words": "d.word_count", "ingested": "d.ingested_at"}
+
+
+class Where:
+    """A WHERE clause built from optional filters: each filter adds its SQL only when its value is given."""
+
+    def __init__(self, first: str = "1=1", *args: Any) -> None:
+        self.parts = [first]
+        self.args: list[Any] = list(args)
+
+    def add(self, value: Any, sql: str, *args: Any) -> None:
+        if value is None or value == "" or value == []:
+            return
+        self.parts.append(sql)
+        self.args.extend(args if args else (value,))
+
+    def window(self, column: str, since: str | None, until: str | None) -> None:
+        """Inclusive date window; '2024-03' <= '2024-03~' keeps month- and year-precision dates in range."""
+        self.add(since, f"{column} >= ?")
+        self.add(until, f"{column} <= ?", f"{until}~")
+
+    @property
+    def sql(self) -> str:
+        return " AND ".join(self.parts)
 
 
 def _order(sort: str, allowed: dict[str, str], default: str) -> str:
@@ -39,14 +65,15 @@ def list_entities(
     offset: int = 0,
 ) -> tuple[list[Row], int]:
     """Mentioned actors and places (merged-away entities excluded), with counts; and the total."""
-    where = f"e.label IN ({_LABELS}) AND e.merged_into IS NULL"
-    args: list[Any] = []
-    if kind:
-        where += " AND e.kind=?"
-        args.append(kind)
-    if q:
-        where += " AND e.id IN (SELECT entity_id FROM aliases WHERE norm LIKE ? OR alias LIKE ?)"
-        args += [f"%{q.lower()}%", f"%{q}%"]
+    w = Where(f"e.label IN ({_LABELS}) AND e.merged_into IS NULL")
+    w.add(kind, "e.kind=?")
+    w.add(
+        q,
+        "e.id IN (SELECT entity_id FROM aliases WHERE norm LIKE ? OR alias LIKE ?)",
+        f"%{(q or '').lower()}%",
+        f"%{q}%",
+    )
+    where, args = w.sql, w.args
     sql = f"""SELECT e.id, e.key, e.name, e.kind, e.label, e.description, e.country_code,
                      count(m.id) AS mentions, count(DISTINCT m.doc_id) AS documents, max(d.published) AS last_seen
               FROM entities e JOIN mentions m ON m.entity_id=e.id JOIN documents d ON d.id=m.doc_id
@@ -125,17 +152,11 @@ def list_documents(
     offset: int = 0,
 ) -> tuple[list[Row], int]:
     """Documents with their mention counts, and the total matching."""
-    where = "1=1"
-    args: list[Any] = []
-    if status:
-        where += " AND d.status=?"
-        args.append(status)
-    if q:
-        where += " AND (d.title LIKE ? OR d.publisher LIKE ? OR d.source LIKE ?)"
-        args += [f"%{q}%"] * 3
-    if entity_id is not None:
-        where += " AND d.id IN (SELECT doc_id FROM mentions WHERE entity_id=?)"
-        args.append(entity_id)
+    w = Where()
+    w.add(status, "d.status=?")
+    w.add(q, "(d.title LIKE ? OR d.publisher LIKE ? OR d.source LIKE ?)", *[f"%{q}%"] * 3)
+    w.add(entity_id, "d.id IN (SELECT doc_id FROM mentions WHERE entity_id=?)")
+    where, args = w.sql, w.args
     sql = f"""SELECT d.id, d.title, d.publisher, d.published, d.status, d.language, d.duplicate_of, d.word_count,
                      d.source, d.url, (SELECT count(*) FROM mentions m WHERE m.doc_id=d.id) AS mentions
               FROM documents d WHERE {where}
@@ -201,24 +222,13 @@ def graph(
     limit: int = 300,
 ) -> Row:
     """The actor network: one edge per (subject, predicate, object) with source counts; nodes for its ends."""
-    where = "1=1"
-    args: list[Any] = []
-    if predicate:
-        where += " AND r.predicate=?"
-        args.append(predicate)
-    if since:
-        where += " AND d.published >= ?"
-        args.append(since)
-    if until:
-        where += " AND d.published <= ?"
-        args.append(until + "~")
-    if kinds:
-        marks = ",".join("?" * len(kinds))
-        where += f" AND s.kind IN ({marks}) AND o.kind IN ({marks})"
-        args += [*kinds, *kinds]
-    if actor_id is not None:
-        where += " AND (r.subject_entity_id=? OR r.object_entity_id=?)"
-        args += [actor_id, actor_id]
+    w = Where()
+    w.add(predicate, "r.predicate=?")
+    w.window("d.published", since, until)
+    marks = ",".join("?" * len(kinds or []))
+    w.add(kinds, f"s.kind IN ({marks}) AND o.kind IN ({marks})", *(kinds or []), *(kinds or []))
+    w.add(actor_id, "(r.subject_entity_id=? OR r.object_entity_id=?)", actor_id, actor_id)
+    where, args = w.sql, w.args
     having = "count(DISTINCT r.doc_id) >= ?"
     if not include_negated:
         having += " AND sum(1 - r.negated) > 0"
@@ -265,27 +275,17 @@ def event_points(
     include_background: bool = False,
     limit: int = 5000,
 ) -> list[Row]:
-    """Light event rows (no sources) for the timeline and the map, oldest first."""
-    where = "e.date IS NOT NULL"
-    args: list[Any] = []
-    if not include_background:
-        where += " AND e.is_background=0"
-    if actor_id is not None:
-        where += " AND e.perpetrator_entity_id=?"
-        args.append(actor_id)
-    if event_type:
-        where += " AND (e.event_type=? OR e.attack_type=?)"
-        args += [event_type, event_type]
-    if country:
-        where += " AND e.country=?"
-        args.append(country.upper())
-    if since:
-        where += " AND e.date >= ?"
-        args.append(since)
-    if until:
-        where += " AND e.date <= ?"
-        args.append(until + "~")
-    return [
+    """Light event rows (no sources) for the timeline and the map, oldest first.
+
+    ``country_numeric`` (ISO 3166-1 numeric, the id of the bundled map outlines) lets the map place an
+    event whose town has no coordinates at its country, marked as approximate."""
+    w = Where("e.date IS NOT NULL" if include_background else "e.date IS NOT NULL AND e.is_background=0")
+    w.add(actor_id, "e.perpetrator_entity_id=?")
+    w.add(event_type, "(e.event_type=? OR e.attack_type=?)", event_type, event_type)
+    w.add(country, "e.country=?", (country or "").upper())
+    w.window("e.date", since, until)
+    where, args = w.sql, w.args
+    rows = [
         dict(r)
         for r in conn.execute(
             f"""SELECT e.id, e.event_type, e.attack_type, e.date, e.date_precision, e.place_text AS place, e.country,
@@ -298,6 +298,15 @@ def event_points(
             [*args, limit],
         )
     ]
+    for row in rows:
+        row["country_numeric"] = _numeric(row["country"]) if row["country"] else None
+    return rows
+
+
+@cache
+def _numeric(alpha2: str) -> str | None:
+    found = pycountry.countries.get(alpha_2=alpha2.upper())
+    return str(found.numeric) if found else None
 
 
 def dashboard(conn: sqlite3.Connection) -> Row:

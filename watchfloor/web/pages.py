@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from watchfloor.api.context import AppContext
-from watchfloor.api.read import MARK_CLOSE, MARK_OPEN
+from watchfloor.api.read import MARK_CLOSE, MARK_OPEN, as_order
 from watchfloor.errors import NotFound
 from watchfloor.extract.relations import load_relation_lexicon
 from watchfloor.store import sqlite_browse as browse
@@ -233,14 +233,13 @@ def build_router(ctx: AppContext) -> APIRouter:
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> HTMLResponse:
         ws = ctx.ws
-        field, descending = sort.lstrip("-"), sort.startswith("-")
         rows = ws.repo.list_claims(
             speaker_id=ws._entity_id(speaker or None, "speaker"),
             about_id=ws._entity_id(about or None, "actor or place"),
             kind=kind or None,
             limit=2000 if view == "disputes" else PAGE + 1,
             offset=0 if view == "disputes" else offset,
-            order=f"{field} {'DESC' if descending else 'ASC'}",
+            order=as_order(sort),
             as_of=date.today(),
         )
         if view == "disputes":

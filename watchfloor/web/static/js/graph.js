@@ -55,9 +55,9 @@
       container: box, elements,
       style: [
         { selector: "node", style: { "background-color": "data(colour)", label: "data(label)", width: "data(size)", height: "data(size)",
-          "font-size": 10, "text-valign": "bottom", "text-margin-y": 3, "text-outline-color": "#fff", "text-outline-width": 2 } },
+          "font-size": 12, "text-valign": "bottom", "text-margin-y": 3, "text-outline-color": "#fff", "text-outline-width": 2 } },
         { selector: "edge", style: { width: "data(width)", "line-color": "data(colour)", "target-arrow-color": "data(colour)",
-          "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 8, color: "#555",
+          "target-arrow-shape": "triangle", "curve-style": "bezier", label: "data(label)", "font-size": 9, color: "#555",
           "text-rotation": "autorotate", "text-background-color": "#fff", "text-background-opacity": 0.8 } },
         { selector: "edge[?contradicted]", style: { "line-style": "dashed" } },
         { selector: ":selected", style: { "overlay-opacity": 0.2, "overlay-color": "#000" } },

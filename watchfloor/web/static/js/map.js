@@ -21,12 +21,35 @@
     return polys.map((poly) => poly.map(ringPath).join("")).join("");
   }
 
+  // Centre of the bounding box of a country's largest polygon (so France is not placed in the Atlantic).
+  function countryCentre(geometry) {
+    const polys = geometry.type === "Polygon" ? [geometry.coordinates] : geometry.coordinates;
+    let best = null, bestArea = -1;
+    for (const poly of polys) {
+      const ring = poly[0];
+      let area = 0;
+      for (let i = 0; i < ring.length; i++) { const [x1, y1] = ring[i], [x2, y2] = ring[(i + 1) % ring.length]; area += x1 * y2 - x2 * y1; }
+      if (Math.abs(area) > bestArea) { bestArea = Math.abs(area); best = ring; }
+    }
+    const lons = best.map((p) => p[0]), lats = best.map((p) => p[1]);
+    return [(Math.min(...lons) + Math.max(...lons)) / 2, (Math.min(...lats) + Math.max(...lats)) / 2];
+  }
+
   async function main() {
     const [worldResponse, eventsResponse] = await Promise.all([fetch("/static/vendor/countries-50m.json"), fetch(box.dataset.src)]);
     const world = await worldResponse.json();
     const data = await eventsResponse.json();
     const countries = window.topojson.feature(world, world.objects.countries).features;
-    const points = (data.items || []).filter((p) => p.latitude !== null && p.longitude !== null);
+    const centres = {};
+    for (const c of countries) if (c.geometry && c.id) centres[String(Number(c.id))] = countryCentre(c.geometry);
+    const points = [];
+    for (const p of data.items || []) {
+      if (p.latitude !== null && p.longitude !== null) points.push({ ...p, approximate: false });
+      else if (p.country_numeric && centres[String(Number(p.country_numeric))]) {
+        const [lon, lat] = centres[String(Number(p.country_numeric))];
+        points.push({ ...p, longitude: lon, latitude: lat, approximate: true });
+      }
+    }
     const svg = el("svg", { viewBox: `0 0 ${W} ${H}`, "aria-label": `${points.length} events on a world map` });
     svg.appendChild(el("rect", { class: "sea", x: -W, y: -H, width: 3 * W, height: 3 * H }));
     const land = el("g");
@@ -38,10 +61,17 @@
     svg.appendChild(land);
     const types = [...new Set(points.map((p) => p.attack_type || p.event_type))].sort();
     const colour = Object.fromEntries(types.map((t, i) => [t, window.WF_PALETTE[i % window.WF_PALETTE.length]]));
+    const legend = document.getElementById("map-legend");
+    if (legend) {
+      for (const t of types) { const sw = el("span", { class: "sw" }); sw.style.background = colour[t]; legend.append(sw, el("span", {}, t.replace(/_/g, " "))); }
+    }
     const dots = el("g");
     const circles = points.map((p) => {
-      const c = el("circle", { cx: px(p.longitude).toFixed(2), cy: py(p.latitude).toFixed(2), fill: colour[p.attack_type || p.event_type], "data-event": p.id });
-      c.appendChild(el("title", {}, `${p.date} · ${(p.attack_type || p.event_type).replace(/_/g, " ")} · ${p.place || "?"} · killed ${p.killed ?? p.killed_low ?? "?"}`));
+      const c = el("circle", { cx: px(p.longitude).toFixed(2), cy: py(p.latitude).toFixed(2), fill: colour[p.attack_type || p.event_type],
+        "data-event": p.id, class: p.approximate ? "approx" : "exact" });
+      const where = p.approximate ? `${p.place || "?"} (placed at the centre of ${p.country})` : p.place || "?";
+      c.appendChild(el("title", {}, `${p.date} · ${(p.attack_type || p.event_type).replace(/_/g, " ")} · ${where} · killed ${p.killed ?? p.killed_low ?? "?"}`));
+      if (p.approximate) c.style.stroke = colour[p.attack_type || p.event_type];
       c.addEventListener("click", () => showEvent(p));
       dots.appendChild(c);
       return [c, p];
@@ -49,6 +79,9 @@
     svg.appendChild(dots);
     box.replaceChildren(svg);
     box.dataset.points = String(points.length);
+    box.dataset.approximate = String(points.filter((p) => p.approximate).length);
+    const note = document.getElementById("map-note");
+    if (note) note.textContent = `${points.length - Number(box.dataset.approximate)} events at their town, ${box.dataset.approximate} at their country's centre (hollow), ${(data.items || []).length - points.length} without a location.`;
     box.dataset.countries = String(countries.length);
 
     let view = { x: 0, y: 0, w: W, h: H };
@@ -58,7 +91,7 @@
       for (const [c, p] of circles) {
         const k = p.killed ?? p.killed_low ?? 0;
         c.setAttribute("r", ((3 + Math.min(12, Math.sqrt(k) * 1.2)) * scale).toFixed(3));
-        c.style.strokeWidth = String(0.6 * scale);
+        c.style.strokeWidth = String((p.approximate ? 1.5 : 0.6) * scale);
       }
       land.style.strokeWidth = String(0.4 * scale);
     }
@@ -102,6 +135,7 @@
     const link = el("a", { href: "/events/" + p.id }, "Open the event and its sources →");
     panel.replaceChildren(
       el("h3", {}, `${(p.attack_type || p.event_type).replace(/_/g, " ")} in ${p.place || "?"}`),
+      el("p", {}, p.approximate ? `Location: ${p.place || "unknown place"}, ${p.country} (town not resolved; shown at the country's centre)` : `Location: ${p.place}`),
       el("p", {}, `${p.date} · perpetrator ${p.perpetrator || "unknown"} (${p.perpetrator_status}) · killed ${p.killed ?? p.killed_low ?? "?"} · ${p.n_sources} source(s)`),
       link);
   }

@@ -9,6 +9,7 @@ import pytest
 from watchfloor.extract.casualties import extract_casualties
 from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info
+from watchfloor.extract.merge import EventKey, same_event, shares_anchor
 from watchfloor.extract.numbers import Amount, parse_amount
 from watchfloor.link.temporal import resolve
 from watchfloor.models import EventRecord
@@ -143,3 +144,14 @@ def test_the_force_that_carried_out_a_strike_and_says_so_has_claimed_it(nlp, lin
     (event,) = _events(nlp, linker, gazetteer, text)
     assert event.event_type == "air_strike"
     assert event.perpetrator_key == "pakistan_army" and event.perpetrator_status == "claimed"
+
+
+def test_reports_from_different_articles_merge_only_when_something_concrete_matches() -> None:
+    mogadishu = EventKey("attack", "armed_assault", "2024-08-03", "SO", "geo:53654", "al_shabaab")
+    vague = EventKey("attack", "armed_assault", "2024-08", None, None, None)  # "in August 2024, gunmen…"
+    same_country = EventKey("attack", "armed_assault", "2024-08", "SO", None, None)
+    assert same_event(mogadishu, vague, 1)  # nothing contradicts…
+    assert not shares_anchor(mogadishu, vague)  # …but nothing ties them either: kept apart across documents
+    assert same_event(mogadishu, same_country, 1) and shares_anchor(mogadishu, same_country)
+    elsewhere = EventKey("attack", "armed_assault", "2024-08", "BF", None, "jnim")
+    assert not same_event(mogadishu, elsewhere, 1)

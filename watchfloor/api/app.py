@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -21,8 +23,11 @@ from watchfloor.api.context import AppContext, ServerSettings
 from watchfloor.api.jobs import IngestJobs
 from watchfloor.api.models import ErrorBody
 from watchfloor.errors import NotFound, UserError
+from watchfloor.store.sqlite_browse import ensure_entity_stats
+from watchfloor.store.sqlite_claims import stance_index
 from watchfloor.web.pages import build_router as web_router
 from watchfloor.web.pages import templates_dir
+from watchfloor.workspace import Workspace
 
 # Article text is untrusted: nothing but our own scripts may run, and nothing may be loaded from elsewhere.
 CSP = (
@@ -45,11 +50,22 @@ def error_response(status: int, message: str, fields: list[dict[str, Any]] | Non
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def warm_up(db: Path) -> None:
+    """Build the entity counts and the claims' stance index before the first analyst asks for them."""
+    try:
+        with Workspace(db) as ws:
+            ensure_entity_stats(ws.repo.conn)
+            stance_index(ws.repo.conn)
+    except (sqlite3.Error, UserError):  # only an optimisation: the first request does the work instead
+        return
+
+
 def create_app(settings: ServerSettings) -> FastAPI:
     """Build the app for one store; ``watchfloor serve`` runs it with uvicorn."""
     ctx = AppContext(settings)
     ctx.ws  # noqa: B018 - open (and migrate) the store now, so a bad --db fails at start, not on a request
     jobs = IngestJobs(settings.db, settings.allow_private_urls)
+    threading.Thread(target=warm_up, args=(settings.db,), name="warm-up", daemon=True).start()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

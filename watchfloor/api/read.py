@@ -11,6 +11,7 @@ from watchfloor.api.context import AppContext
 from watchfloor.api.models import Page
 from watchfloor.errors import NotFound
 from watchfloor.store import sqlite_browse as browse
+from watchfloor.store.base import Row
 from watchfloor.store.sqlite_corrections import count_corrections, list_corrections
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
@@ -31,6 +32,17 @@ def page(request: Request, items: list[Any], limit: int, offset: int, total: int
     items = items[:limit]
     next_url = str(request.url.include_query_params(offset=offset + limit)) if more else None
     return Page(items=items, limit=limit, offset=offset, total=total, next=next_url)
+
+
+STANCE_IDS = 100  # claim ids listed per agree/contradict list; n_agree / n_contradict give the full counts
+
+
+def trim_stance(rows: list[Row]) -> list[Row]:
+    """Keep responses small when a claim agrees with thousands of others (the counts stay exact)."""
+    for row in rows:
+        row["agrees_with"] = row["agrees_with"][:STANCE_IDS]
+        row["contradicts"] = row["contradicts"][:STANCE_IDS]
+    return rows
 
 
 def as_order(sort: str) -> str:
@@ -94,8 +106,8 @@ def build_router(ctx: AppContext) -> APIRouter:
         out = {**found, **browse.entity_overview(conn, entity_id, limit)}
         out["relations"] = ws.repo.list_relations(actor_id=entity_id, limit=limit)
         out["events"] = ws.repo.list_events(actor_id=entity_id, limit=limit)
-        out["claims_by"] = ws.repo.list_claims(speaker_id=entity_id, limit=limit)
-        out["claims_about"] = ws.repo.list_claims(about_id=entity_id, limit=limit)
+        out["claims_by"] = trim_stance(ws.repo.list_claims(speaker_id=entity_id, limit=limit))
+        out["claims_about"] = trim_stance(ws.repo.list_claims(about_id=entity_id, limit=limit))
         out["mentions"] = browse.entity_mentions(conn, entity_id, limit)
         return out
 
@@ -201,14 +213,14 @@ def build_router(ctx: AppContext) -> APIRouter:
             as_of=as_of,
             order=order,
         )
-        return page(request, rows, limit, offset)
+        return page(request, trim_stance(rows), limit, offset)
 
     @r.get("/claims/{claim_id}", summary="One claim", tags=["claims"])
     def claim(claim_id: int, as_of: date | None = None) -> dict[str, Any]:
         found = ctx.ws.claim(claim_id, as_of)
         if found is None:
             raise NotFound(f"no claim with id {claim_id}")
-        return found
+        return trim_stance([found])[0]
 
     @r.get("/speakers/{ref}", summary="A speaker's track record", tags=["claims"])
     def speaker(ref: str, as_of: date | None = None) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from watchfloor.api.models import AliasIn, IngestUrlIn, Job, MergeIn, RejectIn, 
 from watchfloor.errors import NotFound
 from watchfloor.ingest.sources import EXTENSIONS
 from watchfloor.store import sqlite_corrections as corrections
+from watchfloor.store.sqlite_browse import refresh_entity_stats
 
 _bearer = HTTPBearer(auto_error=False, description="the token given to `watchfloor serve`")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -44,6 +45,7 @@ def build_router(ctx: AppContext, jobs: IngestJobs) -> APIRouter:
         with repo.transaction():
             made = action()
             applied = corrections.apply_corrections(repo.conn)
+            refresh_entity_stats(repo.conn)
         return {"correction": made, "applied": applied}
 
     @r.post("/ingest", status_code=202, summary="Ingest an article or feed URL (a background job)")

@@ -54,3 +54,15 @@ def same_event(a: EventKey, b: EventKey, tolerance_days: int = 0) -> bool:
     ):
         return False
     return not (a.perpetrator_key and b.perpetrator_key and a.perpetrator_key != b.perpetrator_key)
+
+
+def shares_anchor(a: EventKey, b: EventKey) -> bool:
+    """Both name the same country, place or perpetrator.
+
+    Across documents, "unknown is compatible" is not enough: a month-dated "armed assault" with no place
+    and no perpetrator would otherwise absorb every armed assault of that month, anywhere in the world.
+    """
+    return any(
+        x is not None and x == y
+        for x, y in ((a.country, b.country), (a.place_key, b.place_key), (a.perpetrator_key, b.perpetrator_key))
+    )

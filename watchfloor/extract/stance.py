@@ -11,6 +11,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from watchfloor.extract.claims_lexicon import load_claims_lexicon
 
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
@@ -57,30 +59,51 @@ def stance_links(claims: Sequence[StanceInput]) -> dict[int, tuple[list[int], li
 
 
 class StanceIndex:
-    """Stance links of a few claims against a large pool, without comparing every pair.
+    """Stance links of a few claims against a large pool, without comparing every pair in Python.
 
-    Any linked pair shares at least one content word, so candidates come from an inverted index;
-    the result for a claim equals what :func:`stance_links` gives over the whole pool.
+    Any linked pair shares at least one content word, so shared-word counts come from an inverted index
+    (numpy ``bincount`` over the postings of the claim's words) and the overlap test runs on arrays; only
+    candidates above the lower overlap threshold are checked one by one. The result for a claim equals what
+    :func:`stance_links` gives over the whole pool.
     """
 
     def __init__(self, pool: Sequence[StanceInput]) -> None:
-        self.by_id = {c.id: c for c in pool}
-        self.postings: dict[str, list[int]] = {}
-        for c in sorted(pool, key=lambda c: c.id):
-            for word in content_words(c.text):
-                self.postings.setdefault(word, []).append(c.id)
+        self.claims = sorted(pool, key=lambda c: c.id)
+        self.position = {c.id: i for i, c in enumerate(self.claims)}
+        words = [content_words(c.text) for c in self.claims]
+        self.words = words
+        self.sizes = np.array([len(w) for w in words], dtype=np.float64)
+        speakers: dict[str, int] = {}
+        self.speaker = np.array([speakers.setdefault(c.speaker, len(speakers)) for c in self.claims], dtype=np.int64)
+        self.responsibility = np.array([c.kind == "responsibility" for c in self.claims], dtype=bool)
+        self.negative = np.array([c.negative for c in self.claims], dtype=bool)
+        self.ids = np.array([c.id for c in self.claims], dtype=np.int64)
+        about: dict[str, list[int]] = {}
+        for i, c in enumerate(self.claims):
+            for key in c.about:
+                about.setdefault(key, []).append(i)
+        self.about = {k: np.array(ix, dtype=np.int64) for k, ix in about.items()}
+        lists: dict[str, list[int]] = {}
+        for i, ws in enumerate(words):
+            for word in ws:
+                lists.setdefault(word, []).append(i)
+        self.postings = {w: np.array(ix, dtype=np.int64) for w, ix in lists.items()}
 
     def links(self, claim_id: int) -> tuple[list[int], list[int]]:
         """(ids it agrees with, ids it contradicts), in id order."""
-        a = self.by_id.get(claim_id)
-        agrees: list[int] = []
-        contradicts: list[int] = []
-        if a is None or a.kind == "responsibility":
-            return agrees, contradicts
-        candidates = sorted({i for w in content_words(a.text) for i in self.postings.get(w, ())} - {a.id})
-        for other in candidates:
-            b = self.by_id[other]
-            if a.speaker == b.speaker or b.kind == "responsibility" or not same_subject(a, b):
-                continue
-            (agrees if a.negative == b.negative else contradicts).append(b.id)
-        return agrees, contradicts
+        i = self.position.get(claim_id)
+        if i is None or self.claims[i].kind == "responsibility" or not self.words[i]:
+            return [], []
+        a = self.claims[i]
+        shared = np.bincount(
+            np.concatenate([self.postings[w] for w in self.words[i]]), minlength=len(self.claims)
+        ).astype(np.float64)
+        overlap = shared / np.maximum(self.sizes[i] + self.sizes - shared, 1.0)
+        keep = (overlap >= MIN_SHARED) & (self.speaker != self.speaker[i]) & ~self.responsibility
+        keep[i] = False
+        same_subject = overlap >= MIN_SHARED_ALONE
+        for key in a.about:
+            same_subject[self.about[key]] = True  # a shared actor lowers the bar to MIN_SHARED
+        keep &= same_subject
+        same_stance = self.negative == a.negative
+        return self.ids[keep & same_stance].tolist(), self.ids[keep & ~same_stance].tolist()

@@ -18,6 +18,7 @@ from watchfloor.extract.relations import EXTRACTOR_VERSION as RELATIONS_VERSION
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import EntityRecord
 from watchfloor.store.base import DocumentWrite, Row
+from watchfloor.store.sqlite_browse import ensure_entity_stats, refresh_entity_stats
 from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
 from watchfloor.store.sqlite_corrections import apply_corrections, register_functions
 from watchfloor.store.sqlite_events import list_events, write_events
@@ -267,6 +268,7 @@ class SQLiteRepository:
 
     # -- reads ----------------------------------------------------------------------------
     def status(self) -> Row:
+        ensure_entity_stats(self.conn)
         q = self.conn.execute
         by_status = {r[0]: r[1] for r in q("SELECT status, count(*) FROM documents GROUP BY status")}
         return {
@@ -277,7 +279,7 @@ class SQLiteRepository:
             "words": q("SELECT coalesce(sum(word_count),0) FROM documents WHERE status='analysed'").fetchone()[0],
             "mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
             "linked_mentions": q("SELECT count(*) FROM mentions WHERE entity_id IS NOT NULL").fetchone()[0],
-            "entities_mentioned": q("SELECT count(DISTINCT entity_id) FROM mentions").fetchone()[0],
+            "entities_mentioned": q("SELECT count(*) FROM entity_stats").fetchone()[0],
             "entities_total": q("SELECT count(*) FROM entities").fetchone()[0],
             "removed_spans": q("SELECT count(*) FROM removed_spans").fetchone()[0],
             "events": q("SELECT count(*) FROM events WHERE is_background=0").fetchone()[0],
@@ -457,7 +459,9 @@ class SQLiteRepository:
     def apply_corrections(self) -> dict[str, int]:
         """Re-apply every stored analyst correction (after an ingest run, or after a new correction)."""
         with self.transaction():
-            return apply_corrections(self.conn)
+            changed = apply_corrections(self.conn)
+            refresh_entity_stats(self.conn)
+        return changed
 
     def event(self, event_id: int) -> Row | None:
         rows = list_events(self.conn, include_background=True, event_id=event_id)
@@ -473,13 +477,76 @@ class SQLiteRepository:
         offset: int = 0,
         markers: tuple[str, str] = ("[", "]"),
     ) -> list[Row]:
-        """Full-text search over analysed documents, best match first, with highlighted snippets."""
-        sql = """SELECT d.id, d.title, d.published, d.publisher,
-                        snippet(documents_fts, 1, ?, ?, ' … ', 24) AS snippet,
-                        bm25(documents_fts) AS score
-                 FROM documents_fts JOIN documents d ON d.rowid=documents_fts.rowid
+        """Full-text search over analysed documents, best match first, with highlighted snippets.
+
+        Two steps, so that a common word in a large store stays fast: rank the matching rows by bm25 (FTS5's
+        ``rank``) and keep a page, then build snippets and read metadata for that page only.
+        """
+        fts = _fts_query(query)
+        filtered = actor_id is not None or since or until
+        try:
+            if filtered:
+                ranked = self._ranked(fts, actor_id, since, until, limit, offset)
+            else:
+                # Unfiltered: rank without joining documents, over-fetch, then drop duplicates/non-English.
+                want = offset + limit
+                fetch = want * 2 + 20
+                while True:
+                    rows = self.conn.execute(
+                        "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+                        (fts, fetch),
+                    ).fetchall()
+                    ids = [r[0] for r in rows]
+                    marks = ",".join("?" * len(ids))
+                    ok = {
+                        r[0]
+                        for r in self.conn.execute(
+                            f"SELECT rowid FROM documents WHERE rowid IN ({marks}) AND status='analysed'", ids
+                        )
+                    }
+                    ranked = [(rowid, score) for rowid, score in rows if rowid in ok]
+                    if len(ranked) >= want or len(rows) < fetch:
+                        break
+                    fetch *= 4
+                ranked = ranked[offset:want]
+            if not ranked:
+                return []
+            marks = ",".join("?" * len(ranked))
+            snippets = {
+                r[0]: r[1]
+                for r in self.conn.execute(
+                    f"""SELECT rowid, snippet(documents_fts, 1, ?, ?, ' … ', 24) FROM documents_fts
+                        WHERE documents_fts MATCH ? AND rowid IN ({marks})""",
+                    (*markers, fts, *[r[0] for r in ranked]),
+                )
+            }
+            meta = {
+                r["rowid"]: r
+                for r in self.conn.execute(
+                    f"SELECT rowid, id, title, published, publisher FROM documents WHERE rowid IN ({marks})",
+                    [r[0] for r in ranked],
+                )
+            }
+        except sqlite3.OperationalError as exc:
+            raise UserError(f"cannot search for {query!r}: {exc}") from exc
+        return [
+            {
+                "id": meta[rowid]["id"],
+                "title": meta[rowid]["title"],
+                "published": meta[rowid]["published"],
+                "publisher": meta[rowid]["publisher"],
+                "snippet": snippets.get(rowid, ""),
+                "score": score,
+            }
+            for rowid, score in ranked
+        ]
+
+    def _ranked(
+        self, fts: str, actor_id: int | None, since: str | None, until: str | None, limit: int, offset: int
+    ) -> list[tuple[int, float]]:
+        sql = """SELECT f.rowid, f.rank FROM documents_fts f JOIN documents d ON d.rowid=f.rowid
                  WHERE documents_fts MATCH ? AND d.status='analysed'"""
-        args: list[Any] = [*markers, _fts_query(query)]
+        args: list[Any] = [fts]
         if actor_id is not None:
             sql += " AND d.id IN (SELECT doc_id FROM mentions WHERE entity_id=?)"
             args.append(actor_id)
@@ -489,12 +556,8 @@ class SQLiteRepository:
         if until:
             sql += " AND d.published <= ?"
             args.append(until)
-        sql += " ORDER BY score LIMIT ? OFFSET ?"
-        args += [limit, offset]
-        try:
-            return [dict(r) for r in self.conn.execute(sql, args)]
-        except sqlite3.OperationalError as exc:
-            raise UserError(f"cannot search for {query!r}: {exc}") from exc
+        sql += " ORDER BY f.rank LIMIT ? OFFSET ?"
+        return [(int(r[0]), float(r[1])) for r in self.conn.execute(sql, [*args, limit, offset])]
 
 
 def _fts_query(query: str) -> str:

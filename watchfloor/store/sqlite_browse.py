@@ -3,6 +3,7 @@ spans of one document, light event points for the timeline and the map, and dash
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from functools import cache
 from typing import Any
@@ -55,6 +56,51 @@ def _order(sort: str, allowed: dict[str, str], default: str) -> str:
     return f"{column} {'DESC' if descending else 'ASC'} NULLS LAST"
 
 
+def stats_signature(conn: sqlite3.Connection) -> str:
+    """Changes whenever mentions are added or corrected (cheap: two indexed look-ups)."""
+    top = conn.execute("SELECT max(id) FROM mentions").fetchone()[0]
+    corrections = conn.execute("SELECT max(id) FROM corrections").fetchone()[0]
+    return f"{top}:{corrections}"
+
+
+def refresh_entity_stats(conn: sqlite3.Connection) -> None:
+    """Recount mentions, documents, first/last seen and the spellings of every entity. Call in a transaction."""
+    conn.execute("DELETE FROM entity_stats")
+    conn.execute(
+        """INSERT INTO entity_stats(entity_id, mentions, documents, first_seen, last_seen)
+           SELECT m.entity_id, count(*), count(DISTINCT m.doc_id), min(d.published), max(d.published)
+           FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id IS NOT NULL GROUP BY m.entity_id"""
+    )
+    forms: dict[int, list[tuple[str, int]]] = {}
+    for entity_id, text, n in conn.execute(
+        "SELECT entity_id, text, count(*) FROM mentions WHERE entity_id IS NOT NULL GROUP BY entity_id, text"
+    ):
+        forms.setdefault(int(entity_id), []).append((str(text), int(n)))
+    conn.executemany(
+        "UPDATE entity_stats SET surface_forms=? WHERE entity_id=?",
+        [(json.dumps(sorted(f, key=lambda x: (-x[1], x[0]))[:20]), i) for i, f in forms.items()],
+    )
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('entity_stats', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        (stats_signature(conn),),
+    )
+
+
+def ensure_entity_stats(conn: sqlite3.Connection) -> None:
+    """Refresh the entity counts if mentions changed since they were computed (e.g. a store written by
+    an older version, or by code that bypassed the ingest run)."""
+    row = conn.execute("SELECT value FROM meta WHERE key='entity_stats'").fetchone()
+    if row is not None and row[0] == stats_signature(conn):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        refresh_entity_stats(conn)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def list_entities(
     conn: sqlite3.Connection,
     *,
@@ -65,6 +111,7 @@ def list_entities(
     offset: int = 0,
 ) -> tuple[list[Row], int]:
     """Mentioned actors and places (merged-away entities excluded), with counts; and the total."""
+    ensure_entity_stats(conn)
     w = Where(f"e.label IN ({_LABELS}) AND e.merged_into IS NULL")
     w.add(kind, "e.kind=?")
     w.add(
@@ -75,52 +122,58 @@ def list_entities(
     )
     where, args = w.sql, w.args
     sql = f"""SELECT e.id, e.key, e.name, e.kind, e.label, e.description, e.country_code,
-                     count(m.id) AS mentions, count(DISTINCT m.doc_id) AS documents, max(d.published) AS last_seen
-              FROM entities e JOIN mentions m ON m.entity_id=e.id JOIN documents d ON d.id=m.doc_id
-              WHERE {where} GROUP BY e.id
-              ORDER BY {_order(sort, ENTITY_ORDERS, "mentions DESC")}, e.name LIMIT ? OFFSET ?"""
+                     s.mentions, s.documents, s.last_seen
+              FROM entity_stats s JOIN entities e ON e.id=s.entity_id
+              WHERE {where} ORDER BY {_order(sort, ENTITY_ORDERS, "mentions DESC")}, e.name LIMIT ? OFFSET ?"""
     rows = [dict(r) for r in conn.execute(sql, [*args, limit, offset])]
     total = conn.execute(
-        f"SELECT count(*) FROM entities e WHERE {where} AND EXISTS (SELECT 1 FROM mentions m WHERE m.entity_id=e.id)",
-        args,
+        f"SELECT count(*) FROM entity_stats s JOIN entities e ON e.id=s.entity_id WHERE {where}", args
     ).fetchone()[0]
     return rows, int(total)
 
 
+# Above this many documents, an entity's most recent documents are found by walking all documents newest
+# first (it appears often, so the walk stops early); below it, by sorting its own documents.
+FREQUENT = 500
+
+
+def recent_documents(conn: sqlite3.Connection, entity_id: int, n: int) -> list[str]:
+    """Ids of the ``n`` most recently published documents that mention the entity."""
+    row = conn.execute("SELECT documents FROM entity_stats WHERE entity_id=?", (entity_id,)).fetchone()
+    if row is not None and row[0] > FREQUENT:
+        sql = """SELECT d.id FROM documents d INDEXED BY documents_published
+                 WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id=d.id AND m.entity_id=?)
+                 ORDER BY d.published DESC LIMIT ?"""
+    else:
+        sql = """SELECT d.id FROM documents d WHERE d.id IN (SELECT doc_id FROM mentions WHERE entity_id=?)
+                 ORDER BY d.published DESC LIMIT ?"""
+    return [r[0] for r in conn.execute(sql, (entity_id, n))]
+
+
 def entity_overview(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> Row:
-    """Counts, surface forms, recent documents and co-mentioned actors of one entity, bounded for speed:
+    """Counts, spellings, first/last seen and co-mentioned actors of one entity, bounded for speed:
     co-mentions are counted over its 300 most recent documents."""
-    q = conn.execute
+    ensure_entity_stats(conn)
+    stats = conn.execute(
+        "SELECT mentions, documents, first_seen, last_seen, surface_forms FROM entity_stats WHERE entity_id=?",
+        (entity_id,),
+    ).fetchone()
     out: Row = {
-        "mention_count": q("SELECT count(*) FROM mentions WHERE entity_id=?", (entity_id,)).fetchone()[0],
-        "document_count": q("SELECT count(DISTINCT doc_id) FROM mentions WHERE entity_id=?", (entity_id,)).fetchone()[
-            0
-        ],
+        "mention_count": stats["mentions"] if stats else 0,
+        "document_count": stats["documents"] if stats else 0,
+        "seen": [stats["first_seen"], stats["last_seen"]] if stats else [None, None],
+        "surface_forms": [{"text": t, "count": n} for t, n in json.loads(stats["surface_forms"])] if stats else [],
     }
-    out["surface_forms"] = [
-        {"text": r[0], "count": r[1]}
-        for r in q(
-            "SELECT text, count(*) FROM mentions WHERE entity_id=? GROUP BY text ORDER BY count(*) DESC LIMIT 20",
-            (entity_id,),
-        )
-    ]
-    out["seen"] = list(
-        q(
-            "SELECT min(d.published), max(d.published) FROM documents d WHERE d.id IN "
-            "(SELECT doc_id FROM mentions WHERE entity_id=?)",
-            (entity_id,),
-        ).fetchone()
-    )
-    recent = """SELECT DISTINCT m.doc_id FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id=?
-                ORDER BY d.published DESC NULLS LAST LIMIT 300"""
+    recent = recent_documents(conn, entity_id, 300)
+    marks = ",".join("?" * len(recent))
     out["co_mentioned"] = [
         dict(r)
-        for r in q(
+        for r in conn.execute(
             f"""SELECT e.id, e.key, e.name, e.kind, count(DISTINCT m.doc_id) AS documents
                 FROM mentions m JOIN entities e ON e.id=m.entity_id
-                WHERE m.doc_id IN ({recent}) AND m.entity_id!=? AND e.label IN ('PERSON','ORG','NORP')
+                WHERE m.doc_id IN ({marks}) AND m.entity_id!=? AND e.label IN ('PERSON','ORG','NORP')
                 GROUP BY e.id ORDER BY documents DESC, e.name LIMIT ?""",
-            (entity_id, entity_id, limit),
+            (*recent, entity_id, limit),
         )
     ]
     return out
@@ -128,15 +181,17 @@ def entity_overview(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -
 
 def entity_mentions(conn: sqlite3.Connection, entity_id: int, limit: int = 20, offset: int = 0) -> list[Row]:
     """Mentions of an entity with their sentence-sized context, newest document first."""
+    docs = recent_documents(conn, entity_id, limit + offset)  # each document holds at least one mention
+    marks = ",".join("?" * len(docs))
     return [
         dict(r)
         for r in conn.execute(
-            """SELECT m.id, m.doc_id, d.title, d.published, m.start, m.end, m.text, m.link_method, m.link_score,
+            f"""SELECT m.id, m.doc_id, d.title, d.published, m.start, m.end, m.text, m.link_method, m.link_score,
                       max(0, m.start - 100) AS context_start,
                       substr(d.text, max(1, m.start - 99), m.end - m.start + 200) AS context
-               FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id=?
+               FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id=? AND m.doc_id IN ({marks})
                ORDER BY d.published DESC NULLS LAST, m.doc_id, m.start LIMIT ? OFFSET ?""",
-            (entity_id, limit, offset),
+            (entity_id, *docs, limit, offset),
         )
     ]
 

@@ -9,6 +9,7 @@ from typing import Any
 from watchfloor.extract.claims import negated
 from watchfloor.extract.stance import StanceIndex, StanceInput
 from watchfloor.models import ClaimRecord
+from watchfloor.store.sqlite_browse import FREQUENT
 
 Row = dict[str, Any]
 # Without a stated horizon, a forecast is checked against the year after it was made.
@@ -111,11 +112,12 @@ def _all_stance_inputs(conn: sqlite3.Connection) -> list[StanceInput]:
 _STANCE_CACHE: dict[tuple[Any, ...], StanceIndex] = {}
 
 
-def _stance_index(conn: sqlite3.Connection) -> StanceIndex:
+def stance_index(conn: sqlite3.Connection) -> StanceIndex:
     """The stance index of the store's claims, rebuilt only when the claims change."""
+    # Claims are only added by ingest (a higher max id) and only changed or removed by corrections.
     path = conn.execute("PRAGMA database_list").fetchone()[2]
-    signature = (path, *conn.execute("SELECT count(*), max(id), sum(id) FROM claims").fetchone())
-    signature += tuple(conn.execute("SELECT count(*), sum(entity_id) FROM claim_about").fetchone())
+    latest = conn.execute("SELECT (SELECT max(id) FROM claims), (SELECT max(id) FROM corrections)").fetchone()
+    signature = (path, *latest)
     cached = _STANCE_CACHE.get(signature)
     if cached is None:
         _STANCE_CACHE.clear()
@@ -177,6 +179,11 @@ def claimed_events(conn: sqlite3.Connection, row: Row) -> list[int]:
     return [int(r[0]) for r in found]
 
 
+def _frequent(conn: sqlite3.Connection, entity_id: int) -> bool:
+    row = conn.execute("SELECT documents FROM entity_stats WHERE entity_id=?", (entity_id,)).fetchone()
+    return row is not None and int(row[0]) > FREQUENT
+
+
 def list_claims(
     conn: sqlite3.Connection,
     *,
@@ -194,12 +201,18 @@ def list_claims(
     sql = f"""SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id=c.doc_id
               LEFT JOIN entities s ON s.id=c.speaker_entity_id WHERE 1=1"""
     args: list[Any] = []
+    if about_id is not None and order == "published DESC" and _frequent(conn, about_id):
+        # Walk documents newest first and stop after a page, instead of sorting all claims about the actor.
+        sql = f"""SELECT {CLAIM_COLUMNS} FROM documents d INDEXED BY documents_published
+                  JOIN claims c ON c.doc_id=d.id LEFT JOIN entities s ON s.id=c.speaker_entity_id
+                  WHERE EXISTS (SELECT 1 FROM claim_about a WHERE a.claim_id=c.id AND a.entity_id=?)"""
+        args.append(about_id)
+    elif about_id is not None:
+        sql += " AND c.id IN (SELECT claim_id FROM claim_about WHERE entity_id=?)"
+        args.append(about_id)
     if speaker_id is not None:
         sql += " AND c.speaker_entity_id=?"
         args.append(speaker_id)
-    if about_id is not None:
-        sql += " AND c.id IN (SELECT claim_id FROM claim_about WHERE entity_id=?)"
-        args.append(about_id)
     if kind:
         sql += " AND c.kind=?"
         args.append(kind)
@@ -218,7 +231,7 @@ def list_claims(
     args += [limit, offset]
     rows = [dict(r) for r in conn.execute(sql, args)]
     about = _about(conn, [int(r["id"]) for r in rows])
-    index = _stance_index(conn) if rows else None
+    index = stance_index(conn) if rows else None
     today = as_of or date.today()
     for row in rows:
         text = row.pop("doc_text")
@@ -229,6 +242,7 @@ def list_claims(
         row["confidence"] = "stated" if band[0] is not None else ("unstated" if row["kind"] == "forecast" else None)
         agrees, contradicts = index.links(int(row["id"])) if index else ([], [])
         row["agrees_with"], row["contradicts"] = agrees, contradicts
+        row["n_agree"], row["n_contradict"] = len(agrees), len(contradicts)
         row["status"], row["supporting_events"] = forecast_status(conn, row, row["about"], today)
         row["claimed_events"] = claimed_events(conn, row)
         start, end = row.pop("evidence_start"), row.pop("evidence_end")

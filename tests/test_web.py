@@ -357,7 +357,8 @@ def test_network_counts_edge_evidence_and_filter(tab: Tab, server: LiveServer) -
     edge = page.evaluate("(() => { const d = wfGraph.edges()[0].data(); "
                          "return {source: d.source, target: d.target, predicate: d.predicate}; })()")  # fmt: skip
     page.evaluate(TAP_FIRST_EDGE)
-    rows = server.get("/api/relations", actor=edge["source"], predicate=edge["predicate"], limit=100)["items"]
+    query = {"actor": edge["source"], "predicate": edge["predicate"], "limit": 100, "sources": 50}
+    rows = server.get("/api/relations", **query)["items"]
     row = next(r for r in rows if str(r["subject_entity_id"]) == edge["source"]
                and str(r["object_entity_id"]) == edge["target"])  # fmt: skip
     items = page.locator("#graph-panel ol.sources > li")

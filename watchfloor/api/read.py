@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 
 from watchfloor.api.context import AppContext
 from watchfloor.api.models import Page
 from watchfloor.errors import NotFound
 from watchfloor.store import sqlite_browse as browse
-from watchfloor.store.base import Row
 from watchfloor.store.sqlite_corrections import count_corrections, list_corrections
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
@@ -23,7 +23,13 @@ Actor = Annotated[str | None, Query(description="entity id, key or any alias")]
 MARK_OPEN, MARK_CLOSE = "\x02", "\x03"  # snippet markers no article contains; the UI turns them into <mark>
 
 
-def page(request: Request, items: list[Any], limit: int, offset: int, total: int | None = None) -> Page:
+def as_json(body: Any) -> Response:
+    """Serialise with the standard library: store rows are plain JSON types, and FastAPI's generic encoder
+    costs more than the queries on big pages (the response_model still documents the shape)."""
+    return Response(json.dumps(body, ensure_ascii=False, default=str), media_type="application/json")
+
+
+def page(request: Request, items: list[Any], limit: int, offset: int, total: int | None = None) -> Response:
     """The envelope of every list: items plus where the next page is.
 
     Lists without a cheap total are fetched with ``limit + 1`` rows to know whether a next page exists.
@@ -31,18 +37,10 @@ def page(request: Request, items: list[Any], limit: int, offset: int, total: int
     more = len(items) > limit if total is None else offset + limit < total
     items = items[:limit]
     next_url = str(request.url.include_query_params(offset=offset + limit)) if more else None
-    return Page(items=items, limit=limit, offset=offset, total=total, next=next_url)
+    return as_json({"items": items, "limit": limit, "offset": offset, "total": total, "next": next_url})
 
 
 STANCE_IDS = 100  # claim ids listed per agree/contradict list; n_agree / n_contradict give the full counts
-
-
-def trim_stance(rows: list[Row]) -> list[Row]:
-    """Keep responses small when a claim agrees with thousands of others (the counts stay exact)."""
-    for row in rows:
-        row["agrees_with"] = row["agrees_with"][:STANCE_IDS]
-        row["contradicts"] = row["contradicts"][:STANCE_IDS]
-    return rows
 
 
 def as_order(sort: str) -> str:
@@ -53,12 +51,14 @@ def as_order(sort: str) -> str:
 def build_router(ctx: AppContext) -> APIRouter:
     r = APIRouter(prefix="/api")
 
-    @r.get("/stats", summary="Store counts and dashboard figures", tags=["overview"])
-    def stats() -> dict[str, Any]:
+    @r.get("/stats", summary="Store counts and dashboard figures", tags=["overview"], response_model=dict[str, Any])
+    def stats() -> Response:
         ws = ctx.ws
-        return {**ws.status(), **browse.dashboard(ws.repo.conn), "corrections": count_corrections(ws.repo.conn)}
+        return as_json(
+            {**ws.status(), **browse.dashboard(ws.repo.conn), "corrections": count_corrections(ws.repo.conn)}
+        )
 
-    @r.get("/documents", summary="Documents, newest first", tags=["documents"])
+    @r.get("/documents", summary="Documents, newest first", tags=["documents"], response_model=Page)
     def documents(
         request: Request,
         q: Annotated[str | None, Query(description="substring of title, publisher or source")] = None,
@@ -67,7 +67,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         sort: Annotated[str, Query(pattern="^-?(published|title|words|ingested)$")] = "-published",
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Page:
+    ) -> Response:
         ws = ctx.ws
         entity_id = ws._entity_id(actor, "actor")
         rows, total = browse.list_documents(
@@ -75,15 +75,22 @@ def build_router(ctx: AppContext) -> APIRouter:
         )
         return page(request, rows, limit, offset, total)
 
-    @r.get("/documents/{doc_id}", summary="One document with every extracted span", tags=["documents"])
-    def document(doc_id: str) -> dict[str, Any]:
+    @r.get(
+        "/documents/{doc_id}",
+        summary="One document with every extracted span",
+        tags=["documents"],
+        response_model=dict[str, Any],
+    )
+    def document(doc_id: str) -> Response:
         ws = ctx.ws
         doc = ws.document(doc_id)
         doc.pop("raw_text", None)
         doc.update(browse.document_spans(ws.repo.conn, doc["id"]))
-        return doc
+        return as_json(doc)
 
-    @r.get("/entities", summary="Actors and places that are mentioned, with counts", tags=["entities"])
+    @r.get(
+        "/entities", summary="Actors and places that are mentioned, with counts", tags=["entities"], response_model=Page
+    )
     def entities(
         request: Request,
         q: Annotated[str | None, Query(description="substring of any alias")] = None,
@@ -91,32 +98,40 @@ def build_router(ctx: AppContext) -> APIRouter:
         sort: Annotated[str, Query(pattern="^-?(mentions|documents|name|last_seen)$")] = "-mentions",
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Page:
+    ) -> Response:
         rows, total = browse.list_entities(ctx.ws.repo.conn, q=q, kind=kind, sort=sort, limit=limit, offset=offset)
         return page(request, rows, limit, offset, total)
 
     @r.get(
-        "/entities/{ref}", summary="One entity: aliases, counts, relations, events, claims, mentions", tags=["entities"]
+        "/entities/{ref}",
+        summary="One entity: aliases, counts, relations, events, claims, mentions",
+        tags=["entities"],
+        response_model=dict[str, Any],
     )
-    def entity(ref: str, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> dict[str, Any]:
+    def entity(ref: str, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> Response:
         ws = ctx.ws
         found = ctx.entity(ref)
         entity_id = int(found["id"])
         conn = ws.repo.conn
         out = {**found, **browse.entity_overview(conn, entity_id, limit)}
-        out["relations"] = ws.repo.list_relations(actor_id=entity_id, limit=limit)
+        out["relations"] = ws.repo.list_relations(actor_id=entity_id, limit=limit, max_sources=5)
         out["events"] = ws.repo.list_events(actor_id=entity_id, limit=limit)
-        out["claims_by"] = trim_stance(ws.repo.list_claims(speaker_id=entity_id, limit=limit))
-        out["claims_about"] = trim_stance(ws.repo.list_claims(about_id=entity_id, limit=limit))
+        out["claims_by"] = ws.repo.list_claims(speaker_id=entity_id, limit=limit, stance_ids=STANCE_IDS)
+        out["claims_about"] = ws.repo.list_claims(about_id=entity_id, limit=limit, stance_ids=STANCE_IDS)
         out["mentions"] = browse.entity_mentions(conn, entity_id, limit)
-        return out
+        return as_json(out)
 
-    @r.get("/entities/{ref}/mentions", summary="Every mention of an entity, with context", tags=["entities"])
-    def mentions(request: Request, ref: str, limit: Limit = 50, offset: Offset = 0) -> Page:
+    @r.get(
+        "/entities/{ref}/mentions",
+        summary="Every mention of an entity, with context",
+        tags=["entities"],
+        response_model=Page,
+    )
+    def mentions(request: Request, ref: str, limit: Limit = 50, offset: Offset = 0) -> Response:
         entity_id = int(ctx.entity(ref)["id"])
         return page(request, browse.entity_mentions(ctx.ws.repo.conn, entity_id, limit + 1, offset), limit, offset)
 
-    @r.get("/events", summary="Merged events with their sources", tags=["events"])
+    @r.get("/events", summary="Merged events with their sources", tags=["events"], response_model=Page)
     def events(
         request: Request,
         actor: Actor = None,
@@ -128,19 +143,24 @@ def build_router(ctx: AppContext) -> APIRouter:
         sort: Annotated[str, Query(pattern="^-?(date|killed|wounded)$")] = "-date",
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Page:
+    ) -> Response:
         order = as_order(sort)
         rows = ctx.ws.events(actor, country, since, until, type, include_background, limit + 1, offset, order)
         return page(request, rows, limit, offset)
 
-    @r.get("/events/{event_id}", summary="One event with its sources", tags=["events"])
-    def event(event_id: int) -> dict[str, Any]:
+    @r.get("/events/{event_id}", summary="One event with its sources", tags=["events"], response_model=dict[str, Any])
+    def event(event_id: int) -> Response:
         found = ctx.ws.repo.event(event_id)
         if found is None:
             raise NotFound(f"no event with id {event_id}")
-        return found
+        return as_json(found)
 
-    @r.get("/timeline", summary="Light event points for the timeline and the map, oldest first", tags=["events"])
+    @r.get(
+        "/timeline",
+        summary="Light event points for the timeline and the map, oldest first",
+        tags=["events"],
+        response_model=dict[str, Any],
+    )
     def timeline(
         actor: Actor = None,
         type: str | None = None,
@@ -149,7 +169,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         until: Until = None,
         include_background: bool = False,
         limit: Annotated[int, Query(ge=1, le=20000)] = 5000,
-    ) -> dict[str, Any]:
+    ) -> Response:
         ws = ctx.ws
         points = browse.event_points(
             ws.repo.conn,
@@ -161,9 +181,14 @@ def build_router(ctx: AppContext) -> APIRouter:
             include_background=include_background,
             limit=limit,
         )
-        return {"items": points, "count": len(points)}
+        return as_json({"items": points, "count": len(points)})
 
-    @r.get("/relations", summary="Relations per actor pair and predicate, with evidence", tags=["relations"])
+    @r.get(
+        "/relations",
+        summary="Relations per actor pair and predicate, with evidence",
+        tags=["relations"],
+        response_model=Page,
+    )
     def relations(
         request: Request,
         actor: Actor = None,
@@ -171,10 +196,18 @@ def build_router(ctx: AppContext) -> APIRouter:
         since: Since = None,
         until: Until = None,
         min_sources: Annotated[int, Query(ge=1)] = 1,
+        sources: Annotated[
+            int,
+            Query(
+                ge=1,
+                le=1000,
+                description="evidence sentences per relation, strongest first; n_sources is always the full count",
+            ),
+        ] = 5,
         sort: Annotated[str, Query(pattern="^-?(n_sources|last_seen|first_seen|subject|predicate)$")] = "-n_sources",
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Page:
+    ) -> Response:
         ws = ctx.ws
         order = as_order(sort)
         rows = ws.repo.list_relations(
@@ -186,10 +219,11 @@ def build_router(ctx: AppContext) -> APIRouter:
             limit=limit + 1,
             offset=offset,
             order=order,
+            max_sources=sources,
         )
         return page(request, rows, limit, offset)
 
-    @r.get("/claims", summary="Attributed claims and forecasts", tags=["claims"])
+    @r.get("/claims", summary="Attributed claims and forecasts", tags=["claims"], response_model=Page)
     def claims(
         request: Request,
         speaker: Actor = None,
@@ -200,7 +234,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         sort: Annotated[str, Query(pattern="^-?(published|confidence|horizon)$")] = "-published",
         limit: Limit = 50,
         offset: Offset = 0,
-    ) -> Page:
+    ) -> Response:
         ws = ctx.ws
         order = as_order(sort)
         rows = ws.repo.list_claims(
@@ -212,23 +246,26 @@ def build_router(ctx: AppContext) -> APIRouter:
             offset=offset,
             as_of=as_of,
             order=order,
+            stance_ids=STANCE_IDS,
         )
-        return page(request, trim_stance(rows), limit, offset)
+        return page(request, rows, limit, offset)
 
-    @r.get("/claims/{claim_id}", summary="One claim", tags=["claims"])
-    def claim(claim_id: int, as_of: date | None = None) -> dict[str, Any]:
-        found = ctx.ws.claim(claim_id, as_of)
-        if found is None:
+    @r.get("/claims/{claim_id}", summary="One claim", tags=["claims"], response_model=dict[str, Any])
+    def claim(claim_id: int, as_of: date | None = None) -> Response:
+        rows = ctx.ws.repo.list_claims(claim_id=claim_id, as_of=as_of, stance_ids=STANCE_IDS)
+        if not rows:
             raise NotFound(f"no claim with id {claim_id}")
-        return trim_stance([found])[0]
+        return as_json(rows[0])
 
-    @r.get("/speakers/{ref}", summary="A speaker's track record", tags=["claims"])
-    def speaker(ref: str, as_of: date | None = None) -> dict[str, Any]:
+    @r.get("/speakers/{ref}", summary="A speaker's track record", tags=["claims"], response_model=dict[str, Any])
+    def speaker(ref: str, as_of: date | None = None) -> Response:
         found = ctx.entity(ref)
         record = ctx.ws.repo.speaker_record(int(found["id"]), as_of)
-        return {"id": found["id"], "name": found["name"], "kind": found["kind"], **record}
+        return as_json({"id": found["id"], "name": found["name"], "kind": found["kind"], **record})
 
-    @r.get("/search", summary="Full-text search (FTS5 syntax: phrases, OR, prefix*)", tags=["search"])
+    @r.get(
+        "/search", summary="Full-text search (FTS5 syntax: phrases, OR, prefix*)", tags=["search"], response_model=Page
+    )
     def search(
         request: Request,
         q: Annotated[str, Query(min_length=1, max_length=500)],
@@ -237,13 +274,18 @@ def build_router(ctx: AppContext) -> APIRouter:
         until: Until = None,
         limit: Limit = 20,
         offset: Offset = 0,
-    ) -> Page:
+    ) -> Response:
         ws = ctx.ws
         actor_id = ws._entity_id(actor, "actor")
         rows = ws.repo.search(q, actor_id, since, until, limit + 1, offset, markers=(MARK_OPEN, MARK_CLOSE))
         return page(request, rows, limit, offset)
 
-    @r.get("/graph", summary="The actor network for a filter: nodes and edges", tags=["relations"])
+    @r.get(
+        "/graph",
+        summary="The actor network for a filter: nodes and edges",
+        tags=["relations"],
+        response_model=dict[str, Any],
+    )
     def graph(
         predicate: str | None = None,
         kind: Annotated[
@@ -255,9 +297,9 @@ def build_router(ctx: AppContext) -> APIRouter:
         min_sources: Annotated[int, Query(ge=1)] = 1,
         include_negated: bool = False,
         limit: Annotated[int, Query(ge=1, le=5000)] = 300,
-    ) -> dict[str, Any]:
+    ) -> Response:
         ws = ctx.ws
-        return browse.graph(
+        graph = browse.graph(
             ws.repo.conn,
             predicate=predicate,
             since=since,
@@ -268,9 +310,10 @@ def build_router(ctx: AppContext) -> APIRouter:
             include_negated=include_negated,
             limit=limit,
         )
+        return as_json(graph)
 
-    @r.get("/corrections", summary="Analyst corrections, newest first", tags=["corrections"])
-    def corrections(request: Request, limit: Limit = 50, offset: Offset = 0) -> Page:
+    @r.get("/corrections", summary="Analyst corrections, newest first", tags=["corrections"], response_model=Page)
+    def corrections(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
         conn = ctx.ws.repo.conn
         return page(request, list_corrections(conn, limit, offset), limit, offset, count_corrections(conn))
 

@@ -88,12 +88,31 @@ class StanceIndex:
             for word in ws:
                 lists.setdefault(word, []).append(i)
         self.postings = {w: np.array(ix, dtype=np.int64) for w, ix in lists.items()}
+        self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
-    def links(self, claim_id: int) -> tuple[list[int], list[int]]:
-        """(ids it agrees with, ids it contradicts), in id order."""
+    def links(self, claim_id: int, cap: int | None = None) -> tuple[list[int], list[int]]:
+        """(ids it agrees with, ids it contradicts), in id order; at most ``cap`` of each."""
+        agree, contra = self.link_arrays(claim_id)
+        return agree[:cap].tolist(), contra[:cap].tolist()
+
+    def counts(self, claim_id: int) -> tuple[int, int]:
+        agree, contra = self.link_arrays(claim_id)
+        return len(agree), len(contra)
+
+    def link_arrays(self, claim_id: int) -> tuple[np.ndarray, np.ndarray]:
+        """Computed once per claim while the pool is unchanged (analysts come back to the same pages)."""
+        found = self._cache.get(claim_id)
+        if found is None:
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            found = self._cache[claim_id] = self._compute(claim_id)
+        return found
+
+    def _compute(self, claim_id: int) -> tuple[np.ndarray, np.ndarray]:
         i = self.position.get(claim_id)
+        empty = np.zeros(0, dtype=np.int64)
         if i is None or self.claims[i].kind == "responsibility" or not self.words[i]:
-            return [], []
+            return empty, empty
         a = self.claims[i]
         shared = np.bincount(
             np.concatenate([self.postings[w] for w in self.words[i]]), minlength=len(self.claims)
@@ -106,4 +125,4 @@ class StanceIndex:
             same_subject[self.about[key]] = True  # a shared actor lowers the bar to MIN_SHARED
         keep &= same_subject
         same_stance = self.negative == a.negative
-        return self.ids[keep & same_stance].tolist(), self.ids[keep & ~same_stance].tolist()
+        return self.ids[keep & same_stance], self.ids[keep & ~same_stance]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -278,7 +279,7 @@ class SQLiteRepository:
             "documents_by_status": by_status,
             "words": q("SELECT coalesce(sum(word_count),0) FROM documents WHERE status='analysed'").fetchone()[0],
             "mentions": q("SELECT count(*) FROM mentions").fetchone()[0],
-            "linked_mentions": q("SELECT count(*) FROM mentions WHERE entity_id IS NOT NULL").fetchone()[0],
+            "linked_mentions": q("SELECT coalesce(sum(mentions), 0) FROM entity_stats").fetchone()[0],
             "entities_mentioned": q("SELECT count(*) FROM entity_stats").fetchone()[0],
             "entities_total": q("SELECT count(*) FROM entities").fetchone()[0],
             "removed_spans": q("SELECT count(*) FROM removed_spans").fetchone()[0],
@@ -308,9 +309,10 @@ class SQLiteRepository:
         return [dict(r) for r in self.conn.execute(sql, args)]
 
     def get_document(self, doc_id: str) -> Row | None:
-        rows = self.conn.execute(
-            "SELECT * FROM documents WHERE id=? OR id LIKE ? LIMIT 2", (doc_id, doc_id + "%")
-        ).fetchall()
+        rows = self.conn.execute("SELECT * FROM documents WHERE id=?", (doc_id,)).fetchall()
+        if not rows and re.fullmatch(r"[0-9a-f]{1,15}", doc_id):
+            # A prefix, as printed by `watchfloor docs`: GLOB on a literal prefix is an index range.
+            rows = self.conn.execute("SELECT * FROM documents WHERE id GLOB ? LIMIT 2", (doc_id + "*",)).fetchall()
         if len(rows) != 1:
             return None
         doc = dict(rows[0])

@@ -137,10 +137,15 @@ def list_entities(
 FREQUENT = 500
 
 
+def is_frequent(conn: sqlite3.Connection, entity_id: int) -> bool:
+    """Mentioned in so many documents that walking the store newest first finds a page quickly."""
+    row = conn.execute("SELECT documents FROM entity_stats WHERE entity_id=?", (entity_id,)).fetchone()
+    return row is not None and int(row[0]) > FREQUENT
+
+
 def recent_documents(conn: sqlite3.Connection, entity_id: int, n: int) -> list[str]:
     """Ids of the ``n`` most recently published documents that mention the entity."""
-    row = conn.execute("SELECT documents FROM entity_stats WHERE entity_id=?", (entity_id,)).fetchone()
-    if row is not None and row[0] > FREQUENT:
+    if is_frequent(conn, entity_id):
         sql = """SELECT d.id FROM documents d INDEXED BY documents_published
                  WHERE EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id=d.id AND m.entity_id=?)
                  ORDER BY d.published DESC LIMIT ?"""
@@ -277,6 +282,7 @@ def graph(
     limit: int = 300,
 ) -> Row:
     """The actor network: one edge per (subject, predicate, object) with source counts; nodes for its ends."""
+    ensure_entity_stats(conn)
     w = Where()
     w.add(predicate, "r.predicate=?")
     w.window("d.published", since, until)
@@ -310,9 +316,9 @@ def graph(
         nodes = [
             dict(r)
             for r in conn.execute(
-                f"""SELECT e.id, e.key, e.name, e.kind, e.country_code,
-                           (SELECT count(*) FROM mentions m WHERE m.entity_id=e.id) AS mentions
-                    FROM entities e WHERE e.id IN ({marks}) ORDER BY e.name""",
+                f"""SELECT e.id, e.key, e.name, e.kind, e.country_code, coalesce(s.mentions, 0) AS mentions
+                    FROM entities e LEFT JOIN entity_stats s ON s.entity_id=e.id
+                    WHERE e.id IN ({marks}) ORDER BY e.name""",
                 ids,
             )
         ]
@@ -365,7 +371,9 @@ def _numeric(alpha2: str) -> str | None:
 
 
 def dashboard(conn: sqlite3.Connection) -> Row:
-    """Figures for the landing page: events per month and type, most active actors in the latest 90 days."""
+    """Figures for the landing page: events per month and type, most active actors in the latest 90 days.
+
+    The CROSS JOIN keeps SQLite from starting at the entities: the 90-day window of documents is small."""
     q = conn.execute
     latest = q("SELECT max(published) FROM documents WHERE status='analysed'").fetchone()[0]
     by_month = [
@@ -386,7 +394,7 @@ def dashboard(conn: sqlite3.Connection) -> Row:
         dict(r)
         for r in q(
             f"""SELECT e.id, e.name, e.kind, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents
-                FROM mentions m JOIN entities e ON e.id=m.entity_id JOIN documents d ON d.id=m.doc_id
+                FROM documents d CROSS JOIN mentions m ON m.doc_id=d.id JOIN entities e ON e.id=m.entity_id
                 WHERE e.kind NOT IN ('place', 'country') AND e.label IN ({_LABELS})
                   AND d.published >= date(?, '-90 days')
                 GROUP BY e.id ORDER BY documents DESC, mentions DESC LIMIT 12""",

@@ -9,7 +9,7 @@ from typing import Any
 from watchfloor.extract.claims import negated
 from watchfloor.extract.stance import StanceIndex, StanceInput
 from watchfloor.models import ClaimRecord
-from watchfloor.store.sqlite_browse import FREQUENT
+from watchfloor.store.sqlite_browse import is_frequent
 
 Row = dict[str, Any]
 # Without a stated horizon, a forecast is checked against the year after it was made.
@@ -179,11 +179,6 @@ def claimed_events(conn: sqlite3.Connection, row: Row) -> list[int]:
     return [int(r[0]) for r in found]
 
 
-def _frequent(conn: sqlite3.Connection, entity_id: int) -> bool:
-    row = conn.execute("SELECT documents FROM entity_stats WHERE entity_id=?", (entity_id,)).fetchone()
-    return row is not None and int(row[0]) > FREQUENT
-
-
 def list_claims(
     conn: sqlite3.Connection,
     *,
@@ -196,12 +191,14 @@ def list_claims(
     offset: int = 0,
     as_of: date | None = None,
     order: str = "published DESC",
+    stance_ids: int | None = None,
 ) -> list[Row]:
-    """Claims, newest document first, with about, stance links, forecast status and evidence."""
+    """Claims, newest document first, with about, stance links (at most ``stance_ids`` ids of each; the
+    ``n_agree`` / ``n_contradict`` counts are always complete), forecast status and evidence."""
     sql = f"""SELECT {CLAIM_COLUMNS} FROM claims c JOIN documents d ON d.id=c.doc_id
               LEFT JOIN entities s ON s.id=c.speaker_entity_id WHERE 1=1"""
     args: list[Any] = []
-    if about_id is not None and order == "published DESC" and _frequent(conn, about_id):
+    if about_id is not None and order == "published DESC" and is_frequent(conn, about_id):
         # Walk documents newest first and stop after a page, instead of sorting all claims about the actor.
         sql = f"""SELECT {CLAIM_COLUMNS} FROM documents d INDEXED BY documents_published
                   JOIN claims c ON c.doc_id=d.id LEFT JOIN entities s ON s.id=c.speaker_entity_id
@@ -240,9 +237,9 @@ def list_claims(
         band = (row.pop("band_low"), row.pop("band_high"))
         row["probability_band"] = list(band) if band[0] is not None else None
         row["confidence"] = "stated" if band[0] is not None else ("unstated" if row["kind"] == "forecast" else None)
-        agrees, contradicts = index.links(int(row["id"])) if index else ([], [])
+        agrees, contradicts = index.links(int(row["id"]), stance_ids) if index else ([], [])
         row["agrees_with"], row["contradicts"] = agrees, contradicts
-        row["n_agree"], row["n_contradict"] = len(agrees), len(contradicts)
+        row["n_agree"], row["n_contradict"] = index.counts(int(row["id"])) if index else (0, 0)
         row["status"], row["supporting_events"] = forecast_status(conn, row, row["about"], today)
         row["claimed_events"] = claimed_events(conn, row)
         start, end = row.pop("evidence_start"), row.pop("evidence_end")

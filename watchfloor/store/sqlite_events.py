@@ -8,6 +8,7 @@ from typing import Any
 
 from watchfloor.extract.merge import EventKey, same_event, shares_anchor
 from watchfloor.models import EventRecord
+from watchfloor.store.sqlite_browse import is_frequent
 
 Row = dict[str, Any]
 MERGE_TOLERANCE_DAYS = 1
@@ -213,12 +214,17 @@ def list_events(
               LEFT JOIN entities pe ON pe.id=e.place_entity_id WHERE 1=1"""
     args: list[Any] = []
     if actor_id is not None:
-        # Correlated per event (newest first), probing mentions by (doc_id, entity_id): a page of a frequent
-        # actor's events stops early instead of joining all of its mentions.
-        sql += """ AND (e.perpetrator_entity_id=? OR EXISTS (SELECT 1 FROM event_reports r
-                  JOIN event_evidence v ON v.report_id=r.id WHERE r.event_id=e.id AND EXISTS (
-                  SELECT 1 FROM mentions m INDEXED BY mentions_doc_entity WHERE m.doc_id=v.doc_id
-                  AND m.entity_id=? AND m.start>=v.start AND m.end<=v.end)))"""
+        if is_frequent(conn, actor_id):
+            # Correlated per event (newest first), probing mentions by (doc_id, entity_id): a page of a
+            # frequent actor's events stops early instead of joining all of its mentions.
+            sql += """ AND (e.perpetrator_entity_id=? OR EXISTS (SELECT 1 FROM event_reports r
+                      JOIN event_evidence v ON v.report_id=r.id WHERE r.event_id=e.id AND EXISTS (
+                      SELECT 1 FROM mentions m INDEXED BY mentions_doc_entity WHERE m.doc_id=v.doc_id
+                      AND m.entity_id=? AND m.start>=v.start AND m.end<=v.end)))"""
+        else:  # few mentions: start from them and find the evidence sentences that contain them
+            sql += """ AND (e.perpetrator_entity_id=? OR e.id IN (SELECT r.event_id FROM mentions m
+                      JOIN event_evidence v ON v.doc_id=m.doc_id AND m.start>=v.start AND m.end<=v.end
+                      JOIN event_reports r ON r.id=v.report_id WHERE m.entity_id=?))"""
         args += [actor_id, actor_id]
     if event_id is not None:
         sql += " AND e.id=?"

@@ -57,6 +57,7 @@ def list_relations(
     limit: int = 100,
     offset: int = 0,
     order: str = "n_sources DESC",
+    max_sources: int | None = None,
 ) -> list[Row]:
     """Relations aggregated per (subject, predicate, object): first/last seen, independent sources,
     how many sources deny or hedge it, whether sources contradict each other, and the evidence."""
@@ -91,7 +92,7 @@ def list_relations(
         row["hedged"] = row["n_hedged"] == row["n_asserted"] + row["n_negated"]
         row["contradicted"] = bool(row["n_negated"]) and bool(row["n_asserted"])
         row["sources"] = relation_sources(
-            conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until
+            conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, max_sources
         )
     return rows
 
@@ -107,7 +108,13 @@ def _order(order: str) -> str:
 
 
 def relation_sources(
-    conn: sqlite3.Connection, subject_id: int, predicate: str, object_id: int, since: str | None, until: str | None
+    conn: sqlite3.Connection,
+    subject_id: int,
+    predicate: str,
+    object_id: int,
+    since: str | None,
+    until: str | None,
+    limit: int | None = None,
 ) -> list[Row]:
     """Every sentence stating the relation, strongest first (asserted and unhedged before the rest)."""
     sql = """SELECT r.id AS relation_id, r.doc_id, d.title, d.published, r.evidence_start AS start,
@@ -124,6 +131,8 @@ def relation_sources(
         sql += " AND d.published <= ?"
         args.append(until + "~")
     sql += " ORDER BY r.negated, r.hedged, d.published DESC"
+    if limit is not None:
+        sql += f" LIMIT {int(limit)}"
     out = []
     for r in conn.execute(sql, args):
         row = dict(r)

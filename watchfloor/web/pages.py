@@ -21,6 +21,7 @@ from watchfloor.store.base import Row
 from watchfloor.web.highlight import Span, highlight, mark_snippet
 
 PAGE = 50
+TABLE_ROWS = 200  # the timeline page lists the latest events; the chart shows them all
 
 
 def templates_dir() -> Path:
@@ -172,7 +173,7 @@ def build_router(ctx: AppContext) -> APIRouter:
             "actor.html",
             e=entity,
             overview=browse.entity_overview(conn, entity_id),
-            relations=ws.repo.list_relations(actor_id=entity_id, limit=50),
+            relations=ws.repo.list_relations(actor_id=entity_id, limit=50, max_sources=3),
             events=ws.repo.list_events(actor_id=entity_id, limit=30),
             claims_by=ws.repo.list_claims(speaker_id=entity_id, limit=20),
             claims_about=ws.repo.list_claims(about_id=entity_id, limit=20),
@@ -202,7 +203,10 @@ def build_router(ctx: AppContext) -> APIRouter:
         )
         types = [t for (t,) in ws.repo.conn.execute(
             "SELECT DISTINCT coalesce(attack_type, event_type) FROM events ORDER BY 1")]  # fmt: skip
-        return render(request, "timeline.html", points=points, actor=actor, type=type, country=country, types=types)
+        return render(
+            request, "timeline.html", points=points, latest=points[::-1][:TABLE_ROWS], actor=actor, type=type,
+            country=country, types=types,
+        )  # fmt: skip
 
     @r.get("/map", response_class=HTMLResponse)
     def map_page(request: Request, actor: str = "", type: str = "") -> HTMLResponse:

@@ -15,3 +15,10 @@ CREATE INDEX mentions_doc_entity ON mentions(doc_id, entity_id);
 
 -- Counting documents by status and words without reading their (large) text rows.
 CREATE INDEX documents_status_words ON documents(status, word_count);
+
+-- Relations aggregated per (subject, predicate, object) from a covering index, with the publication date
+-- of each source read from a covering index too; event evidence looked up by document.
+CREATE INDEX relations_triple ON relations(subject_entity_id, predicate, object_entity_id, doc_id, negated, hedged,
+                                           valid_from, valid_to);
+CREATE INDEX documents_id_published ON documents(id, published);
+CREATE INDEX event_evidence_doc ON event_evidence(doc_id, start, end, report_id);

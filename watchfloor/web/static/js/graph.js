@@ -13,7 +13,7 @@
   async function edgeEvidence(edge) {
     const d = edge.data();
     show(el("p", {}, "Loading evidence…"));
-    const params = new URLSearchParams({ actor: d.source, predicate: d.predicate, limit: "100" });
+    const params = new URLSearchParams({ actor: d.source, predicate: d.predicate, limit: "100", sources: "50" });
     for (const key of ["since", "until"]) { const v = new URLSearchParams(location.search).get(key); if (v) params.set(key, v); }
     const response = await fetch("/api/relations?" + params);
     const page = await response.json();

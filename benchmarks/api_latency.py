@@ -1228,7 +1228,7 @@ class Server:
 
 @contextlib.contextmanager
 def running_server(db: Path, log: Path) -> Iterator[Server]:
-    """``watchfloor serve`` on a free port, yielded once /api/stats answers; stopped on exit (and on Ctrl-C)."""
+    """``watchfloor serve`` on a free port, yielded once warm; stopped on exit (and on Ctrl-C)."""
     port = free_port()
     with log.open("w") as err:
         proc = subprocess.Popen(
@@ -1239,14 +1239,17 @@ def running_server(db: Path, log: Path) -> Iterator[Server]:
         )
         server = Server(f"http://127.0.0.1:{port}", proc, log)
         try:
-            deadline = time.monotonic() + 120
+            deadline = time.monotonic() + 300
             while True:
                 server.check_alive()
                 with contextlib.suppress(httpx.TransportError):
-                    if httpx.get(server.base + "/api/stats", timeout=120).status_code == 200:
+                    # /api/health says warm once the entity counts and the claims' stance index are built
+                    # (the server does that in the background at start): measure the steady state.
+                    health = httpx.get(server.base + "/api/health", timeout=120)
+                    if health.status_code == 200 and health.json().get("warm"):
                         break
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not answer /api/stats within 120 s: {log.read_text()[-2000:]}")
+                    raise RuntimeError(f"server was not warm within 300 s: {log.read_text()[-2000:]}")
                 time.sleep(0.2)
             yield server
         finally:

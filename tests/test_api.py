@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,12 @@ def test_openapi_documents_every_endpoint(client: TestClient) -> None:
               "/api/graph", "/api/stats", "/api/documents/{doc_id}", "/api/corrections/reject"]  # fmt: skip
     assert [p for p in wanted if p not in paths] == []
     assert client.get("/api/docs").status_code == 200
+
+
+def test_health_reports_when_the_background_warm_up_is_done(client: TestClient) -> None:
+    deadline = time.monotonic() + 120
+    health = get(client, "/api/health")
+    while not health["warm"] and time.monotonic() < deadline:
+        time.sleep(0.2)
+        health = get(client, "/api/health")
+    assert health["status"] == "ok" and health["warm"] is True

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,6 +36,15 @@ def client(store: Path) -> Iterator[TestClient]:
 def ok(response: Any, status: int = 200) -> Any:
     assert response.status_code == status, response.text
     return response.json()
+
+
+def wait(client: TestClient, job: dict[str, Any]) -> dict[str, Any]:
+    """Poll an ingest job until it ends (the spaCy pipeline loads in the job: seconds, not minutes)."""
+    deadline = time.monotonic() + 300
+    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job = ok(client.get(f"/api/jobs/{job['id']}", headers=AUTH))
+    return job
 
 
 def mention_entity(client: TestClient, doc_id: str, start: int) -> str | None:
@@ -176,14 +188,41 @@ def test_uploads_are_ingested_as_background_jobs(client: TestClient) -> None:
     assert client.post("/api/ingest/upload", files={"file": ("empty.txt", b"", "text/plain")},
                        headers=AUTH).status_code == 400  # fmt: skip
     text = b"Peshawar, May 2, 2026\n\nA roadside bomb killed four policemen in Bajaur on Friday, officials said.\n"
-    job = ok(client.post("/api/ingest/upload", files={"file": ("bajaur.txt", text, "text/plain")}, headers=AUTH), 202)
-    deadline = time.monotonic() + 300
-    while job["status"] in ("queued", "running") and time.monotonic() < deadline:
-        time.sleep(0.5)
-        job = ok(client.get(f"/api/jobs/{job['id']}", headers=AUTH))
+    job = wait(client, ok(client.post("/api/ingest/upload", files={"file": ("bajaur.txt", text, "text/plain")},
+                                      headers=AUTH), 202))  # fmt: skip
     assert job["status"] == "done", job
     assert job["report"]["analysed"] == 1
     found = ok(client.get("/api/documents?q=bajaur.txt"))["items"]
     assert len(found) == 1 and found[0]["status"] == "analysed" and found[0]["published"] == "2026-05-02"
     events = ok(client.get(f"/api/documents/{found[0]['id']}"))["events"]
     assert [e["place"] for e in events] == ["Bajaur"]
+
+
+def test_a_url_is_ingested_as_a_job_and_private_addresses_need_permission(demo_db: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "raid.html").write_text(
+        "<html><head><title>Raid in Kunar</title></head><body><article><h1>Raid in Kunar</h1>"
+        "<p>Asadabad, June 4, 2026. Security forces said they killed three ISKP fighters in a night raid in "
+        "Kunar province on Tuesday, two days after a bomb wounded five people at a market in Asadabad.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{httpd.server_address[1]}/raid.html"
+        for allowed in (False, True):
+            db = copy_store(demo_db, tmp_path / f"url-{allowed}.db")
+            settings = ServerSettings(db=db, token=TOKEN, allow_private_urls=allowed)
+            with TestClient(create_app(settings)) as client:
+                assert client.post("/api/ingest", json={"url": "ftp://x"}, headers=AUTH).status_code == 422
+                job = wait(client, ok(client.post("/api/ingest", json={"url": url}, headers=AUTH), 202))
+                assert job["status"] == "done", job
+                found = ok(client.get("/api/documents?q=Raid in Kunar"))["items"]
+                if allowed:
+                    assert job["report"]["analysed"] == 1 and len(found) == 1
+                else:
+                    assert job["report"]["analysed"] == 0 and found == []
+                    assert any("private" in p or "loopback" in p for p in job["report"]["problems"]), job
+        httpd.shutdown()

@@ -50,14 +50,15 @@ def error_response(status: int, message: str, fields: list[dict[str, Any]] | Non
     return JSONResponse(body, status_code=status, headers=headers)
 
 
-def warm_up(db: Path) -> None:
+def warm_up(db: Path, done: threading.Event) -> None:
     """Build the entity counts and the claims' stance index before the first analyst asks for them."""
     try:
         with Workspace(db) as ws:
             ensure_entity_stats(ws.repo.conn)
             stance_index(ws.repo.conn)
     except (sqlite3.Error, UserError):  # only an optimisation: the first request does the work instead
-        return
+        pass
+    done.set()
 
 
 def create_app(settings: ServerSettings) -> FastAPI:
@@ -65,7 +66,8 @@ def create_app(settings: ServerSettings) -> FastAPI:
     ctx = AppContext(settings)
     ctx.ws  # noqa: B018 - open (and migrate) the store now, so a bad --db fails at start, not on a request
     jobs = IngestJobs(settings.db, settings.allow_private_urls)
-    threading.Thread(target=warm_up, args=(settings.db,), name="warm-up", daemon=True).start()
+    warm = threading.Event()
+    threading.Thread(target=warm_up, args=(settings.db, warm), name="warm-up", daemon=True).start()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -125,6 +127,10 @@ def create_app(settings: ServerSettings) -> FastAPI:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Frame-Options"] = "DENY"
         return response
+
+    @app.get("/api/health", tags=["overview"], summary="Liveness, and whether the background warm-up finished")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "version": __version__, "warm": warm.is_set()}
 
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:

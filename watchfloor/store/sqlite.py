@@ -19,7 +19,7 @@ from watchfloor.extract.relations import EXTRACTOR_VERSION as RELATIONS_VERSION
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import EntityRecord
 from watchfloor.store.base import DocumentWrite, Row
-from watchfloor.store.sqlite_browse import ensure_entity_stats, refresh_entity_stats
+from watchfloor.store.sqlite_browse import ensure_entity_stats, is_frequent, refresh_entity_stats
 from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
 from watchfloor.store.sqlite_corrections import apply_corrections, register_functions
 from watchfloor.store.sqlite_events import list_events, write_events
@@ -485,32 +485,14 @@ class SQLiteRepository:
         ``rank``) and keep a page, then build snippets and read metadata for that page only.
         """
         fts = _fts_query(query)
-        filtered = actor_id is not None or since or until
+        # A frequent actor (in many documents) is checked on the ranked rows; a rare one filters first.
+        rank_first = not since and not until and (actor_id is None or is_frequent(self.conn, actor_id))
         try:
-            if filtered:
-                ranked = self._ranked(fts, actor_id, since, until, limit, offset)
-            else:
-                # Unfiltered: rank without joining documents, over-fetch, then drop duplicates/non-English.
-                want = offset + limit
-                fetch = want * 2 + 20
-                while True:
-                    rows = self.conn.execute(
-                        "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-                        (fts, fetch),
-                    ).fetchall()
-                    ids = [r[0] for r in rows]
-                    marks = ",".join("?" * len(ids))
-                    ok = {
-                        r[0]
-                        for r in self.conn.execute(
-                            f"SELECT rowid FROM documents WHERE rowid IN ({marks}) AND status='analysed'", ids
-                        )
-                    }
-                    ranked = [(rowid, score) for rowid, score in rows if rowid in ok]
-                    if len(ranked) >= want or len(rows) < fetch:
-                        break
-                    fetch *= 4
-                ranked = ranked[offset:want]
+            ranked = (
+                self._rank_then_check(fts, actor_id, limit, offset)
+                if rank_first
+                else self._ranked(fts, actor_id, since, until, limit, offset)
+            )
             if not ranked:
                 return []
             marks = ",".join("?" * len(ranked))
@@ -542,6 +524,29 @@ class SQLiteRepository:
             }
             for rowid, score in ranked
         ]
+
+    def _rank_then_check(self, fts: str, actor_id: int | None, limit: int, offset: int) -> list[tuple[int, float]]:
+        """Rank in FTS5 alone (no join), over-fetching, then keep analysed documents (naming the actor)."""
+        want = offset + limit
+        share = 1.0
+        check = "SELECT rowid FROM documents d WHERE rowid IN ({}) AND status='analysed'"
+        if actor_id is not None:
+            check += " AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id=d.id AND m.entity_id=?)"
+            docs = self.conn.execute("SELECT documents FROM entity_stats WHERE entity_id=?", (actor_id,)).fetchone()
+            total = self.conn.execute("SELECT count(*) FROM documents WHERE status='analysed'").fetchone()[0]
+            share = max(0.02, (docs[0] if docs else 0) / max(total, 1))
+        fetch = int(want / share * 1.5) + 20  # enough ranked rows that a page survives the checks
+        while True:
+            rows = self.conn.execute(
+                "SELECT rowid, rank FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?", (fts, fetch)
+            ).fetchall()
+            ids = [r[0] for r in rows]
+            args = [*ids, actor_id] if actor_id is not None else ids
+            ok = {r[0] for r in self.conn.execute(check.format(",".join("?" * len(ids))), args)}
+            ranked = [(int(rowid), float(score)) for rowid, score in rows if rowid in ok]
+            if len(ranked) >= want or len(rows) < fetch:
+                return ranked[offset:want]
+            fetch *= 4
 
     def _ranked(
         self, fts: str, actor_id: int | None, since: str | None, until: str | None, limit: int, offset: int

@@ -370,7 +370,24 @@ def _numeric(alpha2: str) -> str | None:
     return str(found.numeric) if found else None
 
 
+_DASHBOARD: dict[tuple[Any, ...], Row] = {}
+
+
 def dashboard(conn: sqlite3.Connection) -> Row:
+    """:func:`dashboard_figures`, recomputed only when documents, mentions, events or corrections changed."""
+    path = conn.execute("PRAGMA database_list").fetchone()[2]
+    key = (
+        path,
+        stats_signature(conn),
+        *conn.execute("SELECT (SELECT max(rowid) FROM documents), (SELECT max(id) FROM events)").fetchone(),
+    )
+    if key not in _DASHBOARD:
+        _DASHBOARD.clear()
+        _DASHBOARD[key] = dashboard_figures(conn)
+    return _DASHBOARD[key]
+
+
+def dashboard_figures(conn: sqlite3.Connection) -> Row:
     """Figures for the landing page: events per month and type, most active actors in the latest 90 days.
 
     The CROSS JOIN keeps SQLite from starting at the entities: the 90-day window of documents is small."""

@@ -59,3 +59,12 @@ def test_the_stance_index_gives_the_same_links_as_comparing_every_pair() -> None
     assert any(agree or contra for agree, contra in expected.values())
     for claim in pool:
         assert index.links(claim.id) == expected[claim.id], claim
+
+
+def test_evidence_in_quotes_is_not_quoted_twice() -> None:
+    from watchfloor.web.pages import quoted
+
+    assert quoted('"The Taliban fight Daesh," said Dr. Haidari.') == '“The Taliban fight Daesh," said Dr. Haidari.”'
+    assert quoted("“Within the next year”") == "“Within the next year”"
+    assert quoted("plain words") == "“plain words”"
+    assert quoted("claimed the bombing.\n") == "“claimed the bombing.”"

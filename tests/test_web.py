@@ -25,6 +25,7 @@ from playwright.sync_api import Browser, Page, Response, ViewportSize, expect, s
 
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
+from watchfloor.web.pages import quoted
 from watchfloor.workspace import Workspace
 
 pytestmark = pytest.mark.browser
@@ -365,7 +366,7 @@ def test_network_counts_edge_evidence_and_filter(tab: Tab, server: LiveServer) -
     expect(items).to_have_count(len(row["sources"]))
     expect(page.locator("#graph-panel h3")).to_contain_text(edge["predicate"].replace("_", " "))
     first = row["sources"][0]
-    assert squash(items.first.locator("span").inner_text()) == squash(f"“{first['text']}”")
+    assert squash(items.first.locator("span").inner_text()) == squash(quoted(first["text"]))
     clipped = page.locator("#graph-panel").evaluate(
         "(p) => [...p.querySelectorAll('a')].filter((a) => a.getBoundingClientRect().right > "
         "p.getBoundingClientRect().right + 1).map((a) => a.textContent)"
@@ -491,7 +492,7 @@ def test_claims_ledger_and_disputes(tab: Tab, server: LiveServer) -> None:
     articles = page.locator("article.dispute")
     expect(articles).to_have_count(len(disputed))
     for article, claim in zip(articles.all(), disputed, strict=True):
-        assert squash(f"“{claim['text']}”") in squash(article.locator("p").first.text_content() or "")
+        assert squash(quoted(claim["text"])) in squash(article.locator("p").first.text_content() or "")
         assert article.locator("li.contra").count() == len(claim["contradicts"])
     tab.check()
 
@@ -604,49 +605,6 @@ def test_phone_layout_has_no_sideways_scroll(
         t.check()
 
 
-def test_corrections_through_the_ui(tab: Tab, server: LiveServer) -> None:
-    alias = "Khorasan franchise"
-    before = server.get("/api/corrections")["total"]
-    tab.goto("/actors/ISKP")
-    page = tab.page
-    form = page.locator("form[data-action=add-alias]")
-    expect(form).to_be_hidden()
-
-    def use_token(token: str) -> None:
-        if not page.locator("details.token").evaluate("d => d.open"):
-            page.locator("details.token summary").click()
-        page.locator("#token").fill(token)
-        page.locator("#token-form button[type=submit]").click()
-        expect(page.locator("body")).to_have_class(re.compile(r"\bcan-write\b"))
-        expect(page.locator("#token-state")).to_have_text("corrections enabled")
-
-    use_token("not-the-right-token-at-all")
-    expect(form).to_be_visible()
-    form.locator("input[name=alias]").fill(alias)
-    form.locator("button[type=submit]").click()
-    expect(page.locator("#toast")).to_contain_text("Not saved")
-    expect(page.locator("#toast")).to_contain_text("wrong bearer token")
-    page.wait_for_timeout(600)  # a success would have reloaded the page by now
-    assert [e for e in tab.errors if "401" not in e] == []
-    tab.errors.clear()  # the browser logs the refused request itself
-    expect(page.locator("#aliases")).not_to_contain_text(alias)
-    assert server.get("/api/corrections")["total"] == before
-    assert alias not in server.get("/api/entities/ISKP")["aliases"]
-
-    use_token(TOKEN)
-    form.locator("input[name=alias]").fill(alias)
-    with page.expect_navigation():
-        form.locator("button[type=submit]").click()
-    expect(page.locator("#aliases > li", has_text=alias)).to_be_visible()
-    expect(page.locator("body")).to_have_class(re.compile(r"\bcan-write\b"))
-    corrections = server.get("/api/corrections")
-    assert corrections["total"] == before + 1
-    latest = corrections["items"][0]
-    assert (latest["action"], latest["value"], latest["entity_key"]) == ("add_alias", alias, "iskp")
-    assert alias in server.get("/api/entities/ISKP")["aliases"]
-    tab.check()
-
-
 SCREENS = 10_000  # bytes: an empty or broken page compresses to far less
 
 
@@ -689,6 +647,49 @@ def test_screenshots_of_every_page(browsing: Browsing, server: LiveServer, tmp_p
         data = png.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n", png
         assert len(data) > SCREENS, f"{png} is only {len(data)} bytes"
+
+
+def test_corrections_through_the_ui(tab: Tab, server: LiveServer) -> None:
+    alias = "Khorasan franchise"
+    before = server.get("/api/corrections")["total"]
+    tab.goto("/actors/ISKP")
+    page = tab.page
+    form = page.locator("form[data-action=add-alias]")
+    expect(form).to_be_hidden()
+
+    def use_token(token: str) -> None:
+        if not page.locator("details.token").evaluate("d => d.open"):
+            page.locator("details.token summary").click()
+        page.locator("#token").fill(token)
+        page.locator("#token-form button[type=submit]").click()
+        expect(page.locator("body")).to_have_class(re.compile(r"\bcan-write\b"))
+        expect(page.locator("#token-state")).to_have_text("corrections enabled")
+
+    use_token("not-the-right-token-at-all")
+    expect(form).to_be_visible()
+    form.locator("input[name=alias]").fill(alias)
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#toast")).to_contain_text("Not saved")
+    expect(page.locator("#toast")).to_contain_text("wrong bearer token")
+    page.wait_for_timeout(600)  # a success would have reloaded the page by now
+    assert [e for e in tab.errors if "401" not in e] == []
+    tab.errors.clear()  # the browser logs the refused request itself
+    expect(page.locator("#aliases")).not_to_contain_text(alias)
+    assert server.get("/api/corrections")["total"] == before
+    assert alias not in server.get("/api/entities/ISKP")["aliases"]
+
+    use_token(TOKEN)
+    form.locator("input[name=alias]").fill(alias)
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    expect(page.locator("#aliases > li", has_text=alias)).to_be_visible()
+    expect(page.locator("body")).to_have_class(re.compile(r"\bcan-write\b"))
+    corrections = server.get("/api/corrections")
+    assert corrections["total"] == before + 1
+    latest = corrections["items"][0]
+    assert (latest["action"], latest["value"], latest["entity_key"]) == ("add_alias", alias, "iskp")
+    assert alias in server.get("/api/entities/ISKP")["aliases"]
+    tab.check()
 
 
 def test_no_page_fetched_anything_from_another_host(browsing: Browsing, server: LiveServer) -> None:

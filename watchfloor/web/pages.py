@@ -38,6 +38,14 @@ def predicates() -> list[str]:
     return sorted({*lex.verbs.values(), *lex.nouns.values(), *lex.phrases.values()})
 
 
+_QUOTES = "\"“”„«»'‘’ \t\n\r\u00a0"
+
+
+def quoted(text: str) -> str:
+    """Text between curly quotes, without doubling the quote marks it already carries."""
+    return f"“{text.strip(_QUOTES)}”"
+
+
 def _figure(low: int | None, high: int | None, exact: int | None) -> str:
     if exact is not None:
         return str(exact)
@@ -100,6 +108,7 @@ def build_router(ctx: AppContext) -> APIRouter:
     r = APIRouter(include_in_schema=False)
     templates = Jinja2Templates(directory=templates_dir())
     templates.env.globals.update(evidence_url=evidence_url, figure=_figure)
+    templates.env.filters["quoted"] = quoted
 
     def render(request: Request, name: str, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, name, {"nav": name.split(".")[0], **context})

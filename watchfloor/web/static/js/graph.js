@@ -25,7 +25,7 @@
       const li = el("li");
       if (s.negated) li.appendChild(el("b", { class: "contra" }, "denies: "));
       if (s.hedged) li.appendChild(el("i", {}, "hedged: "));
-      li.appendChild(el("span", {}, "“" + s.text + "” "));
+      li.appendChild(el("span", {}, "“" + s.text.replace(/^["“”„«»'‘’\s]+|["“”„«»'‘’\s]+$/g, "") + "” "));
       li.appendChild(el("a", { href: `/documents/${encodeURIComponent(s.doc_id)}?hl=${s.start}-${s.end}#hl`, class: "evidence" }, s.title || s.doc_id));
       list.appendChild(li);
     }

@@ -11,6 +11,7 @@ from typing import Any
 from watchfloor.errors import NotFound
 from watchfloor.runner import IngestOptions, IngestReport, ingest
 from watchfloor.store.sqlite import SQLiteRepository, open_store
+from watchfloor.store.sqlite_browse import entity_mentions, entity_overview
 
 DEFAULT_DB = "watchfloor.db"
 
@@ -71,15 +72,45 @@ class Workspace:
             raise NotFound(f"no actor named {name!r}; try `watchfloor actors` or `watchfloor search {name!r}`")
         return self.repo.actor_detail(int(found["id"]), limit)
 
+    def lookup(self, ref: str) -> dict[str, Any] | None:
+        """An entity by numeric id, stable key or any alias; a merged-away entity resolves to the one kept."""
+        found = self.repo.entity_or_none(int(ref)) if ref.isdigit() else None
+        if found is None:
+            found = self.repo.find_entity(ref)
+        if found is not None and found.get("merged_into"):
+            found = self.repo.entity(int(found["merged_into"]))
+        return found
+
     def _entity_id(self, name: str | None, what: str) -> int | None:
         if not name:
             return None
-        found = self.repo.find_entity(name)
-        if found is None and name.isdigit():
-            found = self.repo.entity_or_none(int(name))
+        found = self.lookup(name)
         if found is None:
             raise NotFound(f"no {what} named {name!r}; see `watchfloor actors`")
-        return int(found["merged_into"] or found["id"])
+        return int(found["id"])
+
+    def entity_detail(
+        self,
+        entity_id: int,
+        *,
+        limit: int = 20,
+        relations: int | None = None,
+        events: int | None = None,
+        mentions: int | None = None,
+        sources: int = 5,
+        stance_ids: int | None = 100,
+    ) -> dict[str, Any]:
+        """Everything an actor page shows: counts, spellings, co-mentioned actors, relations (with at most
+        ``sources`` evidence sentences each), events, claims by and about, mentions in context."""
+        conn = self.repo.conn
+        return {
+            **entity_overview(conn, entity_id, limit),
+            "relations": self.repo.list_relations(actor_id=entity_id, limit=relations or limit, max_sources=sources),
+            "events": self.repo.list_events(actor_id=entity_id, limit=events or limit),
+            "claims_by": self.repo.list_claims(speaker_id=entity_id, limit=limit, stance_ids=stance_ids),
+            "claims_about": self.repo.list_claims(about_id=entity_id, limit=limit, stance_ids=stance_ids),
+            "mentions": entity_mentions(conn, entity_id, mentions or limit),
+        }
 
     def snapshot(self, since: str | None = None, until: str | None = None, actor: str | None = None) -> dict[str, Any]:
         """Documents in the window (mentioning ``actor`` if given) and the entities they mention."""
@@ -99,6 +130,8 @@ class Workspace:
         min_sources: int = 1,
         limit: int = 100,
         offset: int = 0,
+        order: str = "n_sources DESC",
+        max_sources: int | None = None,
     ) -> list[dict[str, Any]]:
         """Relations aggregated per actor pair and predicate, most sources first, with evidence."""
         return self.repo.list_relations(
@@ -109,6 +142,8 @@ class Workspace:
             min_sources=min_sources,
             limit=limit,
             offset=offset,
+            order=order,
+            max_sources=max_sources,
         )
 
     def claims(
@@ -120,6 +155,8 @@ class Workspace:
         limit: int = 100,
         offset: int = 0,
         as_of: date | None = None,
+        order: str = "published DESC",
+        stance_ids: int | None = None,
     ) -> list[dict[str, Any]]:
         """Attributed claims with stance links, forecast status and sources, newest first."""
         return self.repo.list_claims(
@@ -130,11 +167,13 @@ class Workspace:
             limit=limit,
             offset=offset,
             as_of=as_of,
+            order=order,
+            stance_ids=stance_ids,
         )
 
-    def claim(self, claim_id: int, as_of: date | None = None) -> dict[str, Any] | None:
+    def claim(self, claim_id: int, as_of: date | None = None, stance_ids: int | None = None) -> dict[str, Any] | None:
         """One claim by id."""
-        rows = self.repo.list_claims(claim_id=claim_id, as_of=as_of)
+        rows = self.repo.list_claims(claim_id=claim_id, as_of=as_of, stance_ids=stance_ids)
         return rows[0] if rows else None
 
     def speaker(self, name: str, as_of: date | None = None) -> dict[str, Any]:
@@ -178,10 +217,4 @@ class Workspace:
         until: str | None = None,
         limit: int = 20,
     ) -> list[dict[str, Any]]:
-        actor_id = None
-        if actor:
-            found = self.repo.find_entity(actor)
-            if found is None:
-                raise NotFound(f"no actor named {actor!r} to filter by; see `watchfloor actors`")
-            actor_id = int(found["id"])
-        return self.repo.search(query, actor_id, since, until, limit)
+        return self.repo.search(query, self._entity_id(actor, "actor"), since, until, limit)

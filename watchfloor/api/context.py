@@ -43,12 +43,7 @@ class AppContext:
 
     def entity(self, ref: str) -> Row:
         """An entity by numeric id, key or any alias; merged-away entities resolve to the one kept."""
-        repo = self.ws.repo
-        found = repo.entity_or_none(int(ref)) if ref.isdigit() else None
-        if found is None:
-            found = repo.find_entity(ref)
+        found = self.ws.lookup(ref)
         if found is None:
             raise NotFound(f"no entity {ref!r}; search with /api/entities?q=")
-        if found.get("merged_into"):
-            found = repo.entity(int(found["merged_into"]))
         return found

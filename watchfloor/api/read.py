@@ -109,17 +109,8 @@ def build_router(ctx: AppContext) -> APIRouter:
         response_model=dict[str, Any],
     )
     def entity(ref: str, limit: Annotated[int, Query(ge=1, le=200)] = 20) -> Response:
-        ws = ctx.ws
         found = ctx.entity(ref)
-        entity_id = int(found["id"])
-        conn = ws.repo.conn
-        out = {**found, **browse.entity_overview(conn, entity_id, limit)}
-        out["relations"] = ws.repo.list_relations(actor_id=entity_id, limit=limit, max_sources=5)
-        out["events"] = ws.repo.list_events(actor_id=entity_id, limit=limit)
-        out["claims_by"] = ws.repo.list_claims(speaker_id=entity_id, limit=limit, stance_ids=STANCE_IDS)
-        out["claims_about"] = ws.repo.list_claims(about_id=entity_id, limit=limit, stance_ids=STANCE_IDS)
-        out["mentions"] = browse.entity_mentions(conn, entity_id, limit)
-        return as_json(out)
+        return as_json({**found, **ctx.ws.entity_detail(int(found["id"]), limit=limit, stance_ids=STANCE_IDS)})
 
     @r.get(
         "/entities/{ref}/mentions",
@@ -208,18 +199,8 @@ def build_router(ctx: AppContext) -> APIRouter:
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response:
-        ws = ctx.ws
-        order = as_order(sort)
-        rows = ws.repo.list_relations(
-            actor_id=ws._entity_id(actor, "actor"),
-            predicate=predicate,
-            since=since,
-            until=until,
-            min_sources=min_sources,
-            limit=limit + 1,
-            offset=offset,
-            order=order,
-            max_sources=sources,
+        rows = ctx.ws.relations(
+            actor, predicate, since, until, min_sources, limit + 1, offset, order=as_order(sort), max_sources=sources
         )
         return page(request, rows, limit, offset)
 
@@ -235,27 +216,17 @@ def build_router(ctx: AppContext) -> APIRouter:
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response:
-        ws = ctx.ws
-        order = as_order(sort)
-        rows = ws.repo.list_claims(
-            speaker_id=ws._entity_id(speaker, "speaker"),
-            about_id=ws._entity_id(about, "actor or place"),
-            kind=kind,
-            since=since,
-            limit=limit + 1,
-            offset=offset,
-            as_of=as_of,
-            order=order,
-            stance_ids=STANCE_IDS,
+        rows = ctx.ws.claims(
+            speaker, about, kind, since, limit + 1, offset, as_of, order=as_order(sort), stance_ids=STANCE_IDS
         )
         return page(request, rows, limit, offset)
 
     @r.get("/claims/{claim_id}", summary="One claim", tags=["claims"], response_model=dict[str, Any])
     def claim(claim_id: int, as_of: date | None = None) -> Response:
-        rows = ctx.ws.repo.list_claims(claim_id=claim_id, as_of=as_of, stance_ids=STANCE_IDS)
-        if not rows:
+        found = ctx.ws.claim(claim_id, as_of, stance_ids=STANCE_IDS)
+        if found is None:
             raise NotFound(f"no claim with id {claim_id}")
-        return as_json(rows[0])
+        return as_json(found)
 
     @r.get("/speakers/{ref}", summary="A speaker's track record", tags=["claims"], response_model=dict[str, Any])
     def speaker(ref: str, as_of: date | None = None) -> Response:

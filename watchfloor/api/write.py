@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import sqlite3
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -17,7 +18,6 @@ from watchfloor.api.models import AliasIn, IngestUrlIn, Job, MergeIn, RejectIn, 
 from watchfloor.errors import NotFound
 from watchfloor.ingest.sources import EXTENSIONS
 from watchfloor.store import sqlite_corrections as corrections
-from watchfloor.store.sqlite_browse import refresh_entity_stats
 
 _bearer = HTTPBearer(auto_error=False, description="the token given to `watchfloor serve`")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
@@ -39,13 +39,9 @@ def require_token(ctx: AppContext) -> Callable[[HTTPAuthorizationCredentials | N
 def build_router(ctx: AppContext, jobs: IngestJobs) -> APIRouter:
     r = APIRouter(prefix="/api", dependencies=[Depends(require_token(ctx))], tags=["write"])
 
-    def corrected(action: Callable[[], Any]) -> dict[str, Any]:
+    def corrected(record: Callable[[sqlite3.Connection], Any]) -> dict[str, Any]:
         """Record a correction and re-apply all of them in one transaction."""
-        repo = ctx.ws.repo
-        with repo.transaction():
-            made = action()
-            applied = corrections.apply_corrections(repo.conn)
-            refresh_entity_stats(repo.conn)
+        made, applied = ctx.ws.repo.correct(record)
         return {"correction": made, "applied": applied}
 
     @r.post("/ingest", status_code=202, summary="Ingest an article or feed URL (a background job)")
@@ -79,33 +75,30 @@ def build_router(ctx: AppContext, jobs: IngestJobs) -> APIRouter:
     @r.post("/entities/{ref}/aliases", status_code=201, summary="Add an alias; its mentions link to the entity")
     def add_alias(ref: str, body: AliasIn) -> dict[str, Any]:
         entity_id = int(ctx.entity(ref)["id"])
-        conn = ctx.ws.repo.conn
-        return corrected(lambda: corrections.add_alias(conn, entity_id, body.alias, body.author, body.note))
+        return corrected(lambda conn: corrections.add_alias(conn, entity_id, body.alias, body.author, body.note))
 
     @r.delete("/entities/{ref}/aliases/{alias}", summary="Remove an alias; its mentions are unlinked")
     def remove_alias(ref: str, alias: str, author: str = "analyst", note: str | None = None) -> dict[str, Any]:
         entity_id = int(ctx.entity(ref)["id"])
-        conn = ctx.ws.repo.conn
-        return corrected(lambda: corrections.remove_alias(conn, entity_id, alias, author, note))
+        return corrected(lambda conn: corrections.remove_alias(conn, entity_id, alias, author, note))
 
     @r.post("/entities/{ref}/merge", summary="Merge another entity into this one")
     def merge(ref: str, body: MergeIn) -> dict[str, Any]:
         keep = int(ctx.entity(ref)["id"])
         gone = int(ctx.entity(body.other)["id"])
-        conn = ctx.ws.repo.conn
-        return corrected(lambda: corrections.merge(conn, keep, gone, body.author, body.note))
+        return corrected(lambda conn: corrections.merge(conn, keep, gone, body.author, body.note))
 
     @r.post("/entities/{ref}/split", status_code=201, summary="Move some aliases (and their mentions) to a new entity")
     def split(ref: str, body: SplitIn) -> dict[str, Any]:
         entity_id = int(ctx.entity(ref)["id"])
-        conn = ctx.ws.repo.conn
-        out = corrected(lambda: corrections.split(conn, entity_id, body.name, body.aliases, body.author, body.note))
+        out = corrected(
+            lambda conn: corrections.split(conn, entity_id, body.name, body.aliases, body.author, body.note)
+        )
         cid, key = out["correction"]
         return {**out, "correction": cid, "new_entity": ctx.entity(key)}
 
     @r.post("/corrections/reject", status_code=201, summary="Mark an extraction wrong; it is hidden from now on")
     def reject(body: RejectIn) -> dict[str, Any]:
-        conn = ctx.ws.repo.conn
-        return corrected(lambda: corrections.reject(conn, body.kind, body.id, body.author, body.note))
+        return corrected(lambda conn: corrections.reject(conn, body.kind, body.id, body.author, body.note))
 
     return r

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from watchfloor.errors import UserError
 from watchfloor.extract.claims import EXTRACTOR_VERSION as CLAIMS_VERSION
@@ -29,6 +29,8 @@ from watchfloor.store.sqlite_relations import list_relations, write_relations
 EVENTS_EXTRACTOR = "watchfloor.extract.events"
 CLAIMS_EXTRACTOR = "watchfloor.extract.claims"
 RELATIONS_EXTRACTOR = "watchfloor.extract.relations"
+
+T = TypeVar("T")
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
 
@@ -459,11 +461,17 @@ class SQLiteRepository:
         return speaker_record(self.conn, speaker_id, as_of)
 
     def apply_corrections(self) -> dict[str, int]:
-        """Re-apply every stored analyst correction (after an ingest run, or after a new correction)."""
+        """Re-apply every stored analyst correction (after an ingest run)."""
+        return self.correct(lambda _conn: None)[1]
+
+    def correct(self, record: Callable[[sqlite3.Connection], T]) -> tuple[T, dict[str, int]]:
+        """Record a correction with ``record`` and re-apply all of them, in one transaction; the entity
+        counts are refreshed with them. Returns what ``record`` returned and the rows changed per action."""
         with self.transaction():
+            made = record(self.conn)
             changed = apply_corrections(self.conn)
             refresh_entity_stats(self.conn)
-        return changed
+        return made, changed
 
     def event(self, event_id: int) -> Row | None:
         rows = list_events(self.conn, include_background=True, event_id=event_id)

@@ -173,21 +173,9 @@ def build_router(ctx: AppContext) -> APIRouter:
 
     @r.get("/actors/{ref}", response_class=HTMLResponse)
     def actor(request: Request, ref: str) -> HTMLResponse:
-        ws = ctx.ws
         entity = ctx.entity(ref)
-        entity_id = int(entity["id"])
-        conn = ws.repo.conn
-        return render(
-            request,
-            "actor.html",
-            e=entity,
-            overview=browse.entity_overview(conn, entity_id),
-            relations=ws.repo.list_relations(actor_id=entity_id, limit=50, max_sources=3),
-            events=ws.repo.list_events(actor_id=entity_id, limit=30),
-            claims_by=ws.repo.list_claims(speaker_id=entity_id, limit=20),
-            claims_about=ws.repo.list_claims(about_id=entity_id, limit=20),
-            mentions=browse.entity_mentions(conn, entity_id, 30),
-        )
+        detail = ctx.ws.entity_detail(int(entity["id"]), relations=50, events=30, mentions=30, sources=3)
+        return render(request, "actor.html", e=entity, overview=detail, **detail)
 
     @r.get("/graph", response_class=HTMLResponse)
     def graph(request: Request) -> HTMLResponse:
@@ -246,14 +234,14 @@ def build_router(ctx: AppContext) -> APIRouter:
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> HTMLResponse:
         ws = ctx.ws
-        rows = ws.repo.list_claims(
-            speaker_id=ws._entity_id(speaker or None, "speaker"),
-            about_id=ws._entity_id(about or None, "actor or place"),
-            kind=kind or None,
+        rows = ws.claims(
+            speaker or None,
+            about or None,
+            kind or None,
             limit=2000 if view == "disputes" else PAGE + 1,
             offset=0 if view == "disputes" else offset,
-            order=as_order(sort),
             as_of=date.today(),
+            order=as_order(sort),
         )
         if view == "disputes":
             rows = [c for c in rows if c["contradicts"]]

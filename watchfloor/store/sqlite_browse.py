@@ -11,6 +11,7 @@ from typing import Any
 import pycountry
 
 from watchfloor.store.base import Row
+from watchfloor.store.sqlparts import Where
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
 _LABELS = ",".join(f"'{label}'" for label in ACTOR_LABELS)
@@ -24,29 +25,6 @@ ENTITY_ORDERS = {
 DOCUMENT_ORDERS = {"published": "d.published", "title": "d.title", "words": "d.word_count", "ingested": "d.ingested_at"}
 
 
-class Where:
-    """A WHERE clause built from optional filters: each filter adds its SQL only when its value is given."""
-
-    def __init__(self, first: str = "1=1", *args: Any) -> None:
-        self.parts = [first]
-        self.args: list[Any] = list(args)
-
-    def add(self, value: Any, sql: str, *args: Any) -> None:
-        if value is None or value == "" or value == []:
-            return
-        self.parts.append(sql)
-        self.args.extend(args if args else (value,))
-
-    def window(self, column: str, since: str | None, until: str | None) -> None:
-        """Inclusive date window; '2024-03' <= '2024-03~' keeps month- and year-precision dates in range."""
-        self.add(since, f"{column} >= ?")
-        self.add(until, f"{column} <= ?", f"{until}~")
-
-    @property
-    def sql(self) -> str:
-        return " AND ".join(self.parts)
-
-
 def _order(sort: str, allowed: dict[str, str], default: str) -> str:
     """``sort`` is a field name, ``-field`` for descending; unknown fields fall back to ``default``."""
     descending = sort.startswith("-")
@@ -56,11 +34,14 @@ def _order(sort: str, allowed: dict[str, str], default: str) -> str:
     return f"{column} {'DESC' if descending else 'ASC'} NULLS LAST"
 
 
-def stats_signature(conn: sqlite3.Connection) -> str:
-    """Changes whenever mentions are added or corrected (cheap: two indexed look-ups)."""
-    top = conn.execute("SELECT max(id) FROM mentions").fetchone()[0]
-    corrections = conn.execute("SELECT max(id) FROM corrections").fetchone()[0]
-    return f"{top}:{corrections}"
+def data_version(conn: sqlite3.Connection) -> str:
+    """Changes whenever documents, mentions, events or claims are added or a correction is made (ingest only
+    adds rows; everything else goes through corrections). Cheap: five indexed look-ups."""
+    row = conn.execute(
+        """SELECT (SELECT max(rowid) FROM documents), (SELECT max(id) FROM mentions), (SELECT max(id) FROM events),
+                  (SELECT max(id) FROM claims), (SELECT max(id) FROM corrections)"""
+    ).fetchone()
+    return ":".join(str(v) for v in row)
 
 
 def refresh_entity_stats(conn: sqlite3.Connection) -> None:
@@ -82,7 +63,7 @@ def refresh_entity_stats(conn: sqlite3.Connection) -> None:
     )
     conn.execute(
         "INSERT INTO meta(key, value) VALUES ('entity_stats', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-        (stats_signature(conn),),
+        (data_version(conn),),
     )
 
 
@@ -90,7 +71,7 @@ def ensure_entity_stats(conn: sqlite3.Connection) -> None:
     """Refresh the entity counts if mentions changed since they were computed (e.g. a store written by
     an older version, or by code that bypassed the ingest run)."""
     row = conn.execute("SELECT value FROM meta WHERE key='entity_stats'").fetchone()
-    if row is not None and row[0] == stats_signature(conn):
+    if row is not None and row[0] == data_version(conn):
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -375,12 +356,7 @@ _DASHBOARD: dict[tuple[Any, ...], Row] = {}
 
 def dashboard(conn: sqlite3.Connection) -> Row:
     """:func:`dashboard_figures`, recomputed only when documents, mentions, events or corrections changed."""
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
-    key = (
-        path,
-        stats_signature(conn),
-        *conn.execute("SELECT (SELECT max(rowid) FROM documents), (SELECT max(id) FROM events)").fetchone(),
-    )
+    key = (conn.execute("PRAGMA database_list").fetchone()[2], data_version(conn))
     if key not in _DASHBOARD:
         _DASHBOARD.clear()
         _DASHBOARD[key] = dashboard_figures(conn)

@@ -11,6 +11,7 @@ from watchfloor.extract.claims import negated
 from watchfloor.extract.stance import StanceIndex, StanceInput
 from watchfloor.models import ClaimRecord
 from watchfloor.store.sqlite_browse import FREQUENT
+from watchfloor.store.sqlparts import order_term
 
 Row = dict[str, Any]
 # Without a stated horizon, a forecast is checked against the year after it was made.
@@ -184,6 +185,9 @@ def claimed_events(conn: sqlite3.Connection, row: Row) -> list[int]:
     return [int(r[0]) for r in found]
 
 
+CLAIM_ORDERS = {"published": "d.published", "confidence": "c.band_high", "horizon": "c.horizon_end"}
+
+
 def _many_claims_about(conn: sqlite3.Connection, entity_id: int) -> bool:
     """Enough claims about the entity that walking documents newest first finds a page quickly (an actor
     mentioned everywhere may still have no claims about it: then the walk would read the whole store)."""
@@ -233,12 +237,8 @@ def list_claims(
     if claim_id is not None:
         sql += " AND c.id=?"
         args.append(claim_id)
-    field, _, direction = order.partition(" ")
-    column = {"published": "d.published", "confidence": "c.band_high", "horizon": "c.horizon_end"}.get(
-        field, "d.published"
-    )
-    direction = "ASC" if direction.upper() == "ASC" else "DESC"
-    sql += f" ORDER BY {column} {direction} NULLS LAST, d.published DESC, c.doc_id, c.start LIMIT ? OFFSET ?"
+    sql += f" ORDER BY {order_term(order, CLAIM_ORDERS)} NULLS LAST, d.published DESC, c.doc_id, c.start"
+    sql += " LIMIT ? OFFSET ?"
     args += [limit, offset]
     ids = [int(r[0]) for r in conn.execute(sql, args)]
     marks = ",".join("?" * len(ids))

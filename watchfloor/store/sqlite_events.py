@@ -9,6 +9,7 @@ from typing import Any
 from watchfloor.extract.merge import EventKey, same_event, shares_anchor
 from watchfloor.models import EventRecord
 from watchfloor.store.sqlite_browse import is_frequent
+from watchfloor.store.sqlparts import order_term
 
 Row = dict[str, Any]
 MERGE_TOLERANCE_DAYS = 1
@@ -195,6 +196,9 @@ EVENT_COLUMNS = """e.id, e.event_type, e.attack_type, e.date, e.date_precision, 
     e.wounded_low, e.wounded_high, e.suicide, e.is_background"""
 
 
+EVENT_ORDERS = {"date": "e.date", "killed": "coalesce(e.killed, e.killed_high)", "wounded": "e.wounded"}
+
+
 def list_events(
     conn: sqlite3.Connection,
     *,
@@ -243,12 +247,7 @@ def list_events(
         args += [event_type, event_type]
     if not include_background:
         sql += " AND e.is_background=0"
-    field, _, direction = order.partition(" ")
-    column = {"date": "e.date", "killed": "coalesce(e.killed, e.killed_high)", "wounded": "e.wounded"}.get(
-        field, "e.date"
-    )
-    direction = "ASC" if direction.upper() == "ASC" else "DESC"
-    sql += f" ORDER BY {column} {direction} NULLS LAST, e.date DESC, e.id LIMIT ? OFFSET ?"
+    sql += f" ORDER BY {order_term(order, EVENT_ORDERS)} NULLS LAST, e.date DESC, e.id LIMIT ? OFFSET ?"
     args += [limit, offset]
     rows = [dict(r) for r in conn.execute(sql, args)]
     for row in rows:

@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from watchfloor.models import RelationRecord
+from watchfloor.store.sqlparts import Where, order_term
 
 Row = dict[str, Any]
 
@@ -46,6 +47,9 @@ def write_relations(
     )
 
 
+RELATION_ORDERS = {f: f for f in ("n_sources", "last_seen", "first_seen", "subject", "predicate")}
+
+
 def list_relations(
     conn: sqlite3.Connection,
     *,
@@ -68,25 +72,16 @@ def list_relations(
                     SUM(CASE WHEN r.negated=0 THEN 1 ELSE 0 END) AS n_asserted, SUM(r.hedged) AS n_hedged,
                     MIN(r.valid_from) AS valid_from, MAX(r.valid_to) AS valid_to
              FROM relations r JOIN entities s ON s.id=r.subject_entity_id JOIN entities o ON o.id=r.object_entity_id
-             JOIN documents d ON d.id=r.doc_id WHERE 1=1"""
-    args: list[Any] = []
-    if actor_id is not None:
-        sql += " AND (r.subject_entity_id=? OR r.object_entity_id=?)"
-        args += [actor_id, actor_id]
-    if predicate:
-        sql += " AND r.predicate=?"
-        args.append(predicate)
-    if since:
-        sql += " AND d.published >= ?"
-        args.append(since)
-    if until:
-        sql += " AND d.published <= ?"
-        args.append(until + "~")
-    sql += """ GROUP BY r.subject_entity_id, r.predicate, r.object_entity_id HAVING COUNT(DISTINCT r.doc_id) >= ?
-               ORDER BY {order}, n_sources DESC, last_seen DESC, subject, object LIMIT ? OFFSET ?"""
-    args += [min_sources, limit, offset]
-    sql = sql.replace("{order}", _order(order))
-    rows = [dict(r) for r in conn.execute(sql, args)]
+             JOIN documents d ON d.id=r.doc_id WHERE """
+    w = Where()
+    w.add(actor_id, "(r.subject_entity_id=? OR r.object_entity_id=?)", actor_id, actor_id)
+    w.add(predicate, "r.predicate=?")
+    w.window("d.published", since, until)
+    sql += w.sql + f""" GROUP BY r.subject_entity_id, r.predicate, r.object_entity_id
+               HAVING COUNT(DISTINCT r.doc_id) >= ?
+               ORDER BY {order_term(order, RELATION_ORDERS)}, n_sources DESC, last_seen DESC, subject, object
+               LIMIT ? OFFSET ?"""
+    rows = [dict(r) for r in conn.execute(sql, [*w.args, min_sources, limit, offset])]
     for row in rows:
         row["negated"] = row["n_asserted"] == 0
         row["hedged"] = row["n_hedged"] == row["n_asserted"] + row["n_negated"]
@@ -95,16 +90,6 @@ def list_relations(
             conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, max_sources
         )
     return rows
-
-
-RELATION_ORDERS = ("n_sources", "last_seen", "first_seen", "subject", "predicate")
-
-
-def _order(order: str) -> str:
-    field, _, direction = order.partition(" ")
-    if field not in RELATION_ORDERS:
-        field = "n_sources"
-    return f"{field} {'ASC' if direction.upper() == 'ASC' else 'DESC'}"
 
 
 def relation_sources(
@@ -122,19 +107,12 @@ def relation_sources(
                     substr(d.text, r.evidence_start + 1, r.evidence_end - r.evidence_start) AS text,
                     r.trigger_start, r.trigger_end, r.negated, r.hedged, r.valid_from, r.valid_to
              FROM relations r JOIN documents d ON d.id=r.doc_id
-             WHERE r.subject_entity_id=? AND r.predicate=? AND r.object_entity_id=?"""
-    args: list[Any] = [subject_id, predicate, object_id]
-    if since:
-        sql += " AND d.published >= ?"
-        args.append(since)
-    if until:
-        sql += " AND d.published <= ?"
-        args.append(until + "~")
-    sql += " ORDER BY r.negated, r.hedged, d.published DESC"
-    if limit is not None:
-        sql += f" LIMIT {int(limit)}"
+             WHERE """
+    w = Where("r.subject_entity_id=? AND r.predicate=? AND r.object_entity_id=?", subject_id, predicate, object_id)
+    w.window("d.published", since, until)
+    sql += w.sql + " ORDER BY r.negated, r.hedged, d.published DESC LIMIT ?"
     out = []
-    for r in conn.execute(sql, args):
+    for r in conn.execute(sql, [*w.args, -1 if limit is None else limit]):  # LIMIT -1: no limit
         row = dict(r)
         row["negated"], row["hedged"] = bool(row["negated"]), bool(row["hedged"])
         out.append(row)

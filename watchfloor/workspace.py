@@ -8,7 +8,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from watchfloor.errors import NotFound
+from watchfloor.errors import NotFound, UserError
 from watchfloor.runner import IngestOptions, IngestReport, ingest
 from watchfloor.store.sqlite import SQLiteRepository, open_store
 from watchfloor.store.sqlite_browse import entity_mentions, entity_overview
@@ -62,6 +62,26 @@ class Workspace:
         if found is None:
             raise NotFound(f"no document with id {doc_id!r} (or the prefix is ambiguous); see `watchfloor docs`")
         return found
+
+    def set_published(self, doc_id: str, published: str, author: str = "analyst", note: str | None = None) -> int:
+        """Set a document's publication date and re-resolve every date that depended on it."""
+        from watchfloor.reprocess import reprocess
+
+        try:
+            day = date.fromisoformat(published)
+        except ValueError as exc:
+            raise UserError(f"{published!r} is not a date; write it as YYYY-MM-DD") from exc
+        if day > date.today():
+            raise UserError(f"{published} is in the future; a document cannot be published after today")
+        found = self.document(doc_id)
+        self.repo.set_published(found["id"], day.isoformat(), author, note)
+        return reprocess(self.repo, stage="extract", doc_ids=[found["id"]], force=True).processed
+
+    def reprocess(self, stage: str = "clean", since: str | None = None, force: bool = False, **kwargs: Any) -> Any:
+        """Re-run cleaning (or only extraction) over stored documents; see :mod:`watchfloor.reprocess`."""
+        from watchfloor.reprocess import reprocess
+
+        return reprocess(self.repo, stage=stage, since=since, force=force, **kwargs)
 
     def actors(self, kind: str | None = None, limit: int = 100, min_mentions: int = 1) -> list[dict[str, Any]]:
         return self.repo.list_actors(kind, limit, min_mentions)

@@ -9,23 +9,35 @@ Content: a predicted claim matches a gold attribution when their content spans o
 half of the shorter one ("overlap"), and also counts as "exact" when the spans are equal after
 dropping a leading "that", quotation marks and punctuation at the edges. Source: on content-matched
 pairs, whether the speaker span watchfloor cites overlaps (or equals) the gold Source span.
+
+Baseline, measured in the same run with the same metric: bare spaCy (``load_base_model()``, no
+gazetteer, no linker, no claim rules) on the same raw texts. Every sentence that holds a reporting
+verb of the claims lexicon (``cue_verbs`` of ``data/lexicons/claims.yaml``, a token tagged VERB
+whose lemma is listed) or a quotation mark is one attribution; its content is the whole sentence
+(whitespace trimmed) and its source the PERSON or ORG entity of the sentence nearest (in tokens)
+to the first reporting verb, or to the first quotation mark when there is no verb; no source when
+the sentence has no such entity.
 """
 
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from spacy.tokens import Doc, Span, Token
+
 from watchfloor.eval.metrics import span_overlap
 from watchfloor.extract.claims import extract_claims
+from watchfloor.extract.claims_lexicon import load_claims_lexicon
 from watchfloor.extract.info import entity_info, kind_lookup
 from watchfloor.link.actors import Linker
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.places import load_place_index
 from watchfloor.models import ClaimRecord
-from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline
+from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline, load_base_model
 
 Spans = list[tuple[int, int]]
 _EDGE = re.compile(r"^[\s\"“”'‘’,.:;]*(?:that\s+)?|[\s\"“”'‘’,.:;]*$", re.I)
@@ -163,14 +175,80 @@ def score_document(doc: PolnearDoc, claims: list[ClaimRecord], score: PolnearSco
             score.errors.append(f"{doc.name}: source {doc.text[source[0] : source[1]]!r} vs {claim.speaker_mention!r}")
 
 
-def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL, limit: int | None = None) -> PolnearScore:
-    """Run claim extraction on the raw texts (offsets must stay aligned) and score them."""
+_QUOTES = frozenset('"“”')
+_SOURCE_LABELS = frozenset({"PERSON", "ORG"})
+
+
+def _trimmed(sent: Span) -> tuple[int, int]:
+    text = sent.text
+    start = sent.start_char + (len(text) - len(text.lstrip()))
+    return start, max(start, sent.start_char + len(text.rstrip()))
+
+
+def baseline_attributions(doc: Doc) -> list[ClaimRecord]:
+    """The bare baseline's attributions for one document parsed by bare spaCy (rules in the module docstring)."""
+    cue_verbs = load_claims_lexicon().cue_verbs
+    out = []
+    for sent in doc.sents:
+        cues = [t for t in sent if t.pos_ == "VERB" and t.lemma_.lower() in cue_verbs]
+        quotes = [t for t in sent if any(ch in _QUOTES for ch in t.text)]
+        anchor: Token | None = cues[0] if cues else quotes[0] if quotes else None
+        if anchor is None:
+            continue
+        start, end = _trimmed(sent)
+        if end <= start:
+            continue
+        names = [e for e in sent.ents if e.label_ in _SOURCE_LABELS]
+        source = min(names, key=lambda e: min(abs(e.start - anchor.i), abs(e.end - 1 - anchor.i)), default=None)
+        claim = ClaimRecord(
+            start,
+            end,
+            doc.text[start:end],
+            bool(quotes),
+            anchor.text,
+            None,
+            source.text if source is not None else None,
+            source.text if source is not None else None,
+            None,
+            "factual",
+            [(start, end)],
+        )
+        if source is not None:
+            claim.speaker_start, claim.speaker_end = source.start_char, source.end_char
+        out.append(claim)
+    return out
+
+
+@dataclass
+class PolnearResult:
+    """Watchfloor's claims and the bare baseline, scored the same way on the same documents."""
+
+    watchfloor: PolnearScore
+    baseline: PolnearScore
+    documents: int
+    seconds: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "watchfloor": self.watchfloor.as_dict(),
+            "baseline": self.baseline.as_dict(),
+            "documents": self.documents,
+            "seconds": self.seconds,
+        }
+
+
+def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL, limit: int | None = None) -> PolnearResult:
+    """Run claim extraction and the baseline on the raw texts (offsets must stay aligned) and score both."""
+    started = time.perf_counter()
     nlp = build_pipeline(gazetteer, model)
+    base = load_base_model(model)
     linker = Linker(gazetteer, load_place_index())
-    score = PolnearScore()
-    for doc in load_split(folder)[:limit]:
+    ours, theirs = PolnearScore(), PolnearScore()
+    docs = load_split(folder)[:limit]
+    for doc in docs:
         spacy_doc = nlp(doc.text)
         linked = linker.link(spacy_doc)
         kind_of = kind_lookup(entity_info(gazetteer, linked.entities))
-        score_document(doc, extract_claims(spacy_doc, linked.mentions, None, kind_of), score)
-    return score
+        score_document(doc, extract_claims(spacy_doc, linked.mentions, None, kind_of), ours)
+        score_document(doc, baseline_attributions(base(doc.text)), theirs)
+    return PolnearResult(ours, theirs, len(docs), round(time.perf_counter() - started, 1))

@@ -364,8 +364,13 @@ def _weapon(sent: Span, lex: EventLexicon, trigger: Trigger) -> str | None:
     return None
 
 
-def _date(sent: Span, published: date | None, trigger_tok: Token | None) -> tuple[str | None, str | None, date | None]:
-    """The date attached to the trigger's verb if any, else the date nearest the trigger."""
+def _date(
+    sent: Span, published: date | None, trigger_tok: Token | None, not_before: date | None = None
+) -> tuple[str | None, str | None, date | None, bool]:
+    """The date attached to the trigger's verb if any, else the date nearest the trigger.
+
+    The last item says whether the year was inferred from the not-before bound (no publication date).
+    """
     verb = trigger_tok
     if verb is not None and verb.pos_ not in ("VERB", "AUX"):
         verb = verb.head
@@ -373,16 +378,16 @@ def _date(sent: Span, published: date | None, trigger_tok: Token | None) -> tupl
     for ent in sent.ents:
         if ent.label_ != "DATE":
             continue
-        found = resolve(ent.text, published)
+        found = resolve(ent.text, published) if published else resolve(ent.text, not_before, bound=True)
         if found is None:
             continue
         attached = verb is not None and (ent.root.head == verb or ent.root.head.head == verb)
         distance = abs(ent.start_char - verb.idx) if verb is not None else 0
         candidates.append((not attached, distance, found))
     if not candidates:
-        return None, None, None
+        return None, None, None, False
     found = min(candidates, key=lambda c: (c[0], c[1]))[2]
-    return found.date, found.precision, found.first_day
+    return found.date, found.precision, found.first_day, found.inferred
 
 
 def _apply_amount(event: EventRecord, field: str, amount: Amount | None) -> None:
@@ -466,10 +471,26 @@ def _merge_into(target: EventRecord, new: EventRecord) -> None:
             setattr(target, field + "_high", getattr(new, field + "_high"))
 
 
+def _after(value: str, limit: date | None) -> bool:
+    """Whether a YYYY[-MM[-DD]] date starts after ``limit``."""
+    if limit is None:
+        return False
+    return date.fromisoformat((value + "-01-01")[:10] if len(value) < 10 else value) > limit
+
+
 def extract_events(
-    doc: Doc, mentions: list[MentionRecord], published: date | None, info: InfoLookup
+    doc: Doc,
+    mentions: list[MentionRecord],
+    published: date | None,
+    info: InfoLookup,
+    not_before: date | None = None,
 ) -> list[EventRecord]:
-    """All events the document reports or mentions, in text order, with evidence spans."""
+    """All events the document reports or mentions, in text order, with evidence spans.
+
+    ``published`` is the document's publication date; when it is unknown, ``not_before`` (the latest
+    full date the text mentions) gives year-less dates a year, flagged as inferred. No event is ever
+    dated after its document.
+    """
     lex = load_event_lexicon()
     events: list[EventRecord] = []
     last_index_of_sentence: dict[int, int] = {}
@@ -525,7 +546,7 @@ def extract_events(
         casualties = extract_casualties(sent)
         trigger_span = doc.char_span(t_start, t_end, alignment_mode="expand")
         trigger_tok = trigger_span.root if trigger_span is not None else None
-        d, precision, first_day = _date(sent, published, trigger_tok)
+        d, precision, first_day, inferred = _date(sent, published, trigger_tok, not_before)
         place_key, place_text, country = _place(sent, mentions, info, t_start)
         if trig.event_type in OPERATION_TYPES:
             perp_key, perp_text, status = _acting_force(sent, mentions, info, trigger_tok)
@@ -551,7 +572,7 @@ def extract_events(
             evidence=[(sent.start_char, sent.end_char)],
             date=d,
             date_precision=precision,
-            date_method="text" if d else "unknown",
+            date_method=("text-year-inferred" if inferred else "text") if d else "unknown",
             place_key=place_key,
             place_text=place_text,
             country=country,
@@ -594,6 +615,9 @@ def extract_events(
         last_index_of_sentence[id(event)] = s_index
         first_sentence[id(event)] = s_index
     for event in events:
+        if event.date and event.date_method != "historical" and _after(event.date, published or not_before):
+            # A date after the document is a forecast or a misreading, never the date of a reported event.
+            event.date, event.date_precision, event.date_method = None, None, "unknown"
         if event.date is None and published is not None and not event.is_background:
             event.date, event.date_precision, event.date_method = published.isoformat(), "day", "publication"
         if event.date and published is not None and event.date_method == "text":

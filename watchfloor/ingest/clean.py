@@ -1,19 +1,29 @@
 """Remove site furniture line by line, keeping what was removed and why.
 
-Rules live in ``data/lexicons/furniture.yaml``. A rule only fires on short lines, so a body
-sentence that happens to contain "share" or "subscribe" is kept.
+The decision is made by a line classifier trained on real pages rendered to pasted text
+(``models/furniture/``, trained by ``training/furniture/train.py``; features in
+``ingest/line_features.py``). The rules of ``data/lexicons/furniture.yaml`` are features of that
+model, and the whole cleaner when the model file is absent (:func:`clean_lines_lexicon`). A rule
+only fires on short lines, so a body sentence that happens to contain "share" or "subscribe" is
+kept.
 """
 
 from __future__ import annotations
 
+import json
+import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
+from typing import Any
 
 import yaml
 
 from watchfloor.models import RemovedSpan
+
+log = logging.getLogger(__name__)
 
 BODY_MIN_WORDS = 20  # a paragraph this long ends a dropped block of headlines
 
@@ -83,8 +93,8 @@ def _nav_like(line: str) -> bool:
     return len(words) <= NAV_MAX_WORDS and not line.rstrip().endswith((".", "!", "?", '"', "”", ":"))
 
 
-def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
-    """Split text into kept line spans and removed furniture spans (offsets into ``text``)."""
+def clean_lines_lexicon(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
+    """The rule-only cleaner (lexicon + navigation runs): the fallback without a line model."""
     rules = load_rules()
     kept: list[tuple[int, int]] = []
     removed: list[RemovedSpan] = []
@@ -125,3 +135,160 @@ def _navigation_runs(lines: list[str]) -> set[int]:
             found.update(run)
         run = []
     return found
+
+
+MODEL_PATH: Path = Path(str(resources.files("watchfloor") / "models" / "furniture" / "model.npz"))
+# Rules precise enough to remove a line without asking the model.
+CERTAIN_RULES = frozenset(
+    {
+        "cookie or privacy notice",
+        "share or follow buttons",
+        "read-more link to another article",
+        "photo credit or caption",
+    }
+)
+# A heading of these rules removes itself and the short items listed under it (until a body paragraph).
+CERTAIN_BLOCK_RULES = frozenset({"list of other headlines (related / popular / read more)"})
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """Gradient-boosted trees exported from scikit-learn to flat numpy arrays (no pickle, and no
+    scikit-learn needed at run time). All trees' nodes are concatenated; ``roots`` index them."""
+
+    feature: Any  # int array: feature index tested at each node
+    threshold_value: Any  # float array: go left when x[feature] <= threshold_value
+    left: Any  # int array: global index of the left child
+    right: Any
+    is_leaf: Any  # bool array
+    value: Any  # float array: leaf values (raw log-odds contributions)
+    roots: Any  # int array: root node of each tree
+    baseline: float
+    max_depth: int
+    threshold: float  # remove a line when P(furniture) >= threshold
+    feature_names: tuple[str, ...]
+
+    def predict_proba(self, rows: list[list[float]]) -> list[float]:
+        """P(furniture) per feature row, summing every tree at once (vectorised traversal)."""
+        import numpy as np
+
+        x = np.asarray(rows, dtype=np.float64)
+        node = np.broadcast_to(self.roots, (x.shape[0], self.roots.shape[0])).copy()
+        row_idx = np.arange(x.shape[0])[:, None]
+        for _ in range(self.max_depth):
+            leaf = self.is_leaf[node]
+            if leaf.all():
+                break
+            go_left = x[row_idx, self.feature[node]] <= self.threshold_value[node]
+            node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
+        raw = self.baseline + self.value[node].sum(axis=1)
+        return [float(p) for p in 1.0 / (1.0 + np.exp(-raw))]
+
+
+@lru_cache(maxsize=4)
+def _load_model_at(path: str) -> LineModel | None:
+    model_file = Path(path)
+    meta_file = model_file.with_name("meta.json")
+    if not model_file.exists() or not meta_file.exists():
+        return None
+    try:
+        import numpy as np
+
+        meta = json.loads(meta_file.read_text("utf-8"))
+        with np.load(model_file, allow_pickle=False) as z:
+            arrays = {k: z[k] for k in z.files}
+        from watchfloor.ingest.line_features import feature_names
+
+        names = tuple(meta.get("feature_names", ()))
+        if names != feature_names():
+            log.warning("furniture line model features differ from the code: using the lexicon rules")
+            return None
+        return LineModel(
+            feature=arrays["feature"].astype(np.int64),
+            threshold_value=arrays["threshold_value"],
+            left=arrays["left"].astype(np.int64),
+            right=arrays["right"].astype(np.int64),
+            is_leaf=arrays["is_leaf"].astype(bool),
+            value=arrays["value"],
+            roots=arrays["roots"].astype(np.int64),
+            baseline=float(arrays["baseline"]),
+            max_depth=int(arrays["max_depth"]),
+            threshold=float(meta["threshold"]),
+            feature_names=names,
+        )
+    except (ImportError, OSError, ValueError, KeyError) as exc:
+        log.warning("furniture line model unusable (%s): using the lexicon rules", exc)
+        return None
+
+
+def line_model() -> LineModel | None:
+    """The furniture line model, loaded once; None when absent (the lexicon rules are used)."""
+    return _load_model_at(str(MODEL_PATH))
+
+
+def furniture_probabilities(
+    text: str, model: LineModel
+) -> tuple[list[tuple[int, int]], list[float], list[list[float]]]:
+    """(line spans, P(furniture) per line, feature vectors) for a text."""
+    from watchfloor.ingest.line_features import page_features
+
+    spans = split_lines(text)
+    if not spans:
+        return spans, [], []
+    lines = [text[s:e] for s, e in spans]
+    raw_lines = [text[text.rfind("\n", 0, s) + 1 : e] for s, e in spans]
+    feats = page_features(lines, raw_lines)
+    return spans, model.predict_proba(feats), feats
+
+
+def _model_reason(p: float, f: dict[str, float]) -> str:
+    if f["repeat"] > 0 and not f["in_block"]:
+        why = "line repeated elsewhere on the page"
+    elif f["nav_run"] or f["short_run"] >= 3:
+        why = "run of short items (menu or list of links)"
+    elif f["in_block"]:
+        why = "line inside the article block that reads like page furniture"
+    elif f["before_block"]:
+        why = "short line before the article block" if f["short"] else "line before the article block"
+    else:
+        why = "short line after the article block" if f["short"] else "line after the article block"
+    return f"furniture (line model, p={p:.2f}): {why}"
+
+
+def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
+    """Split text into kept line spans and removed furniture spans (offsets into ``text``).
+
+    Uses the trained line model when it is installed, else :func:`clean_lines_lexicon`.
+    """
+    model = line_model()
+    if model is None:
+        return clean_lines_lexicon(text)
+    spans, probs, feats = furniture_probabilities(text, model)
+    rules = load_rules()
+    names = model.feature_names
+    kept: list[tuple[int, int]] = []
+    removed: list[RemovedSpan] = []
+    listing: str | None = None
+    in_block = names.index("in_block")
+    nav_run = names.index("nav_run")
+    for (start, end), p, vec in zip(spans, probs, feats, strict=True):
+        line = text[start:end]
+        rule = classify_line(line, rules)
+        outside = not vec[in_block]
+        if rule is not None and rule.reason in CERTAIN_BLOCK_RULES:
+            listing = rule.reason
+        elif listing is not None and (rule is not None or _looks_like_body(line)):
+            listing = None
+        if rule is not None and (rule.reason in CERTAIN_RULES or rule.reason in CERTAIN_BLOCK_RULES or outside):
+            # Near-certain rules fire anywhere; any lexicon rule fires outside the article block.
+            removed.append(RemovedSpan(start, end, line, rule.reason))
+        elif outside and vec[nav_run]:
+            removed.append(RemovedSpan(start, end, line, "navigation menu (run of short items)"))
+        elif listing is not None:
+            removed.append(RemovedSpan(start, end, line, listing + " (listed item)"))
+        elif p >= model.threshold:
+            reason = rule.reason if rule is not None else _model_reason(p, dict(zip(names, vec, strict=True)))
+            removed.append(RemovedSpan(start, end, line, reason))
+        else:
+            kept.append((start, end))
+    return kept, removed

@@ -196,7 +196,9 @@ def complete_dateline(month: int, day: int, text: str, today: date | None = None
     """
     today = today or date.today()
     years = [int(y) for y in YEAR.findall(text) if int(y) <= today.year]
-    floor = max(years) if years else today.year - 30
+    if not years:
+        return None  # nothing in the text fixes the year: leave the document undated
+    floor = max(years)
     pairs = weekday_dates(text, floor, today)
     if pairs:
         year = max(pairs)[0].year

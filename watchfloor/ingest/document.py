@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from watchfloor.ingest import dates
-from watchfloor.ingest.clean import classify_line, clean_lines
+from watchfloor.ingest.clean import classify_line, clean_lines, split_lines
 from watchfloor.ingest.formats import (
     Extracted,
     extract_html,
@@ -15,6 +15,7 @@ from watchfloor.ingest.formats import (
     extract_pdf,
     extract_plain,
 )
+from watchfloor.ingest.metadata import dates_in_line, read_plain_metadata
 from watchfloor.models import CleanDocument, PublishedDate, RawInput, RemovedSpan
 
 _BYLINE = re.compile(r"^[Bb]y\s+(?P<name>[A-Z][\w.'-]+(?:\s+(?:[A-Z][\w.'-]+|and|&)){0,6})(?:\s*[,|–-].*)?$")
@@ -45,7 +46,6 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
         start = max(start, 0)
         removed.append(RemovedSpan(start, start + len(span.text), span.text, span.reason))
 
-    lines = [ex.main_text[s:e] for s, e in kept]
     publisher = ex.publisher
     author = ex.author
     title = ex.title
@@ -58,25 +58,32 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
     elif raw.meta.get("feed_published"):
         published = PublishedDate(raw.meta["feed_published"], "feed", "RSS/Atom item date")
     published = published or dates.from_url(raw.url or ex.url)
-    # Date stamps near the top may be removed as furniture below: read them first.
-    for line in ex.main_text.splitlines()[:MAX_STAMP_LINES]:
-        if published is not None:
-            break
-        hl = dates.header_line(line)
-        published = (hl[1] if hl else None) or dates.published_line(line, today) or dates.stamp_line(line, today)
+    # Metadata lines (masthead, headline, byline, date stamp) are read from the raw lines first: the
+    # cleaner below may drop exactly those lines.
+    meta_source = ex.raw_text if raw.kind == "html" else ex.main_text
+    raw_spans = split_lines(meta_source)
+    raw_lines = [meta_source[s:e] for s, e in raw_spans]
+    for line in raw_lines[:MAX_STAMP_LINES]:
+        if published is None and (hl := dates.header_line(line)):
+            publisher, published = publisher or hl[0], hl[1]
+    plain = read_plain_metadata(raw_lines, today, month_first=_month_first(raw.url or ex.url))
+    published = published or plain.published
+    author = author or plain.author
+    if title is None and raw.kind in ("txt", "md", "pdf") and plain.title:
+        title = plain.title
+    meta_starts = {raw_spans[i][0]: reason for i, reason in plain.meta_lines.items()}
 
     # Header lines: publisher/date stamps, "Published:" lines, bylines. They are metadata, not text.
     body: list[str] = []
     dateline_parts: tuple[str | None, int, int, int | None, str] | None = None
-    for i, line in enumerate(lines):
+    for i, (start, end) in enumerate(kept):
+        line = ex.main_text[start:end]
         if i < MAX_HEADER_LINES and (hl := dates.header_line(line)):
             publisher = publisher or hl[0]
-            published = published or hl[1]
             removed.append(_meta_span(ex.raw_text, line, "header line (publisher and date)"))
             continue
-        if i < MAX_HEADER_LINES and (pl := dates.published_line(line, today)):
-            published = published or pl
-            removed.append(_meta_span(ex.raw_text, line, "publication date line"))
+        if start in meta_starts and offset_base == 0:
+            removed.append(RemovedSpan(start, end, line, meta_starts[start]))
             continue
         if i < MAX_HEADER_LINES and (bl := _BYLINE.match(line.strip())) and len(line) < 80:
             author = author or bl["name"]
@@ -104,13 +111,19 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
                 published = PublishedDate(found.isoformat(), how, dateline_parts[4])
     text = "\n\n".join(line.strip() for line in body)
     if published is None:
-        published = dates.infer_from_text(text, today)
+        # Undated: no guess. The latest full date the article itself mentions bounds it from below.
+        in_text = [hit.day for line in body for hit in dates_in_line(line, today)]
+        bound = max(in_text).isoformat() if in_text else None
+        published = PublishedDate(None, "none", "", not_before=bound)
     title = raw.meta.get("title") or title
     if title and not text.startswith(title.strip()) and raw.kind in ("html", "jsonl"):
         text = title.strip() + "\n\n" + text
     notes = list(ex.notes)
-    if published.method not in ("metadata", "html-metadata", "feed", "url", "header-line", "dateline"):
-        notes.append(f"publication date {published.date or 'unknown'} found by {published.method}")
+    if published.date is None:
+        bound = f"; the text mentions dates up to {published.not_before}" if published.not_before else ""
+        notes.append(f"publication date unknown{bound}: set it with `watchfloor doc ID --set-published DATE`")
+    elif published.method not in ("metadata", "html-metadata", "feed", "url", "header-line", "dateline"):
+        notes.append(f"publication date {published.date} found by {published.method}")
     return CleanDocument(
         source=raw.source,
         kind=raw.kind,
@@ -124,7 +137,13 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
         url=raw.url or ex.url,
         published=published,
         notes=notes,
+        raw_data=raw.data if raw.kind in ("html", "pdf") else None,
     )
+
+
+def _month_first(url: str | None) -> bool:
+    """US pages write 10/18/2019 month first; elsewhere day first."""
+    return bool(url) and not re.search(r"\.(?:uk|au|nz|ie|in|za|de|fr|es|it|nl|at|ch|eu)(?:/|$)", url or "")
 
 
 def _meta_span(raw_text: str, line: str, reason: str) -> RemovedSpan:

@@ -1,8 +1,12 @@
 """Resolve date expressions ("on Friday", "Oct. 12", "last month", "in March 2024") against a base date.
 
 Returns the date and its precision (day, month, year). Durations ("four years", "the past decade")
-are not dates and resolve to None. dateparser handles absolute forms; weekdays and "last/this
-month/year" are resolved here because dateparser's choices for them do not suit news.
+are not dates and resolve to None. The machine clock is never a base: without a publication date
+only expressions that carry their own year resolve; with a *not-before bound* (the latest full date
+the text mentions) year-less month/day dates take their year from the bound and are flagged
+``inferred``, and relative expressions ("on Friday", "last month") stay unresolved. dateparser
+handles absolute forms; weekdays and "last/this month/year" are resolved here because
+dateparser's choices for them do not suit news.
 """
 
 from __future__ import annotations
@@ -43,10 +47,18 @@ class Resolved:
     date: str  # YYYY-MM-DD, YYYY-MM or YYYY
     precision: str  # day, month, year
     first_day: dt.date
+    inferred: bool = False  # the year came from a not-before bound, not from a known publication date
 
 
-def resolve(text: str, base: date | None) -> Resolved | None:
-    """Resolve one DATE mention; None for durations, vague or future-only expressions."""
+_OWN_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def resolve(text: str, base: date | None, *, bound: bool = False) -> Resolved | None:
+    """Resolve one DATE mention; None for durations, vague or future-only expressions.
+
+    ``base`` is the publication date; with ``bound=True`` it is only a not-before bound for it.
+    Without a base, only dates that state their year resolve.
+    """
     t = " ".join(text.lower().replace("’", "'").split())
     while True:
         stripped = _STRIP.sub("", t)
@@ -58,7 +70,28 @@ def resolve(text: str, base: date | None) -> Resolved | None:
     t = re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1", t)
     if not t or (_DURATION.match(t) and "ago" not in t):
         return None
-    base = base or date.today()
+    if base is None or bound:
+        return _resolve_without_reference(t, base)
+    return _resolve_against(t, base)
+
+
+def _resolve_without_reference(t: str, bound: date | None) -> Resolved | None:
+    """No publication date: a stated year resolves; a month/day takes the bound's year, flagged."""
+    if _OWN_YEAR.search(t) and not re.search(r"\bago\b", t):
+        reference = date(int(_OWN_YEAR.findall(t)[-1]), 12, 31)
+        found = _resolve_against(t, reference)
+        return found if found is not None and found.first_day.year == reference.year else None
+    if bound is None or not any(m in t for m in _MONTHS):
+        return None
+    if not re.search(r"\b\d{1,2}\b", t):
+        return None  # "in March" without a year or a day: too vague to place in a year
+    found = _resolve_against(t, bound)
+    if found is None:
+        return None
+    return Resolved(found.date, found.precision, found.first_day, inferred=True)
+
+
+def _resolve_against(t: str, base: date) -> Resolved | None:
     day_part = re.sub(r"\s+(?:morning|afternoon|evening|night|prayers)$", "", t)
     if day_part in ("today", "this morning", "tonight", "this evening"):
         return Resolved(base.isoformat(), "day", base)

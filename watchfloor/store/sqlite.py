@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -17,7 +18,8 @@ from watchfloor.extract.claims import EXTRACTOR_VERSION as CLAIMS_VERSION
 from watchfloor.extract.events import EXTRACTOR_VERSION as EVENTS_VERSION
 from watchfloor.extract.relations import EXTRACTOR_VERSION as RELATIONS_VERSION
 from watchfloor.link.normalize import norm_name
-from watchfloor.models import EntityRecord
+from watchfloor.models import EntityRecord, RemovedSpan
+from watchfloor.store import sqlite_reprocess
 from watchfloor.store.base import DocumentWrite, Row
 from watchfloor.store.sqlite_browse import ensure_entity_stats, is_frequent, refresh_entity_stats
 from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
@@ -193,8 +195,9 @@ class SQLiteRepository:
                        author,
                        published, published_method, published_evidence, language, status,
                        duplicate_of, duplicate_kind, similarity, raw_text, text, word_count, notes,
-                       minhash, ingested_at, extractor, extractor_version)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       minhash, ingested_at, extractor, extractor_version, published_not_before, raw_data,
+                       processed_version)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     item.doc_id,
                     item.text_hash,
@@ -220,6 +223,9 @@ class SQLiteRepository:
                     item.minhash,
                     _now(),
                     extractor,
+                    version,
+                    d.published.not_before,
+                    zlib.compress(d.raw_data) if d.raw_data is not None else None,
                     version,
                 ),
             )
@@ -266,6 +272,24 @@ class SQLiteRepository:
             (d.source, d.raw_sha256, item.doc_id),
         )
 
+    def replace_document(self, item: DocumentWrite, extractor: str, version: str) -> None:
+        """Write a re-analysed document in place of the stored one (same id), keeping its sources."""
+        with self.transaction():
+            sources = sqlite_reprocess.delete_document_facts(self.conn, item.doc_id)
+            self.write_document(item, extractor, version)
+            sqlite_reprocess.restore_sources(self.conn, item.doc_id, sources)
+
+    def reprocess_candidates(self, since: str | None, doc_ids: list[str] | None, skip_version: str | None) -> list[str]:
+        return sqlite_reprocess.reprocess_candidates(self.conn, since, doc_ids, skip_version)
+
+    def stored_for_reprocess(self, doc_id: str) -> tuple[Row, list[RemovedSpan], str | None]:
+        return sqlite_reprocess.stored_for_reprocess(self.conn, doc_id)
+
+    def set_published(self, doc_id: str, published: str, author: str, note: str | None = None) -> None:
+        """Record an analyst's publication date; `reprocess` re-resolves what depended on it."""
+        with self.transaction():
+            sqlite_reprocess.set_published(self.conn, doc_id, published, author, note)
+
     def record_problem(self, source: str, message: str) -> None:
         self.conn.execute("INSERT INTO problems(source, message, at) VALUES (?,?,?)", (source, message, _now()))
 
@@ -292,6 +316,7 @@ class SQLiteRepository:
             "forecasts": q("SELECT count(*) FROM claims WHERE kind='forecast'").fetchone()[0],
             "problems": q("SELECT count(*) FROM problems").fetchone()[0],
             "last_problems": [dict(r) for r in q("SELECT source, message, at FROM problems ORDER BY id DESC LIMIT 10")],
+            "undated_documents": sqlite_reprocess.undated_count(self.conn),
             "published_range": list(
                 q("SELECT min(published), max(published) FROM documents WHERE published IS NOT NULL").fetchone()
             ),
@@ -303,7 +328,9 @@ class SQLiteRepository:
                         (SELECT count(*) FROM mentions m WHERE m.doc_id=d.id) AS mentions
                  FROM documents d"""
         args: list[Any] = []
-        if status:
+        if status == "undated":
+            sql += " WHERE d.status='analysed' AND d.published IS NULL"
+        elif status:
             sql += " WHERE d.status=?"
             args.append(status)
         sql += " ORDER BY d.published DESC NULLS LAST, d.id LIMIT ? OFFSET ?"
@@ -319,6 +346,7 @@ class SQLiteRepository:
             return None
         doc = dict(rows[0])
         doc.pop("minhash", None)
+        doc.pop("raw_data", None)
         doc["notes"] = json.loads(doc["notes"])
         doc["removed"] = [
             dict(r)

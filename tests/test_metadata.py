@@ -1,0 +1,87 @@
+"""Headline, byline and publication date read from pasted plain text (pages written for these tests)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from watchfloor.ingest.document import build_document
+from watchfloor.ingest.metadata import byline, dates_in_line, read_plain_metadata
+from watchfloor.models import RawInput
+
+TODAY = date(2026, 12, 4)
+
+PASTED = """Home
+World
+Asia
+Opinion
+Search
+Frontier Ledger
+Raids on the border: why the truce keeps failing
+By Amina Qureshi
+Published 14 March 2025
+Security forces and militants have traded fire along the frontier for three weeks, and the
+talks that were meant to calm the region have produced little beyond statements of intent.
+Officials in the provincial capital said on Thursday that two more posts had been abandoned
+after night attacks, and residents described long queues at the remaining crossings.
+The truce signed in the autumn was supposed to open markets again, but traders say the roads
+remain closed most days and that convoys move only under escort from the paramilitary force.
+Most read
+Floods cut the highway again
+Why the election was delayed
+Comments
+Jamal 22 March 2025 at 10:14
+Nobody here believes the truce will hold.
+"""
+
+
+def test_dates_in_line_reads_many_forms_and_languages() -> None:
+    def days(line: str) -> list[str]:
+        return [h.day.isoformat() for h in dates_in_line(line, TODAY)]
+
+    assert days("Published 14 March 2025") == ["2025-03-14"]
+    assert days("von Redaktion · 18. Oktober 2019") == ["2019-10-18"]
+    assert days("Mar. 14, 2025 10:02 am") == ["2025-03-14"]
+    assert days("Stand: 04.11.2025, 09:12 Uhr") == ["2025-11-04"]
+    assert days("miércoles, 4 de mayo de 2022") == ["2022-05-04"]
+    assert days("Ledger04-11-2025") == ["2025-11-04"]
+    assert days("2024-02-29") == ["2024-02-29"]
+    assert days("31.02.2024 and 1.2.3") == []  # impossible day, version number
+    assert days("Planned for 12 May 2031") == []  # after today: never a publication date
+
+
+def test_byline_takes_the_name_only() -> None:
+    assert byline("By Amina Qureshi") == "Amina Qureshi"
+    assert byline("von David · 18. Oktober 2019") == "David"
+    assert byline("Author: Jean-Luc Martin") == "Jean-Luc Martin"
+    assert byline("By the end of the year, the group had lost most of its ground.") is None
+    assert byline("By 2027") is None
+
+
+def test_pasted_page_metadata_comes_from_the_lines_around_the_headline() -> None:
+    lines = [ln for ln in PASTED.splitlines() if ln.strip()]
+    meta = read_plain_metadata(lines, TODAY)
+    assert meta.title == "Raids on the border: why the truce keeps failing"
+    assert meta.author == "Amina Qureshi"
+    assert meta.published is not None and meta.published.date == "2025-03-14"  # not the comment's later date
+    assert meta.published.method == "published-line"
+
+
+def test_build_document_uses_the_pasted_metadata_and_drops_its_lines_from_the_text() -> None:
+    doc = build_document(RawInput("page.txt", "txt", PASTED.encode()), TODAY)
+    assert doc.title == "Raids on the border: why the truce keeps failing"
+    assert doc.author == "Amina Qureshi"
+    assert doc.published.date == "2025-03-14"
+    assert "By Amina Qureshi" not in doc.text
+    assert "Security forces and militants" in doc.text
+    assert {r.reason for r in doc.removed if r.text.startswith("By Amina")} == {"byline"}
+
+
+def test_a_date_inside_a_sentence_is_not_taken_as_the_publication_date() -> None:
+    text = (
+        "Border truce under strain\n\n"
+        "Traders in the district still remember how the crossing closed on 3 January 2019 and did not "
+        "reopen for almost a year, and many of them fear that the same will happen again this winter.\n"
+    )
+    doc = build_document(RawInput("page.txt", "txt", text.encode()), TODAY)
+    assert doc.published.date is None
+    assert doc.published.not_before == "2019-01-03"

@@ -1,0 +1,125 @@
+"""Dates are never invented: undated documents stay undated, relative dates stay unresolved, and an
+analyst's date re-resolves everything (CLI `doc --set-published`, `reprocess`)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+from spacy.language import Language
+
+from tests.conftest import run_cli
+from watchfloor.extract.events import extract_events
+from watchfloor.extract.info import entity_info
+from watchfloor.ingest.document import build_document
+from watchfloor.link.actors import Linker
+from watchfloor.link.gazetteer import Gazetteer
+from watchfloor.link.temporal import resolve
+from watchfloor.models import RawInput
+
+UNDATED = (
+    "Gunmen stormed a hotel in the port city of Kismayo on Friday, killing nine guests, police said.\n\n"
+    "The Shabaab militants claimed the attack on 5 September, their radio station said. The hotel had "
+    "reopened on 12 March 2022 after an earlier raid, the owner told reporters.\n"
+)
+
+
+def test_relative_dates_do_not_resolve_without_a_publication_date() -> None:
+    assert resolve("on Friday", None) is None
+    assert resolve("last month", None) is None
+    assert resolve("5 September", None) is None
+    found = resolve("5 September 2022", None)
+    assert found is not None and (found.date, found.precision) == ("2022-09-05", "day")
+    month = resolve("March 2024", None)
+    assert month is not None and (month.date, month.precision) == ("2024-03", "month")
+
+
+def test_a_not_before_bound_gives_year_less_dates_a_flagged_year_but_not_weekdays() -> None:
+    bound = date(2022, 10, 1)
+    found = resolve("5 September", bound, bound=True)
+    assert found is not None and found.date == "2022-09-05" and found.inferred
+    later = resolve("12 November", bound, bound=True)
+    assert later is not None and later.date == "2021-11-12"  # never after the bound
+    assert resolve("on Friday", bound, bound=True) is None
+    assert resolve("yesterday", bound, bound=True) is None
+
+
+def test_an_undated_article_gets_no_date_only_a_not_before_bound() -> None:
+    for today in (date(2024, 1, 1), date(2031, 6, 30)):
+        doc = build_document(RawInput("kismayo.txt", "txt", UNDATED.encode()), today)
+        assert doc.published.date is None and doc.published.method == "none"
+        assert doc.published.not_before == "2022-03-12"
+        assert any("publication date unknown" in n for n in doc.notes)
+
+
+def _events(nlp: Language, linker: Linker, gazetteer: Gazetteer, text: str, published: date | None):  # type: ignore[no-untyped-def]
+    spacy_doc = nlp(text)
+    linked = linker.link(spacy_doc)
+    info = entity_info(gazetteer, linked.entities)
+    return extract_events(spacy_doc, linked.mentions, published, info, date(2022, 3, 12) if not published else None)
+
+
+def test_events_of_an_undated_article_are_not_dated_by_the_clock(
+    nlp: Language, linker: Linker, gazetteer: Gazetteer
+) -> None:
+    events = [e for e in _events(nlp, linker, gazetteer, UNDATED, None) if not e.is_background]
+    assert events, "the hotel attack is found"
+    assert all(e.date is None or e.date_method == "text-year-inferred" for e in events), [
+        (e.date, e.date_method) for e in events
+    ]
+    this_year = str(date.today().year)
+    assert not any((e.date or "").startswith(this_year) for e in events)
+
+
+def test_no_event_is_dated_after_its_document(nlp: Language, linker: Linker, gazetteer: Gazetteer) -> None:
+    text = (
+        "A suicide bomber attacked a market in Quetta on 14 June 2031, killing 12 people, officials said.\n\n"
+        "Another bombing killed four soldiers in Quetta on Tuesday, police said.\n"
+    )
+    published = date(2024, 5, 2)
+    events = _events(nlp, linker, gazetteer, text, published)
+    assert events
+    for e in events:
+        assert e.date is None or e.date[:10] <= published.isoformat(), (e.date, e.trigger_text)
+
+
+def test_set_published_re_resolves_dates_and_survives_reprocess(tmp_path: Path) -> None:
+    article = tmp_path / "kismayo.txt"
+    article.write_text(UNDATED, "utf-8")
+    db = tmp_path / "store.db"
+    assert run_cli("ingest", str(article), "--db", str(db), "-q").returncode == 0
+    status = run_cli("status", "--db", str(db))
+    assert "have no publication date" in status.stdout
+    listed = json.loads(run_cli("docs", "--db", str(db), "--status", "undated", "--json").stdout)
+    assert len(listed) == 1
+    doc_id = listed[0]["id"]
+    with sqlite3.connect(db) as conn:
+        dates = [r[0] for r in conn.execute("SELECT date FROM events WHERE is_background=0")]
+    assert dates and all(d is None or d.startswith("2022") for d in dates), dates
+
+    future = run_cli("doc", doc_id, "--db", str(db), "--set-published", "2099-01-01")
+    assert future.returncode == 1 and "in the future" in future.stderr and "Traceback" not in future.stderr
+    done = run_cli("doc", doc_id[:8], "--db", str(db), "--set-published", "2023-09-10")
+    assert done.returncode == 0, done.stderr
+    assert "published: 2023-09-10 (found by analyst" in done.stdout
+
+    def event_dates() -> set[str]:
+        with sqlite3.connect(db) as conn:
+            return {r[0] for r in conn.execute("SELECT date FROM events WHERE is_background=0") if r[0]}
+
+    # "on Friday" before Sunday 10 September 2023 is 8 September; "5 September" is 2023-09-05.
+    assert "2023-09-08" in event_dates(), event_dates()
+    again = run_cli("reprocess", "--db", str(db), "-q")
+    assert again.returncode == 0 and "0 document(s)" in again.stderr
+    forced = run_cli("reprocess", "--db", str(db), "-q", "--force")
+    assert forced.returncode == 0 and "1 document(s)" in forced.stderr, forced.stderr
+    assert "2023-09-08" in event_dates()
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT published, published_method FROM documents").fetchone() == (
+            "2023-09-10",
+            "analyst",
+        )
+        assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 1
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

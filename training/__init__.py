@@ -1,0 +1,1 @@
+"""Training code for watchfloor's trained components (see DESIGN.md section 10)."""

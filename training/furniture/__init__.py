@@ -1,0 +1,1 @@
+"""The furniture line classifier for pasted pages."""

@@ -1,0 +1,319 @@
+"""Title, byline and publication date of a page pasted as plain text, read before any cleaning.
+
+Pasted pages carry their metadata as ordinary lines around the headline: a menu, the headline
+(sometimes twice), "By Jane Doe", "18. Oktober 2019 · 4 min", the standfirst, then the body. The
+cleaner may drop exactly those lines, so they are read here first, from the raw lines:
+
+1. the article block is the densest run of prose lines; the headline is the best headline-like
+   line in the dozen lines above it (repeated lines, a byline or date right after it count for it);
+2. the publication date is the date nearest the headline (labelled "Published"/"Veröffentlicht"
+   preferred, "Updated"/comment dates avoided), in numeric or month-name form in the languages
+   dateparser knows; never a date after ``today``;
+3. an undated page gets no date: only a *not-before* bound, the latest full date its text mentions.
+Every cue is a pure function of the lines, so each can be tested alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from watchfloor.models import PublishedDate
+
+# Languages whose month names are read (dateparser's locale data): most pages analysts paste.
+MONTH_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "pl", "cs", "fi", "tr", "ro", "hu")
+TITLE_WINDOW = 14  # lines above the article block searched for the headline
+DATE_WINDOW = 8  # a date this many lines from the headline still counts as the page's stamp
+PROSE_WORDS = 12
+BLOCK_GAP = 6  # prose lines this close belong to one article block (subheadings, captions between)
+
+
+@dataclass(frozen=True)
+class DateHit:
+    """A complete date found in a line."""
+
+    day: date
+    start: int
+    end: int
+
+
+@dataclass
+class PlainMetadata:
+    """What the raw lines say about the page; ``meta_lines`` are lines that are metadata, not text."""
+
+    title: str | None = None
+    title_index: int | None = None
+    author: str | None = None
+    published: PublishedDate | None = None
+    not_before: str | None = None
+    meta_lines: dict[int, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BylineLexicon:
+    prefixes: re.Pattern[str]
+    labels: re.Pattern[str]
+    published: re.Pattern[str]
+    other: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def byline_lexicon() -> BylineLexicon:
+    """Byline prefixes and date labels from ``data/lexicons/bylines.yaml``."""
+    spec = yaml.safe_load((resources.files("watchfloor") / "data/lexicons/bylines.yaml").read_text("utf-8"))
+    return BylineLexicon(
+        prefixes=re.compile(rf"^(?:{_alternation(spec['byline_prefixes'])})\s*:?\s+(?P<rest>.+)$", re.I),
+        labels=re.compile(rf"^(?:{_alternation(spec['author_labels'])})\s*:\s*(?P<rest>.+)$", re.I),
+        published=re.compile(rf"(?<!\w)(?:{_alternation(spec['published_labels'])})(?!\w)", re.I),
+        other=re.compile(rf"(?<!\w)(?:{_alternation(spec['other_date_labels'])})(?!\w)", re.I),
+    )
+
+
+@lru_cache(maxsize=1)
+def month_names() -> dict[str, int]:
+    """Lower-case month names and abbreviations in MONTH_LANGUAGES, from dateparser's locale data."""
+    from dateparser.languages import default_loader
+
+    names: dict[str, int] = {}
+    months = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+              "october", "november", "december")  # fmt: skip
+    for lang in MONTH_LANGUAGES:
+        info = default_loader.get_locale(lang).info
+        for number, key in enumerate(months, start=1):
+            for name in info.get(key, []):
+                name = str(name).lower().rstrip(".")
+                if len(name) >= 3 and not name.isdigit():
+                    names.setdefault(name, number)
+    names["sept"] = 9
+    return names
+
+
+# A year ends at a non-digit, or where a glued time or second stamp starts ("202207:59", "201922. Dez").
+_YEAR_END = r"(?:(?!\d)|(?=\d{1,2}[.:]))"
+
+
+@lru_cache(maxsize=1)
+def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    month = "|".join(re.escape(m) for m in sorted(month_names(), key=len, reverse=True))
+    day_month_year = re.compile(
+        rf"(?<![\w.])(?P<d>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?(?P<m>{month})\.?,?\s*(?:de\s+)?(?P<y>(?:19|20)\d{{2}}){_YEAR_END}",
+        re.I,
+    )
+    month_day_year = re.compile(
+        rf"(?<!\w)(?P<m>{month})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}}){_YEAR_END}", re.I
+    )
+    numeric = re.compile(
+        r"(?<![\d.])(?:(?P<Y>(?:19|20)\d{2})[-/.](?P<M>\d{1,2})[-/.](?P<D>\d{1,2})(?![\d])"
+        r"|(?P<a>\d{1,2})(?P<sep>[./-])\s?(?P<b>\d{1,2})(?P=sep)\s?(?P<c>(?:19|20)\d{2}"
+        + _YEAR_END.replace("(?!\\d)", "(?!\\d|\\.\\d)")
+        + r"|\d{2}(?!\d|\.\d)))"
+    )
+    return day_month_year, month_day_year, numeric
+
+
+def _safe(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def dates_in_line(line: str, today: date, month_first: bool = False) -> list[DateHit]:
+    """Complete dates in one line: '18. Oktober 2019', 'Oct. 18, 2019', '18.10.2019', '2019-10-18'.
+
+    Numeric day/month order is day first, except ``month_first`` pages (US English) for slashes.
+    Dates after ``today`` are dropped: nothing is published in the future.
+    """
+    dmy, mdy, numeric = _date_patterns()
+    names = month_names()
+    hits: list[DateHit] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(found: date | None, m: re.Match[str]) -> None:
+        if found is None or found > today or any(s < m.end() and m.start() < e for s, e in taken):
+            return
+        taken.append((m.start(), m.end()))
+        hits.append(DateHit(found, m.start(), m.end()))
+
+    for pattern in (dmy, mdy):
+        for m in pattern.finditer(line):
+            month = names.get(m["m"].lower().rstrip("."))
+            if month is not None:
+                add(_safe(int(m["y"]), month, int(m["d"])), m)
+    for m in numeric.finditer(line):
+        if m["Y"]:
+            add(_safe(int(m["Y"]), int(m["M"]), int(m["D"])), m)
+            continue
+        a, b, year = int(m["a"]), int(m["b"]), m["c"]
+        if len(year) == 2:
+            if m["sep"] != ".":
+                continue  # "10/18/19" is too often a score or a fraction
+            year = f"20{year}"
+        day, month = (b, a) if (m["sep"] == "/" and month_first and b <= 31) or a > 31 else (a, b)
+        if month > 12 and day <= 12:
+            day, month = month, day
+        add(_safe(int(year), month, day), m)
+    return sorted(hits, key=lambda h: h.start)
+
+
+def _is_prose(line: str) -> bool:
+    words = line.split()
+    if len(words) >= PROSE_WORDS and (line.rstrip()[-1:] in ".!?\"”»'…)" or len(words) >= 25):
+        return True
+    return len(words) <= 3 and len(line) >= 80  # scripts written without spaces
+
+
+def article_block(lines: list[str]) -> tuple[int, int]:
+    """(first, last) line index of the densest run of prose lines; (0, -1) when there is none."""
+    prose = [_is_prose(line) for line in lines]
+    if not any(prose):
+        return 0, -1
+    best, best_score = 0, -1
+    for i, is_prose in enumerate(prose):
+        if not is_prose:
+            continue
+        score = sum(len(lines[j]) for j in range(i, min(len(lines), i + 12)) if prose[j])
+        if score > best_score:
+            best, best_score = i, score
+    first = best
+    while True:
+        back = next((j for j in range(first - 1, max(-1, first - 1 - BLOCK_GAP), -1) if prose[j]), None)
+        if back is None:
+            break
+        first = back
+    last = best
+    while True:
+        ahead = next((j for j in range(last + 1, min(len(lines), last + 4)) if prose[j]), None)
+        if ahead is None:
+            break
+        last = ahead
+    return first, last
+
+
+_NAME_TOKEN = re.compile(r"^[A-ZÀ-ÖØ-ÞĀ-Ž][\w.'’-]*$")
+_NAME_PARTICLES = {"von", "van", "der", "de", "den", "da", "del", "di", "al", "el", "bin", "ibn", "la", "le", "du"}
+_NAME_JOIN = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
+
+
+def _clean_name(text: str) -> str | None:
+    """The name part of a byline ('David · 18. Oktober 2019' -> 'David'), or None if it is not a name."""
+    text = re.split(r"\s+[|·•–—-]\s+|\s*[|·•]\s*|\s+\d|,\s*(?:\d|[a-z])|\s+(?:is|ist|est|es)\s", text, maxsplit=1)[0]
+    text = text.strip(" ,;:-–—|").removeprefix("@")
+    names = [n for n in _NAME_JOIN.split(text) if n]
+    if not names or len(names) > 4:
+        return None
+    for name in names:
+        tokens = name.split()
+        if not 1 <= len(tokens) <= 5 or not _NAME_TOKEN.match(tokens[0]) or not _NAME_TOKEN.match(tokens[-1]):
+            return None
+        if any(not (_NAME_TOKEN.match(t) or t.lower() in _NAME_PARTICLES) for t in tokens):
+            return None
+    return text if len(text) <= 80 else None
+
+
+def byline(line: str) -> str | None:
+    """The author named by a byline line ('By Jane Doe', 'von David · 18. Oktober 2019', 'Author: X')."""
+    text = line.strip()
+    if len(text.split()) > 14:
+        return None
+    lex = byline_lexicon()
+    m = lex.labels.match(text) or lex.prefixes.match(text)
+    return _clean_name(m["rest"]) if m else None
+
+
+def _headline_score(lines: list[str], i: int, start: int, counts: dict[str, int], after: set[int]) -> float | None:
+    from watchfloor.ingest.clean import classify_line
+
+    line = lines[i].strip()
+    words = line.split()
+    no_spaces = len(words) <= 2 and len(line) >= 12
+    if not (3 <= len(words) <= 30 or no_spaces) or len(line) > 250:
+        return None
+    if line[-1] in ".,;:" or line.lower().startswith(("http", "www.")) or classify_line(line) is not None:
+        return None
+    if byline(line) or dates_in_line(line, date.max):
+        return None
+    score = -0.4 * (start - i)
+    score += 2.0 if 4 <= len(words) <= 20 else 0.0
+    score += 2.5 if counts.get(line.casefold(), 0) > 1 else 0.0
+    score += 2.0 if any(j in after for j in range(i + 1, i + 4)) else 0.0
+    score -= 1.5 if line.isupper() else 0.0
+    score -= 1.0 if "|" in line else 0.0
+    score -= 3.0 if re.search(r"\s[/›»>]\s|\w\s?/\s?\w+\s?/", line) else 0.0  # breadcrumbs, credits
+    return score
+
+
+def find_title(lines: list[str], start: int, meta_after: set[int]) -> int | None:
+    """Index of the headline among the lines just above the article block."""
+    counts: dict[str, int] = {}
+    for line in lines:
+        key = line.strip().casefold()
+        counts[key] = counts.get(key, 0) + 1
+    best: tuple[float, int] | None = None
+    for i in range(max(0, start - TITLE_WINDOW), start):
+        score = _headline_score(lines, i, start, counts, meta_after)
+        if score is not None and (best is None or score > best[0]):
+            best = (score, i)
+    return best[1] if best else None
+
+
+def _date_candidates(lines: list[str], today: date, month_first: bool) -> list[tuple[int, DateHit]]:
+    return [(i, hit) for i, line in enumerate(lines) for hit in dates_in_line(line, today, month_first)]
+
+
+def read_plain_metadata(lines: list[str], today: date, month_first: bool = False) -> PlainMetadata:
+    """Headline, author and publication date of pasted text (``lines``: its raw lines, blank ones dropped)."""
+    meta = PlainMetadata()
+    if not lines:
+        return meta
+    lex = byline_lexicon()
+    start, end = article_block(lines)
+    candidates = _date_candidates(lines, today, month_first)
+    if candidates:
+        meta.not_before = max(hit.day for _, hit in candidates).isoformat()
+    head = range(max(0, start - TITLE_WINDOW), min(len(lines), start + 3))
+    author_lines = {i: name for i in head if (name := byline(lines[i]))}
+    date_lines = {i for i, _ in candidates}
+    title_index = find_title(lines, start, set(author_lines) | date_lines)
+    if title_index is not None:
+        meta.title, meta.title_index = lines[title_index].strip(), title_index
+    anchor = title_index if title_index is not None else start
+    if author_lines:
+        i = min(author_lines, key=lambda j: abs(j - anchor))
+        meta.author = author_lines[i]
+        meta.meta_lines[i] = "byline"
+    best: tuple[float, int, DateHit] | None = None
+    for i, hit in candidates:
+        line = lines[i]
+        labelled = bool(lex.published.search(line[: hit.start + 1]))
+        if i > end + 2 and not labelled:
+            continue  # after the article: comments, sidebars, archives
+        if len(line.split()) > 20 and hit.start > 40 and not labelled:
+            continue  # a date inside a sentence is about something else; a dateline opens its line
+        distance = abs(i - anchor)
+        if i > anchor and i >= start:
+            distance *= 3  # dates inside the body are mostly about events, not the page's stamp
+        score = (
+            min(distance, DATE_WINDOW * 3) - (3 if labelled else 0) + (6 if lex.other.search(line[: hit.start]) else 0)
+        )
+        words = len(line.split())
+        score += -1 if words <= 12 else (4 if words > 20 else 0)  # a stamp line, or a date inside prose
+        if best is None or score < best[0]:
+            best = (score, i, hit)
+    if best is not None:
+        _, i, hit = best
+        line = lines[i].strip()
+        method = "published-line" if lex.published.search(line) else "date-stamp-line"
+        meta.published = PublishedDate(hit.day.isoformat(), method, line[:120])
+        if len(line.split()) <= 14:
+            meta.meta_lines.setdefault(i, "publication date line")
+    return meta

@@ -15,8 +15,9 @@ from typing import Any
 import pytest
 from spacy.language import Language
 
+from watchfloor.eval.metrics import max_matching
 from watchfloor.eval.re3d import GoldRelation, PredRelation, align, relation_matches
-from watchfloor.eval.wikievents import GoldArg, PredArg, head_word, locate, matches, max_matching
+from watchfloor.eval.wikievents import GoldArg, PredArg, head_word, locate, matches
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.nlp.pipeline import load_base_model
 

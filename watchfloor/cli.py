@@ -75,11 +75,11 @@ def _log_path() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "watchfloor" / "watchfloor.log"
 
 
-def _run_ingest(ws: Workspace, targets: list[str], options: IngestOptions, quiet: bool) -> IngestReport:
-    total = count_inputs(targets, options.sources)
-    with Progress(
+def _progress(label: str, quiet: bool) -> Progress:
+    """The progress bar of long commands: count, documents per second, elapsed time and ETA."""
+    return Progress(
         SpinnerColumn(),
-        TextColumn("[bold]ingest"),
+        TextColumn(f"[bold]{label}"),
         BarColumn(),
         MofNCompleteColumn(),
         RateColumn(),
@@ -89,7 +89,12 @@ def _run_ingest(ws: Workspace, targets: list[str], options: IngestOptions, quiet
         console=err_console,
         disable=quiet,
         transient=False,
-    ) as progress:
+    )
+
+
+def _run_ingest(ws: Workspace, targets: list[str], options: IngestOptions, quiet: bool) -> IngestReport:
+    total = count_inputs(targets, options.sources)
+    with _progress("ingest", quiet) as progress:
         task = progress.add_task("ingest", total=total)
         return ws.ingest(
             targets,
@@ -355,18 +360,7 @@ def reprocess_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Re-run cleaning and extraction over stored documents after an upgrade (keeps corrections; resumable)."""
-    with Workspace(db) as ws, Progress(
-        SpinnerColumn(),
-        TextColumn("[bold]reprocess"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=err_console,
-        disable=quiet,
-    ) as progress:
+    with Workspace(db) as ws, _progress("reprocess", quiet) as progress:
         task = progress.add_task("reprocess", total=None)
         report = ws.reprocess(
             stage,

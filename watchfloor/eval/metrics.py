@@ -61,3 +61,20 @@ class DetectionScore:
             "field_accuracy": {n: (round(a, 4) if (a := self.accuracy(n)) is not None else None) for n in fields},
             "field_counts": {n: self.field_total[n] for n in fields},
         }
+
+
+def max_matching(edges: list[list[int]]) -> int:
+    """Size of a maximum bipartite matching (left i -> right j in edges[i]); Kuhn's augmenting paths."""
+    owner: dict[int, int] = {}
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in edges[i]:
+            if j in seen:
+                continue
+            seen.add(j)
+            if j not in owner or augment(owner[j], seen):
+                owner[j] = i
+                return True
+        return False
+
+    return sum(augment(i, set()) for i in range(len(edges)))

@@ -59,6 +59,7 @@ import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from watchfloor.eval.metrics import max_matching
 from watchfloor.extract.lexicon import EventLexicon, load_event_lexicon
 
 ROLES = ("PerpInd", "PerpOrg", "Target", "Victim", "Weapon")
@@ -130,19 +131,7 @@ def aligned_matches(predicted: Entities, gold: Entities, rule: str = "official")
     """
     gold_sets = [{grit_normalize(m) for m in entity} for entity in gold]
     edges = [[j for j, g in enumerate(gold_sets) if entity_matches(p, g, rule)] for p in predicted]
-    owner: dict[int, int] = {}
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in edges[i]:
-            if j in seen:
-                continue
-            seen.add(j)
-            if j not in owner or augment(owner[j], seen):
-                owner[j] = i
-                return True
-        return False
-
-    return sum(augment(i, set()) for i in range(len(predicted)))
+    return max_matching(edges)
 
 
 @dataclass

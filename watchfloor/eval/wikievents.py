@@ -74,6 +74,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
+from watchfloor.eval.metrics import max_matching
 from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info
 from watchfloor.extract.lexicon import EventLexicon, load_event_lexicon
@@ -223,23 +224,6 @@ class PredArg:
 def matches(pred: PredArg, gold: GoldArg, gold_heads: set[str]) -> bool:
     """The matching rule: same role, head word among the gold heads, and a shared sentence."""
     return pred.role == gold.role and pred.head in gold_heads and bool(pred.sentences & gold.sentences)
-
-
-def max_matching(edges: list[list[int]]) -> int:
-    """Size of a maximum bipartite matching (left i -> right j in edges[i]); Kuhn's augmenting paths."""
-    owner: dict[int, int] = {}
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in edges[i]:
-            if j in seen:
-                continue
-            seen.add(j)
-            if j not in owner or augment(owner[j], seen):
-                owner[j] = i
-                return True
-        return False
-
-    return sum(augment(i, set()) for i in range(len(edges)))
 
 
 @dataclass

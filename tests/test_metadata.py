@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from watchfloor.ingest.document import build_document
 from watchfloor.ingest.metadata import byline, dates_in_line, read_plain_metadata
 from watchfloor.models import RawInput
@@ -55,6 +57,25 @@ def test_byline_takes_the_name_only() -> None:
     assert byline("Author: Jean-Luc Martin") == "Jean-Luc Martin"
     assert byline("By the end of the year, the group had lost most of its ground.") is None
     assert byline("By 2027") is None
+    assert byline("6. Mai 2022 von Fatima in Kultur") == "Fatima"
+    assert byline("Posted 11. April 2018 by Walter von Aachen") == "Walter von Aachen"
+    assert byline("Die Zerstörung von Häusern in der Stadt") is None
+
+
+def test_a_name_line_next_to_the_date_is_the_author() -> None:
+    lines = [
+        "Menu",
+        "Search",
+        "Night raid on the customs post",
+        "Farid Sultani",
+        "12.01.2025",
+        "Gunmen attacked the customs post at the crossing overnight, killing two guards and wounding a clerk.",
+        "The crossing was closed for the rest of the day while troops searched the surrounding villages.",
+    ]
+    meta = read_plain_metadata(lines, TODAY)
+    assert meta.title == "Night raid on the customs post"
+    assert meta.author == "Farid Sultani"
+    assert meta.published is not None and meta.published.date == "2025-01-12"
 
 
 def test_pasted_page_metadata_comes_from_the_lines_around_the_headline() -> None:
@@ -85,3 +106,30 @@ def test_a_date_inside_a_sentence_is_not_taken_as_the_publication_date() -> None
     doc = build_document(RawInput("page.txt", "txt", text.encode()), TODAY)
     assert doc.published.date is None
     assert doc.published.not_before == "2019-01-03"
+
+
+def test_rankers_load_and_a_model_of_other_features_is_refused() -> None:
+    from watchfloor.ingest import headline, pubdate
+    from watchfloor.ingest.ranker import load_ranker
+
+    assert headline.headline_model() is not None, "the shipped headline ranker matches the code's features"
+    assert pubdate.pubdate_model() is not None, "the shipped publication-date ranker matches the code's features"
+    assert load_ranker("headline", (*headline.FEATURES, "a feature the model never saw")) is None
+    assert load_ranker("no-such-model", headline.FEATURES) is None
+
+
+def test_without_the_rankers_the_hand_rules_still_read_the_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    from watchfloor.ingest import headline, pubdate
+
+    monkeypatch.setattr(headline, "headline_model", lambda: None)
+    monkeypatch.setattr(pubdate, "pubdate_model", lambda: None)
+    meta = read_plain_metadata([ln for ln in PASTED.splitlines() if ln.strip()], TODAY)
+    assert meta.title == "Raids on the border: why the truce keeps failing"
+    assert meta.published is not None and meta.published.date == "2025-03-14"
+
+
+def test_a_masthead_glued_to_its_date_gives_publisher_and_date() -> None:
+    text = "Kabul Ledger04-11-2025\n\nTwo rockets struck an empty school in the city overnight, police said on Monday.\n"
+    doc = build_document(RawInput("page.txt", "txt", text.encode()), TODAY)
+    assert doc.published.date == "2025-11-04" and doc.published.method == "header-line"
+    assert doc.publisher == "Kabul Ledger"

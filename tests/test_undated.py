@@ -7,6 +7,7 @@ import json
 import sqlite3
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from spacy.language import Language
 
@@ -123,3 +124,33 @@ def test_set_published_re_resolves_dates_and_survives_reprocess(tmp_path: Path) 
         )
         assert conn.execute("SELECT count(*) FROM sources").fetchone()[0] == 1
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_api_sets_the_publication_date_with_a_token(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from watchfloor.api.app import create_app
+    from watchfloor.api.context import ServerSettings
+
+    article = tmp_path / "kismayo.txt"
+    article.write_text(UNDATED, "utf-8")
+    db = tmp_path / "store.db"
+    assert run_cli("ingest", str(article), "--db", str(db), "-q").returncode == 0
+    token = "a-long-enough-test-token"
+    with TestClient(create_app(ServerSettings(db=db, token=token))) as client:
+        _check_api(client, token)
+
+
+def _check_api(client: Any, token: str) -> None:
+    doc_id = client.get("/api/documents").json()["items"][0]["id"]
+    assert "undated" in client.get(f"/documents/{doc_id}").text
+    assert "without a publication date" in client.get("/").text
+    refused = client.post(f"/api/documents/{doc_id}/published", json={"published": "2023-09-10"})
+    assert refused.status_code in (401, 403)
+    auth = {"Authorization": f"Bearer {token}"}
+    future = client.post(f"/api/documents/{doc_id}/published", json={"published": "2099-01-01"}, headers=auth)
+    assert future.status_code == 400 and "future" in future.json()["error"]["message"]
+    done = client.post(f"/api/documents/{doc_id}/published", json={"published": "2023-09-10"}, headers=auth)
+    assert done.status_code == 200, done.text
+    assert done.json()["reprocessed"] == 1
+    assert client.get(f"/api/documents/{doc_id}").json()["published"] == "2023-09-10"

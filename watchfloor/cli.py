@@ -250,6 +250,11 @@ def status(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None
             "(\"on Friday\", \"5 September\") stay unresolved; `watchfloor docs --status undated` lists them, "
             "`watchfloor doc ID --set-published YYYY-MM-DD` sets one"
         )
+    if data["stale_documents"]:
+        console.print(
+            f"[yellow]{data['stale_documents']} document(s) were analysed by an older watchfloor[/]: "
+            "run `watchfloor reprocess` to re-clean and re-extract them with this version (corrections are kept)"
+        )
     for p in data["last_problems"]:
         console.print(f"[yellow]problem[/] {escape(p['source'])}: {escape(p['message'])}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
@@ -51,6 +52,10 @@ class SplitIn(CorrectionBase):
 class RejectIn(CorrectionBase):
     kind: Literal["mention", "relation", "claim", "event"]
     id: int = Field(description="id of the mention, relation (a source's relation_id), claim or event")
+
+
+class PublishedIn(CorrectionBase):
+    published: date = Field(description="the document's publication date (YYYY-MM-DD, not in the future)")
 
 
 class IngestUrlIn(BaseModel):

@@ -14,7 +14,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from watchfloor.api.context import AppContext
 from watchfloor.api.jobs import IngestJobs
-from watchfloor.api.models import AliasIn, IngestUrlIn, Job, MergeIn, RejectIn, SplitIn
+from watchfloor.api.models import AliasIn, IngestUrlIn, Job, MergeIn, PublishedIn, RejectIn, SplitIn
 from watchfloor.errors import NotFound
 from watchfloor.ingest.sources import EXTENSIONS
 from watchfloor.store import sqlite_corrections as corrections
@@ -96,6 +96,12 @@ def build_router(ctx: AppContext, jobs: IngestJobs) -> APIRouter:
         )
         cid, key = out["correction"]
         return {**out, "correction": cid, "new_entity": ctx.entity(key)}
+
+    @r.post("/documents/{doc_id}/published", summary="Set a document's publication date; its facts are re-resolved")
+    def set_published(doc_id: str, body: PublishedIn) -> dict[str, Any]:
+        processed = ctx.ws.set_published(doc_id, body.published.isoformat(), body.author, body.note)
+        return {"document": ctx.ws.document(doc_id)["id"], "published": body.published.isoformat(),
+                "reprocessed": processed}  # fmt: skip
 
     @r.post("/corrections/reject", status_code=201, summary="Mark an extraction wrong; it is hidden from now on")
     def reject(body: RejectIn) -> dict[str, Any]:

@@ -101,16 +101,16 @@ def _pasted_metadata(data: Path) -> list[Row]:
 def _html(data: Path) -> list[Row]:
     from watchfloor.eval.pages import evaluate_html
 
-    result = evaluate_html(data / "article_extraction")
+    result = evaluate_html(data / "article_extraction", part="eval")
     base = "bare_trafilatura"
     sh, sn = result["scrapinghub_shingle4"], result["trafilatura_snippets"]
     rows = [
-        Row("HTML, scrapinghub main text (all dev pages)", "4-shingle F1", _pct(sh["watchfloor"]["f1"]),
+        Row("HTML, scrapinghub main text (eval part)", "4-shingle F1", _pct(sh["watchfloor"]["f1"]),
             _pct(sh[base]["f1"]), base, result["scrapinghub_pages"]),
-        Row("HTML, trafilatura_eval main text (all dev pages)", "snippet F1", _pct(sn["watchfloor"]["f1"]),
+        Row("HTML, trafilatura_eval main text (eval part)", "snippet F1", _pct(sn["watchfloor"]["f1"]),
             _pct(sn[base]["f1"]), base, result["trafilatura_pages"]),
     ]  # fmt: skip
-    section = f"HTML, trafilatura_eval metadata (all dev pages, {result['trafilatura_pages']})"
+    section = f"HTML, trafilatura_eval metadata (eval part, {result['trafilatura_pages']} pages)"
     return rows + _metadata_rows(section, result["metadata"], "watchfloor", base)
 
 

@@ -25,7 +25,7 @@ _MONTH_RE = (
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:/|-|$)")
 HEADER_LINE = re.compile(
-    r"^(?P<pub>[A-Z][\w.&' -]{1,60}?)[\s,|–-]+(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>(?:19|20)\d{2})\s*$"
+    r"^(?P<pub>[A-Z][\w.&' -]{0,59}?[A-Za-z.])[\s,|–-]*(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>(?:19|20)\d{2})\s*$"
 )
 PUBLISHED_LINE = re.compile(
     r"^(?:published|posted|date|dated|first published|updated)(?: on)?\s*[:\-–]?\s*(?P<value>.{6,60})$",

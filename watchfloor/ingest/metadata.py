@@ -60,6 +60,7 @@ class BylineLexicon:
     labels: re.Pattern[str]
     published: re.Pattern[str]
     other: re.Pattern[str]
+    inner: re.Pattern[str]  # a byline after a date or a label inside the line ("… · von Tobi")
 
 
 def _alternation(words: list[str]) -> str:
@@ -75,6 +76,7 @@ def byline_lexicon() -> BylineLexicon:
         labels=re.compile(rf"^(?:{_alternation(spec['author_labels'])})\s*:\s*(?P<rest>.+)$", re.I),
         published=re.compile(rf"(?<!\w)(?:{_alternation(spec['published_labels'])})(?!\w)", re.I),
         other=re.compile(rf"(?<!\w)(?:{_alternation(spec['other_date_labels'])})(?!\w)", re.I),
+        inner=re.compile(rf"(?:^|[\s·|,])(?:{_alternation(spec['inner_byline_words'])})\s+(?P<rest>[A-ZÀ-Þ].+)$"),
     )
 
 
@@ -174,7 +176,18 @@ def _is_prose(line: str) -> bool:
 
 def article_block(lines: list[str]) -> tuple[int, int]:
     """(first, last) line index of the densest run of prose lines; (0, -1) when there is none."""
-    prose = [_is_prose(line) for line in lines]
+    prose = [
+        _is_prose(line)
+        # a hard-wrapped paragraph (e-mail, PDF, plain-text archive): the next line carries on the sentence
+        or (
+            len(line) >= 60
+            and i + 1 < len(lines)
+            and len(lines[i + 1]) >= 40
+            and lines[i + 1].lstrip()[:1].islower()
+            and line.rstrip()[-1:].isalpha()
+        )
+        for i, line in enumerate(lines)
+    ]
     if not any(prose):
         return 0, -1
     best, best_score = 0, -1
@@ -206,7 +219,11 @@ _NAME_JOIN = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
 
 def _clean_name(text: str) -> str | None:
     """The name part of a byline ('David · 18. Oktober 2019' -> 'David'), or None if it is not a name."""
-    text = re.split(r"\s+[|·•–—-]\s+|\s*[|·•]\s*|\s+\d|,\s*(?:\d|[a-z])|\s+(?:is|ist|est|es)\s", text, maxsplit=1)[0]
+    text = re.split(
+        r"\s+[|·•–—-]\s+|\s*[|·•]\s*|\s+\d|,\s*(?:\d|[a-z])|\s+(?:is|ist|est|es|in|im|on|at|for|für|bei|am|um|gespeichert)\s",
+        text,
+        maxsplit=1,
+    )[0]
     text = text.strip(" ,;:-–—|").removeprefix("@")
     names = [n for n in _NAME_JOIN.split(text) if n]
     if not names or len(names) > 4:
@@ -220,14 +237,37 @@ def _clean_name(text: str) -> str | None:
     return text if len(text) <= 80 else None
 
 
+_POSTING_WORDS = {"posted", "published", "written", "geschrieben", "veröffentlicht", "erstellt", "gepostet", "publié"}
+
+
+def _without_dates(line: str) -> str:
+    hits = dates_in_line(line, date.max)
+    for hit in reversed(hits):
+        line = line[: hit.start] + " · " + line[hit.end :]
+    return line.strip(" ·,|")
+
+
 def byline(line: str) -> str | None:
-    """The author named by a byline line ('By Jane Doe', 'von David · 18. Oktober 2019', 'Author: X')."""
-    text = line.strip()
-    if len(text.split()) > 14:
+    """The author named by a byline line ('By Jane Doe', '6. Mai 2022 von David in Kultur', 'Author: X')."""
+    if len(line.split()) > 16:
         return None
+    text = _without_dates(line.strip())
     lex = byline_lexicon()
     m = lex.labels.match(text) or lex.prefixes.match(text)
+    if m is None and (inner := lex.inner.search(text)):
+        # Mid-line only after a date or a posting verb: "Zerstörung von Häusern" is no byline.
+        before = text[: inner.start()].strip(" ·|,-–—").casefold()
+        m = inner if not before or before in _POSTING_WORDS else None
     return _clean_name(m["rest"]) if m else None
+
+
+def name_line(line: str) -> str | None:
+    """A line that is only a person's name ('Bettina Kugler', 'Janic Cathomen, 01.12.2021')."""
+    text = _without_dates(line.strip())
+    tokens = text.split()
+    if not 2 <= len(tokens) <= 4 or any(t.lower() in _NAME_PARTICLES for t in (tokens[0], tokens[-1])):
+        return None
+    return _clean_name(text)
 
 
 def _headline_score(lines: list[str], i: int, start: int, counts: dict[str, int], after: set[int]) -> float | None:
@@ -270,29 +310,84 @@ def _date_candidates(lines: list[str], today: date, month_first: bool) -> list[t
     return [(i, hit) for i, line in enumerate(lines) for hit in dates_in_line(line, today, month_first)]
 
 
+@dataclass(frozen=True)
+class PageCues:
+    """Where the article block is, and which lines hold bylines and dates."""
+
+    start: int
+    end: int
+    dates: list[tuple[int, DateHit]]
+    authors: dict[int, str]
+
+    @property
+    def meta_lines(self) -> set[int]:
+        return set(self.authors) | {i for i, _ in self.dates}
+
+
+def page_cues(lines: list[str], today: date, month_first: bool = False) -> PageCues:
+    """The article block, the dates and the bylines of a page's lines."""
+    start, end = article_block(lines)
+    head = range(max(0, start - TITLE_WINDOW), min(len(lines), start + 3))
+    authors = {i: name for i in head if (name := byline(lines[i]))}
+    return PageCues(start, end, _date_candidates(lines, today, month_first), authors)
+
+
+def title_index(lines: list[str], cues: PageCues) -> int | None:
+    """The headline's line: the learned ranker when shipped, else the hand-set score."""
+    from watchfloor.ingest.headline import headline_model, page_context, rank_headline
+
+    model = headline_model()
+    if model is None:
+        return find_title(lines, cues.start, cues.meta_lines)
+    return rank_headline(lines, page_context(lines, cues.start, cues.end, cues.meta_lines), model)
+
+
 def read_plain_metadata(lines: list[str], today: date, month_first: bool = False) -> PlainMetadata:
     """Headline, author and publication date of pasted text (``lines``: its raw lines, blank ones dropped)."""
     meta = PlainMetadata()
     if not lines:
         return meta
     lex = byline_lexicon()
-    start, end = article_block(lines)
-    candidates = _date_candidates(lines, today, month_first)
+    cues = page_cues(lines, today, month_first)
+    start, candidates, author_lines = cues.start, cues.dates, cues.authors
     if candidates:
         meta.not_before = max(hit.day for _, hit in candidates).isoformat()
-    head = range(max(0, start - TITLE_WINDOW), min(len(lines), start + 3))
-    author_lines = {i: name for i in head if (name := byline(lines[i]))}
-    date_lines = {i for i, _ in candidates}
-    title_index = find_title(lines, start, set(author_lines) | date_lines)
-    if title_index is not None:
-        meta.title, meta.title_index = lines[title_index].strip(), title_index
-    anchor = title_index if title_index is not None else start
+    title_index_ = title_index(lines, cues)
+    if title_index_ is not None:
+        meta.title, meta.title_index = lines[title_index_].strip(), title_index_
+    anchor = title_index_ if title_index_ is not None else start
+    if not author_lines:
+        # No "By …": a line that is only a name, right next to the headline or a date line.
+        near = {j for j in (anchor, *(i for i, _ in candidates if abs(i - anchor) <= 4)) for j in range(j - 2, j + 3)}
+        author_lines = {
+            i: name
+            for i in sorted(near)
+            if 0 <= i < len(lines)
+            and i != title_index_
+            and i < max(start, anchor) + 3
+            and (name := name_line(lines[i]))
+        }
     if author_lines:
         i = min(author_lines, key=lambda j: abs(j - anchor))
         meta.author = author_lines[i]
         meta.meta_lines[i] = "byline"
+    chosen = publication_stamp(lines, cues, anchor)
+    if chosen is not None:
+        i, hit = chosen
+        line = lines[i].strip()
+        method = "published-line" if lex.published.search(line) else "date-stamp-line"
+        meta.published = PublishedDate(hit.day.isoformat(), method, line[:120])
+        if len(line.split()) <= 14:
+            meta.meta_lines.setdefault(i, "publication date line")
+    return meta
+
+
+def stamp_by_rule(lines: list[str], cues: PageCues, anchor: int) -> tuple[int, DateHit] | None:
+    """The hand-set choice of the publication stamp (used when no trained ranker is shipped)."""
+    lex = byline_lexicon()
+    start, end = cues.start, cues.end
     best: tuple[float, int, DateHit] | None = None
-    for i, hit in candidates:
+    for i, hit in cues.dates:
         line = lines[i]
         labelled = bool(lex.published.search(line[: hit.start + 1]))
         if i > end + 2 and not labelled:
@@ -309,11 +404,14 @@ def read_plain_metadata(lines: list[str], today: date, month_first: bool = False
         score += -1 if words <= 12 else (4 if words > 20 else 0)  # a stamp line, or a date inside prose
         if best is None or score < best[0]:
             best = (score, i, hit)
-    if best is not None:
-        _, i, hit = best
-        line = lines[i].strip()
-        method = "published-line" if lex.published.search(line) else "date-stamp-line"
-        meta.published = PublishedDate(hit.day.isoformat(), method, line[:120])
-        if len(line.split()) <= 14:
-            meta.meta_lines.setdefault(i, "publication date line")
-    return meta
+    return (best[1], best[2]) if best is not None else None
+
+
+def publication_stamp(lines: list[str], cues: PageCues, anchor: int) -> tuple[int, DateHit] | None:
+    """The (line, date) that gives the page's publication date: the learned ranker, else the rule."""
+    from watchfloor.ingest.pubdate import pubdate_model, rank_pubdate
+
+    if not cues.dates:
+        return None
+    model = pubdate_model()
+    return rank_pubdate(lines, cues, anchor, model) if model is not None else stamp_by_rule(lines, cues, anchor)

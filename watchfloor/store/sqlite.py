@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+from watchfloor import __version__
 from watchfloor.errors import UserError
 from watchfloor.extract.claims import EXTRACTOR_VERSION as CLAIMS_VERSION
 from watchfloor.extract.events import EXTRACTOR_VERSION as EVENTS_VERSION
@@ -317,6 +318,7 @@ class SQLiteRepository:
             "problems": q("SELECT count(*) FROM problems").fetchone()[0],
             "last_problems": [dict(r) for r in q("SELECT source, message, at FROM problems ORDER BY id DESC LIMIT 10")],
             "undated_documents": sqlite_reprocess.undated_count(self.conn),
+            "stale_documents": sqlite_reprocess.stale_count(self.conn, __version__),
             "published_range": list(
                 q("SELECT min(published), max(published) FROM documents WHERE published IS NOT NULL").fetchone()
             ),

@@ -77,6 +77,16 @@ def set_published(conn: sqlite3.Connection, doc_id: str, published: str, author:
     )
 
 
+def stale_count(conn: sqlite3.Connection, version: str) -> int:
+    """Analysed documents whose facts were extracted by another watchfloor version."""
+    return int(
+        conn.execute(
+            "SELECT count(*) FROM documents WHERE status='analysed' AND coalesce(processed_version, '') != ?",
+            (version,),
+        ).fetchone()[0]
+    )
+
+
 def undated_count(conn: sqlite3.Connection) -> int:
     return int(
         conn.execute("SELECT count(*) FROM documents WHERE status='analysed' AND published IS NULL").fetchone()[0]

@@ -41,12 +41,12 @@ def examples(data: Path) -> tuple[Examples, str]:
         ex.pages_total += 1
         lines = [ln for ln in text.splitlines() if ln.strip()]
         cues = page_cues(lines, TODAY)
-        if not cues.dates:
+        if not cues.stamps:
             continue
         found = title_index(lines, cues)
         anchor = found if found is not None else cues.start
         rule = stamp_by_rule(lines, cues, anchor)
-        for k, (i, hit) in enumerate(cues.dates):
+        for k, (i, hit) in enumerate(cues.stamps):
             y = int(hit.day.isoformat() == gold)
             ex.rows.append(candidate_features(lines, cues, anchor, k, rule))
             ex.labels.append(y)

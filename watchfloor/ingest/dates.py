@@ -1,8 +1,9 @@
 """Find an article's publication date and record how it was found.
 
-Order: metadata (HTML/JSONL) > URL > header line ("Kabul Ledger 08-04-2025", day-month order) >
-"Published:" line > wire dateline (year inferred) > weekday/date pairs ("Monday, April 29" fixes
-the year) > latest explicit date in the text > none.
+Primitives used by ``document`` (the order of cues is there): URL dates, masthead header lines
+("Kabul Ledger 08-04-2025", day-month order), wire datelines ("PESHAWAR, Jan. 31 (Watchwire)") whose
+missing year weekday/date pairs or the text's years fix. Date stamps near the headline are read by
+``metadata``; nothing here guesses a date from the text as a whole.
 """
 
 from __future__ import annotations
@@ -10,8 +11,6 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
-
-import dateparser
 
 from watchfloor.models import PublishedDate
 
@@ -27,10 +26,6 @@ URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2
 HEADER_LINE = re.compile(
     r"^(?P<pub>[A-Z][\w.&' -]{0,59}?[A-Za-z.])[\s,|–-]*(?P<d>\d{1,2})[-./](?P<m>\d{1,2})[-./](?P<y>(?:19|20)\d{2})\s*$"
 )
-PUBLISHED_LINE = re.compile(
-    r"^(?:published|posted|date|dated|first published|updated)(?: on)?\s*[:\-–]?\s*(?P<value>.{6,60})$",
-    re.IGNORECASE,
-)
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'-]{2,40}),(?:\s+[A-Z][A-Za-z .'-]{2,30},)?\s+"
     + _MONTH_RE
@@ -38,14 +33,6 @@ DATELINE = re.compile(
 )
 WEEKDAY_DATE = re.compile(
     rf"\b(?P<weekday>{_WEEKDAYS}),?\s+(?:the\s+)?" + _MONTH_RE + r"\s+(?P<day>\d{1,2})\b(?!,?\s*\d{4})"
-)
-FULL_DATE = re.compile(
-    _MONTH_RE
-    + r"\s+(?P<day>\d{1,2}),\s+(?P<year>(?:19|20)\d{2})"
-    + r"|(?P<day2>\d{1,2})\s+"
-    + _MONTH_RE.replace("month", "month2")
-    + r",?\s+(?P<year2>(?:19|20)\d{2})"
-    + r"|\b(?P<iy>(?:19|20)\d{2})-(?P<im>\d{2})-(?P<id>\d{2})\b"
 )
 YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
 
@@ -86,45 +73,6 @@ def header_line(line: str) -> tuple[str, PublishedDate] | None:
     return m["pub"].strip(), PublishedDate(found.isoformat(), "header-line", line.strip())
 
 
-def published_line(line: str, today: date | None = None) -> PublishedDate | None:
-    m = PUBLISHED_LINE.match(line.strip())
-    if not m:
-        return None
-    parsed = dateparser.parse(
-        m["value"],
-        settings={
-            "DATE_ORDER": "DMY",
-            "PREFER_DAY_OF_MONTH": "first",
-            "RETURN_AS_TIMEZONE_AWARE": False,
-            "STRICT_PARSING": True,
-        },
-        languages=["en"],
-    )
-    if parsed is None:
-        return None
-    if today and parsed.date() > today:
-        return None
-    return PublishedDate(parsed.date().isoformat(), "published-line", line.strip())
-
-
-STAMP = re.compile(
-    r"^(?:(?:updated|published|posted)\s*:?\s*)?(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
-    r"(?:\d{1,2}\s+)?" + _MONTH_RE + r"\s+(?:\d{1,2},?\s+)?(?:19|20)\d{2}\b.{0,30}$",
-    re.IGNORECASE,
-)
-
-
-def stamp_line(line: str, today: date | None = None) -> PublishedDate | None:
-    """A line that is only a date and time: 'January 20, 2025 10:17 PM GMT-5', 'Jul 08, 2024 · 6 min read'."""
-    text = line.strip()
-    if len(text.split()) > 12 or not STAMP.match(text):
-        return None
-    found = explicit_dates(text, today or date.today())
-    if not found:
-        return None
-    return PublishedDate(found[0][0].isoformat(), "date-stamp-line", text)
-
-
 def dateline(line: str) -> tuple[str | None, int, int, int | None, str] | None:
     """'PESHAWAR, Pakistan, Jan. 31 (Watchwire) —' -> (agency, month, day, year or None, text)."""
     m = DATELINE.match(line.strip())
@@ -155,37 +103,6 @@ def weekday_dates(text: str, anchor_year: int | None, today: date) -> list[tuple
             best = candidates[-1]
         found.append((best, m.group(0)))
     return found
-
-
-def explicit_dates(text: str, today: date) -> list[tuple[date, str]]:
-    out = []
-    for m in FULL_DATE.finditer(text):
-        if m["iy"]:
-            d = _safe_date(int(m["iy"]), int(m["im"]), int(m["id"]))
-        elif m["year"]:
-            d = _safe_date(int(m["year"]), _month(m["month"]), int(m["day"]))
-        else:
-            d = _safe_date(int(m["year2"]), _month(m["month2"]), int(m["day2"]))
-        if d and d <= today:
-            out.append((d, m.group(0)))
-    return out
-
-
-def infer_from_text(text: str, today: date | None = None) -> PublishedDate:
-    """Estimate the publication date from dates inside the text (the latest one mentioned)."""
-    today = today or date.today()
-    explicit = explicit_dates(text, today)
-    years = [int(y) for y in YEAR.findall(text) if int(y) <= today.year]
-    anchor = max(years) if years else None
-    weekday = weekday_dates(text, anchor, today)
-    if weekday:
-        best = max(weekday)
-        if not explicit or best[0] >= max(explicit)[0]:
-            return PublishedDate(best[0].isoformat(), "weekday-date", best[1])
-    if explicit:
-        best = max(explicit)
-        return PublishedDate(best[0].isoformat(), "latest-date-in-text", best[1])
-    return PublishedDate(None, "none", "")
 
 
 def complete_dateline(month: int, day: int, text: str, today: date | None = None) -> date | None:

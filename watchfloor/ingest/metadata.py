@@ -316,8 +316,9 @@ class PageCues:
 
     start: int
     end: int
-    dates: list[tuple[int, DateHit]]
+    dates: list[tuple[int, DateHit]]  # every complete date of the page
     authors: dict[int, str]
+    stamps: list[tuple[int, DateHit]]  # the dates that could be the page's own stamp
 
     @property
     def meta_lines(self) -> set[int]:
@@ -329,7 +330,23 @@ def page_cues(lines: list[str], today: date, month_first: bool = False) -> PageC
     start, end = article_block(lines)
     head = range(max(0, start - TITLE_WINDOW), min(len(lines), start + 3))
     authors = {i: name for i in head if (name := byline(lines[i]))}
-    return PageCues(start, end, _date_candidates(lines, today, month_first), authors)
+    dates = _date_candidates(lines, today, month_first)
+    return PageCues(start, end, dates, authors, [(i, hit) for i, hit in dates if could_be_stamp(lines[i], hit)])
+
+
+_EVENT_PREPOSITION = re.compile(
+    r"\b(?:on|since|until|till|from|in|by|before|after|between|and|am|vom|seit|bis|le|du|el|del|il|dal|op|sinds)\s*$",
+    re.I,
+)
+
+
+def could_be_stamp(line: str, hit: DateHit) -> bool:
+    """False for a date a sentence is about ("struck again on 3 March 2022."), unless labelled."""
+    text = line.strip()
+    sentence = len(text.split()) >= 8 and text[-1:] in ".!?\"”"
+    if not sentence or byline_lexicon().published.search(line[: hit.start + 1]):
+        return True
+    return not _EVENT_PREPOSITION.search(line[: hit.start])
 
 
 def title_index(lines: list[str], cues: PageCues) -> int | None:
@@ -387,7 +404,7 @@ def stamp_by_rule(lines: list[str], cues: PageCues, anchor: int) -> tuple[int, D
     lex = byline_lexicon()
     start, end = cues.start, cues.end
     best: tuple[float, int, DateHit] | None = None
-    for i, hit in cues.dates:
+    for i, hit in cues.stamps:
         line = lines[i]
         labelled = bool(lex.published.search(line[: hit.start + 1]))
         if i > end + 2 and not labelled:
@@ -411,7 +428,7 @@ def publication_stamp(lines: list[str], cues: PageCues, anchor: int) -> tuple[in
     """The (line, date) that gives the page's publication date: the learned ranker, else the rule."""
     from watchfloor.ingest.pubdate import pubdate_model, rank_pubdate
 
-    if not cues.dates:
+    if not cues.stamps:
         return None
     model = pubdate_model()
     return rank_pubdate(lines, cues, anchor, model) if model is not None else stamp_by_rule(lines, cues, anchor)

@@ -34,9 +34,9 @@ def pubdate_model() -> LinearRanker | None:
 def candidate_features(
     lines: list[str], cues: PageCues, anchor: int, k: int, rule: tuple[int, DateHit] | None = None
 ) -> list[float]:
-    """Features of the k-th date candidate of the page (``cues.dates[k]``); ``rule``: the hand rule's pick."""
+    """Features of the k-th stamp candidate (``cues.stamps[k]``); ``rule``: the hand rule's pick."""
     lex = byline_lexicon()
-    i, hit = cues.dates[k]
+    i, hit = cues.stamps[k]
     line = lines[i]
     words = len(line.split())
     days = [h.day for _, h in cues.dates]
@@ -73,8 +73,8 @@ def rank_pubdate(lines: list[str], cues: PageCues, anchor: int, model: LinearRan
     from watchfloor.ingest.metadata import stamp_by_rule
 
     rule = stamp_by_rule(lines, cues, anchor)
-    found = model.best([candidate_features(lines, cues, anchor, k, rule) for k in range(len(cues.dates))])
-    return cues.dates[found[0]] if found else None
+    found = model.best([candidate_features(lines, cues, anchor, k, rule) for k in range(len(cues.stamps))])
+    return cues.stamps[found[0]] if found else None
 
 
 __all__ = ["FEATURES", "candidate_features", "pubdate_model", "rank_pubdate"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import fcntl
 import gzip
 import hashlib
 import json
@@ -24,7 +25,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import IO, Any
 
 from watchfloor.ingest.clean import clean_lines, clean_lines_lexicon, split_lines
 from watchfloor.ingest.decode import decode_text
@@ -140,9 +141,14 @@ def rendered_pages(html_dir: Path, cache_dir: Path | None = None) -> Iterator[tu
     cache = cache_dir if cache_dir is not None else _cache_dir_for(html_dir)
     cache.mkdir(parents=True, exist_ok=True)
     renderer: Renderer | None = None
+    lock: IO[str] | None = None
     try:
         for page_id in page_ids(html_dir):
             cached = cache / f"{page_id}.txt"
+            if lock is None and not cached.exists():
+                # One renderer at a time per cache (parallel test workers): the others wait, then read.
+                lock = (cache / ".render.lock").open("w")
+                fcntl.flock(lock, fcntl.LOCK_EX)
             if cached.exists():
                 yield page_id, cached.read_text("utf-8")
                 continue
@@ -161,6 +167,8 @@ def rendered_pages(html_dir: Path, cache_dir: Path | None = None) -> Iterator[tu
     finally:
         if renderer is not None:
             renderer.__exit__(None, None, None)
+        if lock is not None:
+            lock.close()  # releases the lock
 
 
 # --- the corpora --------------------------------------------------------------------------------

@@ -149,6 +149,10 @@ CERTAIN_RULES = frozenset(
 )
 # A heading of these rules removes itself and the short items listed under it (until a body paragraph).
 CERTAIN_BLOCK_RULES = frozenset({"list of other headlines (related / popular / read more)"})
+# The items listed under such a heading, and navigation runs outside the article block, are removed
+# only when the model also leans to furniture: ungated, these two rules cost the most article lines
+# in cross-validation on the training pages (short subheadings and list items taken for menus).
+RULE_GATE = 0.9
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,43 @@ def _model_reason(p: float, f: dict[str, float]) -> str:
     return f"furniture (line model, p={p:.2f}): {why}"
 
 
+def decide_lines(
+    lines: list[str], probs: list[float], feats: list[list[float]], names: tuple[str, ...], threshold: float
+) -> list[str | None]:
+    """The removal reason of each line (None = kept), from the model's P(furniture) and the lexicon.
+
+    Near-certain lexicon rules fire anywhere, the other lexicon rules outside the article block;
+    navigation runs (outside the block) and items listed under a "Related" heading are removed
+    when P(furniture) >= :data:`RULE_GATE`; every other line when P(furniture) >= ``threshold``.
+    Shared by :func:`clean_lines` and the training script (which scores the whole decision,
+    rules included, with cross-validated probabilities).
+    """
+    rules = load_rules()
+    out: list[str | None] = []
+    listing: str | None = None
+    in_block = names.index("in_block")
+    nav_run = names.index("nav_run")
+    for line, p, vec in zip(lines, probs, feats, strict=True):
+        rule = classify_line(line, rules)
+        outside = not vec[in_block]
+        if rule is not None and rule.reason in CERTAIN_BLOCK_RULES:
+            listing = rule.reason
+        elif listing is not None and (rule is not None or _looks_like_body(line)):
+            listing = None
+        if rule is not None and (rule.reason in CERTAIN_RULES or rule.reason in CERTAIN_BLOCK_RULES or outside):
+            # Near-certain rules fire anywhere; any lexicon rule fires outside the article block.
+            out.append(rule.reason)
+        elif outside and vec[nav_run] and p >= RULE_GATE:
+            out.append("navigation menu (run of short items)")
+        elif listing is not None and p >= RULE_GATE:
+            out.append(listing + " (listed item)")
+        elif p >= threshold:
+            out.append(rule.reason if rule is not None else _model_reason(p, dict(zip(names, vec, strict=True))))
+        else:
+            out.append(None)
+    return out
+
+
 def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
     """Split text into kept line spans and removed furniture spans (offsets into ``text``).
 
@@ -264,31 +305,13 @@ def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
     if model is None:
         return clean_lines_lexicon(text)
     spans, probs, feats = furniture_probabilities(text, model)
-    rules = load_rules()
-    names = model.feature_names
+    lines = [text[s:e] for s, e in spans]
+    reasons = decide_lines(lines, probs, feats, model.feature_names, model.threshold)
     kept: list[tuple[int, int]] = []
     removed: list[RemovedSpan] = []
-    listing: str | None = None
-    in_block = names.index("in_block")
-    nav_run = names.index("nav_run")
-    for (start, end), p, vec in zip(spans, probs, feats, strict=True):
-        line = text[start:end]
-        rule = classify_line(line, rules)
-        outside = not vec[in_block]
-        if rule is not None and rule.reason in CERTAIN_BLOCK_RULES:
-            listing = rule.reason
-        elif listing is not None and (rule is not None or _looks_like_body(line)):
-            listing = None
-        if rule is not None and (rule.reason in CERTAIN_RULES or rule.reason in CERTAIN_BLOCK_RULES or outside):
-            # Near-certain rules fire anywhere; any lexicon rule fires outside the article block.
-            removed.append(RemovedSpan(start, end, line, rule.reason))
-        elif outside and vec[nav_run]:
-            removed.append(RemovedSpan(start, end, line, "navigation menu (run of short items)"))
-        elif listing is not None:
-            removed.append(RemovedSpan(start, end, line, listing + " (listed item)"))
-        elif p >= model.threshold:
-            reason = rule.reason if rule is not None else _model_reason(p, dict(zip(names, vec, strict=True)))
-            removed.append(RemovedSpan(start, end, line, reason))
-        else:
+    for (start, end), line, reason in zip(spans, lines, reasons, strict=True):
+        if reason is None:
             kept.append((start, end))
+        else:
+            removed.append(RemovedSpan(start, end, line, reason))
     return kept, removed

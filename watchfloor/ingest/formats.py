@@ -137,7 +137,7 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=True,  # tables hold article text (casualty lists, timelines): better on the dev pages
+        include_tables=False,  # tables on real pages gain little; old table layouts would bring whole menus
         favor_precision=True,
         deduplicate=False,
     )

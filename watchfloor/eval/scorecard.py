@@ -87,6 +87,11 @@ def _metadata_rows(section: str, meta: dict[str, Any], ours: str, base: str) -> 
         Row(section, "date missing", _pct(mine["missing"] / max(mine["total"], 1)),
             _pct(theirs["missing"] / max(theirs["total"], 1)), base, mine["total"])
     )  # fmt: skip
+
+    def wrong(s: dict[str, Any]) -> float | None:
+        return _pct((s["total"] - s["correct"] - s["missing"]) / max(s["total"], 1))
+
+    rows.append(Row(section, "date wrong (lower is better)", wrong(mine), wrong(theirs), base, mine["total"]))
     return rows
 
 

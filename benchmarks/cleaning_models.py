@@ -1,0 +1,96 @@
+"""Cost of the trained cleaning/metadata models on real pasted pages, beside bare spaCy, in one run.
+
+Run: ``python benchmarks/cleaning_models.py [--pages 200]``. Uses the trafilatura_eval dev pages
+rendered to pasted text (``watchfloor.eval.pasted``; needs ../shared/eval and Debian chromium for a
+cold cache). Times, on the same texts and in alternating order (A-B-B-A, twice):
+
+- ``build_document`` with the shipped models (furniture line model, headline and date rankers);
+- ``build_document`` with the models switched off (the rule fallbacks);
+- bare spaCy ``nlp.pipe`` over the cleaned texts (the cost every ingest pays anyway).
+
+Prints ms per page for each and the models' extra cost as a share of the bare spaCy time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from watchfloor.eval.pasted import TRAFILATURA, corpus_dirs, rendered_pages
+from watchfloor.ingest import clean, headline, pubdate
+from watchfloor.ingest.document import build_document
+from watchfloor.models import RawInput
+from watchfloor.nlp.pipeline import load_base_model
+
+TODAY = date(2026, 12, 4)
+
+
+def _time(fn: Callable[[], object]) -> float:
+    start = time.process_time()
+    fn()
+    return time.process_time() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval/article_extraction"))
+    parser.add_argument("--pages", type=int, default=200)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    html_dir, _ = corpus_dirs(args.data)[TRAFILATURA]
+    texts = [text for _, text in rendered_pages(html_dir)][: args.pages]
+    raws = [RawInput(f"p{i}.txt", "txt", t.encode("utf-8")) for i, t in enumerate(texts)]
+    models = (clean.line_model, headline.headline_model, pubdate.pubdate_model)
+    saved = [(m.__module__, m.__name__, m) for m in models]
+
+    def with_models() -> None:
+        for raw in raws:
+            build_document(raw, TODAY)
+
+    def without_models() -> None:
+        import sys
+
+        for module, name, _ in saved:
+            setattr(sys.modules[module], name, lambda: None)
+        try:
+            for raw in raws:
+                build_document(raw, TODAY)
+        finally:
+            for module, name, fn in saved:
+                setattr(sys.modules[module], name, fn)
+
+    cleaned = [build_document(raw, TODAY).text for raw in raws]
+    nlp = load_base_model()
+
+    def bare_spacy() -> None:
+        for _ in nlp.pipe(cleaned, batch_size=16):
+            pass
+
+    for warm in (with_models, without_models, bare_spacy):  # lazy loads and caches
+        warm()
+    runs: dict[str, list[float]] = {"models": [], "rules": [], "spacy": []}
+    for order in (("models", "rules", "spacy"), ("spacy", "rules", "models")) * 2:
+        for name in order:
+            runs[name].append(_time({"models": with_models, "rules": without_models, "spacy": bare_spacy}[name]))
+    ms = {name: 1000 * min(values) / len(raws) for name, values in runs.items()}
+    result = {
+        "pages": len(raws),
+        "cpu_ms_per_page": {k: round(v, 2) for k, v in ms.items()},
+        "models_extra_ms_per_page": round(ms["models"] - ms["rules"], 2),
+        "models_extra_over_bare_spacy": round((ms["models"] - ms["rules"]) / ms["spacy"], 4),
+        "cleaning_over_bare_spacy": round(ms["models"] / ms["spacy"], 4),
+        "load_average": os.getloadavg(),
+        "timing": "CPU time (process_time), best of 4 runs in A-B-B-A order",
+    }
+    print(json.dumps(result, indent=1))
+    if args.out:
+        args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+
+
+if __name__ == "__main__":
+    main()

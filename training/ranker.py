@@ -8,8 +8,9 @@ accuracy and, when asked, the acceptance threshold that maximises right − pena
 
 from __future__ import annotations
 
+import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,9 @@ from typing import Any
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
+
+from watchfloor.eval.pages import _gold_text
+from watchfloor.eval.pasted import TRAFILATURA, corpus_dirs, page_part, rendered_pages
 
 C = 1.0
 SPLIT_RULE = "article_extraction/trafilatura_eval dev, train part (sha1(page id) last hex < 'b')"
@@ -90,3 +94,37 @@ def train(ex: Examples, name: str, command: str, features: Sequence[str], out: P
     }  # fmt: skip
     (out / "model.json").write_text(json.dumps(spec, indent=1) + "\n", "utf-8")
     return spec
+
+
+def gold_pages(data: Path, field: str) -> Iterator[tuple[str, list[str], str]]:
+    """(page id, non-blank pasted lines, gold value) of the train-part pages whose gold has ``field``."""
+    html_dir, gt_dir = corpus_dirs(data)[TRAFILATURA]
+    for page_id, text in rendered_pages(html_dir):
+        if page_part(page_id) != "train":
+            continue
+        gold = _gold_text(json.loads((gt_dir / f"{page_id}.json").read_text("utf-8")).get(field))
+        if gold:
+            yield page_id, [ln for ln in text.splitlines() if ln.strip()], gold
+
+
+def main(
+    argv: list[str] | None,
+    name: str,
+    model_dir: str,
+    build: Callable[[Path], tuple[Examples, str]],
+    features: Sequence[str],
+    threshold_penalty: float | None = None,
+) -> int:
+    """The command line of a ranker's training script: build examples, train, write, report."""
+    parser = argparse.ArgumentParser(description=f"Train the {name}.")
+    parser.add_argument("--data", type=Path, default=Path("../shared/eval/article_extraction"))
+    parser.add_argument("--out", type=Path, default=Path("watchfloor/models") / model_dir)
+    args = parser.parse_args(argv)
+    command = (
+        f"python -m training.{model_dir}.train --data ../shared/eval/article_extraction "
+        f"--out watchfloor/models/{model_dir}"
+    )
+    ex, sha = build(args.data)
+    spec = train(ex, name, command, features, args.out, sha, threshold_penalty)
+    print(json.dumps(spec["cv_train"]), spec["threshold"], spec["training_data"])
+    return 0

@@ -273,15 +273,30 @@ def decide_lines(
     rules = load_rules()
     out: list[str | None] = []
     listing: str | None = None
+    # Under a "Related" heading: how many lines so far, and whether they run headline, summary,
+    # headline, summary (teasers of other stories) rather than a plain list of headlines.
+    items = 0
+    teasers = False
     in_block = names.index("in_block")
     nav_run = names.index("nav_run")
     for line, p, vec in zip(lines, probs, feats, strict=True):
         rule = classify_line(line, rules)
         outside = not vec[in_block]
+        body = _looks_like_body(line)
         if rule is not None and rule.reason in CERTAIN_BLOCK_RULES:
-            listing = rule.reason
-        elif listing is not None and (rule is not None or _looks_like_body(line)):
+            listing, items, teasers = rule.reason, 0, False
+        elif listing is not None and body and (items == 1 or teasers) and not _looks_like_body(lines[len(out) - 1]):
+            # Another story's headline, then its summary: the list goes on (the article does not resume).
+            teasers = True
+            items += 1
+            if out[-1] is None:
+                out[-1] = listing + " (teaser headline of another story)"
+            out.append(listing + " (teaser of another story)")
+            continue
+        elif listing is not None and (rule is not None or body):
             listing = None
+        elif listing is not None:
+            items += 1
         if rule is not None and (rule.reason in CERTAIN_RULES or rule.reason in CERTAIN_BLOCK_RULES or outside):
             # Near-certain rules fire anywhere; any lexicon rule fires outside the article block.
             out.append(rule.reason)

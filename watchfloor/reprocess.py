@@ -36,7 +36,6 @@ STAGES = ("clean", "extract")
 @dataclass
 class ReprocessReport:
     processed: int = 0
-    skipped: int = 0
     problems: list[str] = field(default_factory=list)
     interrupted: bool = False
 

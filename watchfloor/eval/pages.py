@@ -28,7 +28,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from watchfloor.eval.pasted import SCRAPINGHUB, TRAFILATURA, corpus_dirs, norm, page_part, rendered_pages, shingle_prf
+from watchfloor.eval.pasted import (
+    SCRAPINGHUB,
+    TRAFILATURA,
+    corpus_dirs,
+    page_part,
+    rendered_pages,
+    shingle_prf,
+    snippet_counts,
+    snippet_prf,
+)
 from watchfloor.ingest.decode import decode_text
 from watchfloor.ingest.metadata import dates_in_line
 from watchfloor.models import RawInput
@@ -151,21 +160,6 @@ def naive_pasted(text: str) -> Meta:
     return Meta(lines[0] if lines else None, None, first_date)
 
 
-def _snippets(output: str, gold: dict[str, Any], counts: dict[str, int]) -> None:
-    out = norm(output)
-    for snip in gold.get("with", []):
-        counts["tp" if norm(snip) in out else "fn"] += 1
-    for snip in gold.get("without", []):
-        counts["fp" if norm(snip) in out else "tn"] += 1
-
-
-def _prf(counts: dict[str, int]) -> dict[str, Any]:
-    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0}
-
-
 Reader = Callable[[str, str | None], tuple[str, Meta]]
 READERS: dict[str, Reader] = {"watchfloor": ours_html, "bare_trafilatura": bare_html}
 
@@ -192,10 +186,10 @@ def evaluate_html(data_dir: Path, part: str | None = None, limit: int | None = N
         html = _read_html(path)
         for name, reader in READERS.items():
             text, found = reader(html, gold.get("url"))
-            _snippets(text, gold, snippets[name])
+            snippet_counts(text, gold, snippets[name])
             _score(meta[name], found, gold)
     out["trafilatura_pages"] = pages
-    out["trafilatura_snippets"] = {name: _prf(c) for name, c in snippets.items()}
+    out["trafilatura_snippets"] = {name: snippet_prf(c) for name, c in snippets.items()}
     out["metadata"] = {name: {f: s.as_dict() for f, s in fields.items()} for name, fields in meta.items()}
     return out
 

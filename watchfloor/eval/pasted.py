@@ -267,6 +267,25 @@ def label_trafilatura(text: str, gold: dict[str, Any]) -> list[str | None]:
     return labels
 
 
+def snippet_counts(output: str, gold: dict[str, Any], counts: dict[str, int]) -> None:
+    """trafilatura's evaluation: a `with` snippet found in ``output`` is a TP, missing an FN; a
+    `without` snippet found is an FP, absent a TN (added to ``counts``)."""
+    out = norm(output)
+    for snip in snippets(gold, "with"):
+        counts["tp" if norm(snip) in out else "fn"] += 1
+    for snip in snippets(gold, "without"):
+        counts["fp" if norm(snip) in out else "tn"] += 1
+
+
+def snippet_prf(counts: dict[str, int]) -> dict[str, Any]:
+    """Precision, recall and F1 of snippet counts, with the counts."""
+    tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f1 = round(2 * p * r / (p + r), 4) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": f1, **counts}
+
+
 def snippets(gold: dict[str, Any], key: str) -> list[str]:
     """The `with`/`without` snippet list of a trafilatura_eval gold file (stored as a Python
     list literal in a string)."""
@@ -389,7 +408,7 @@ def evaluate_pasted(data_dir: Path, part: str = "eval") -> dict[str, Any]:
         for name, cleaner in CLEANERS.items():
             ak = at = fr = ft = 0
             shingle_pairs: list[tuple[str, str]] = []
-            tp = fn = fp = tn = 0
+            counts = {"tp": 0, "fn": 0, "fp": 0, "tn": 0}
             t0 = time.perf_counter()
             for _, _, text, labels, gold in cp:
                 flags = kept_flags(text, cleaner)
@@ -399,17 +418,7 @@ def evaluate_pasted(data_dir: Path, part: str = "eval") -> dict[str, Any]:
                 if corpus == SCRAPINGHUB:
                     shingle_pairs.append((kept_text, gold.get("articleBody", "")))
                 else:
-                    out_norm = norm(kept_text)
-                    for snip in snippets(gold, "with"):
-                        if norm(snip) in out_norm:
-                            tp += 1
-                        else:
-                            fn += 1
-                    for snip in snippets(gold, "without"):
-                        if norm(snip) in out_norm:
-                            fp += 1
-                        else:
-                            tn += 1
+                    snippet_counts(kept_text, gold, counts)
             timing[f"{corpus}/{name}"] = (time.perf_counter() - t0) * 1000 / max(len(cp), 1)
             entry: dict[str, Any] = {
                 "furniture_recall": round(fr / ft, 4) if ft else None,
@@ -420,17 +429,7 @@ def evaluate_pasted(data_dir: Path, part: str = "eval") -> dict[str, Any]:
             if corpus == SCRAPINGHUB:
                 entry["shingle4"] = shingle_prf(shingle_pairs)
             else:
-                p = tp / (tp + fp) if tp + fp else 0.0
-                r = tp / (tp + fn) if tp + fn else 0.0
-                entry["snippets"] = {
-                    "precision": round(p, 4),
-                    "recall": round(r, 4),
-                    "f1": round(2 * p * r / (p + r), 4) if p + r else 0.0,
-                    "tp": tp,
-                    "fn": fn,
-                    "fp": fp,
-                    "tn": tn,
-                }
+                entry["snippets"] = snippet_prf(counts)
             per[name] = entry
         out["scores"][corpus] = per
     out["ms_per_page_model"] = round(

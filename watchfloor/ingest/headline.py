@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from watchfloor.ingest.ranker import LinearRanker, load_ranker
@@ -52,10 +53,7 @@ class PageContext:
 
 
 def page_context(lines: list[str], start: int, end: int, meta_lines: set[int]) -> PageContext:
-    counts: dict[str, int] = {}
-    for line in lines:
-        key = line.strip().casefold()
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter(line.strip().casefold() for line in lines)
     block = " ".join(lines[start : end + 1]) if end >= start else ""
     lead = " ".join(lines[start : start + 3]) if end >= start else ""
     last = start + 3 if end >= start else len(lines)  # a headline sits above (or just inside) the article block

@@ -16,6 +16,7 @@ Every cue is a pure function of the lines, so each can be tested alone.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -270,7 +271,7 @@ def name_line(line: str) -> str | None:
     return _clean_name(text)
 
 
-def _headline_score(lines: list[str], i: int, start: int, counts: dict[str, int], after: set[int]) -> float | None:
+def _headline_score(lines: list[str], i: int, start: int, counts: Counter[str], after: set[int]) -> float | None:
     from watchfloor.ingest.clean import classify_line
 
     line = lines[i].strip()
@@ -294,10 +295,7 @@ def _headline_score(lines: list[str], i: int, start: int, counts: dict[str, int]
 
 def find_title(lines: list[str], start: int, meta_after: set[int]) -> int | None:
     """Index of the headline among the lines just above the article block."""
-    counts: dict[str, int] = {}
-    for line in lines:
-        key = line.strip().casefold()
-        counts[key] = counts.get(key, 0) + 1
+    counts = Counter(line.strip().casefold() for line in lines)
     best: tuple[float, int] | None = None
     for i in range(max(0, start - TITLE_WINDOW), start):
         score = _headline_score(lines, i, start, counts, meta_after)
@@ -343,7 +341,7 @@ _EVENT_PREPOSITION = re.compile(
 def could_be_stamp(line: str, hit: DateHit) -> bool:
     """False for a date a sentence is about ("struck again on 3 March 2022."), unless labelled."""
     text = line.strip()
-    sentence = len(text.split()) >= 8 and text[-1:] in ".!?\"”"
+    sentence = len(text.split()) >= 8 and text[-1:] in '.!?"”'
     if not sentence or byline_lexicon().published.search(line[: hit.start + 1]):
         return True
     return not _EVENT_PREPOSITION.search(line[: hit.start])

@@ -25,7 +25,7 @@ def copy_store(source: Path, target: Path) -> Path:
 @pytest.fixture(scope="module")
 def client(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     db = copy_store(demo_db, tmp_path_factory.mktemp("api") / "read.db")
-    with TestClient(create_app(ServerSettings(db=db))) as c:
+    with TestClient(create_app(ServerSettings(db=db)), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -37,7 +37,7 @@ def get(client: TestClient, url: str, status: int = 200) -> Any:
 
 def test_lists_page_with_totals_and_next_links(client: TestClient) -> None:
     first = get(client, "/api/entities?limit=5")
-    second = get(client, first["next"].replace("http://testserver", ""))
+    second = get(client, first["next"].replace("http://127.0.0.1", ""))
     both = get(client, "/api/entities?limit=10")
     assert first["total"] == both["total"] > 10
     assert [e["id"] for e in first["items"] + second["items"]] == [e["id"] for e in both["items"]]

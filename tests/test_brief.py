@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pypdfium2
 from pypdf import PdfReader
@@ -69,3 +70,68 @@ def test_brief_errors(demo_db: Path, tmp_path: Path) -> None:
     assert result.returncode == 1 and "no actor named" in result.stderr
     result = run_cli("brief", "--about", "ISKP", "--db", str(demo_db), "-o", str(tmp_path / "x.docx"))
     assert result.returncode == 1 and "cannot tell the format" in result.stderr
+
+
+def _hostile_brief() -> Any:
+    from watchfloor.export.brief import Brief, Sentence
+
+    payload = "<script>alert(1)</script> <img src=x onerror=alert(2)> [click](javascript:alert(3)) ![t](http://x/t.png)"
+    return Brief(
+        title=f"Brief: {payload}",
+        scope="Sources <b>all</b>",
+        bluf=[Sentence(f"ISKP said {payload}\n# not a heading", [1])],
+        events=[
+            {
+                "date": "2024-01-02",
+                "event_type": "attack",
+                "attack_type": "<svg onload=alert(4)>",
+                "place": "K",
+                "country": "AF",
+                "perpetrator": "<i>x</i>",
+                "perpetrator_status": "claimed",
+                "killed": 3,
+                "killed_low": None,
+                "refs": [1],
+            }
+        ],
+        sources=[
+            {
+                "n": 1,
+                "title": payload,
+                "publisher": "<p>",
+                "published": "2024",
+                "url": "javascript:alert(5)",
+                "doc_id": "0123456789abcdef",
+            },
+            {
+                "n": 2,
+                "title": "ok",
+                "publisher": None,
+                "published": None,
+                "url": "https://example.org/a?b=1",
+                "doc_id": "0123456789abcdee",
+            },
+        ],
+    )
+
+
+def test_markdown_brief_escapes_html_and_links_from_articles() -> None:
+    from watchfloor.export.brief import to_markdown
+
+    text = to_markdown(_hostile_brief())
+    for raw in ("<script", "<img", "<svg", "<i>", "<b>", "<p>", "javascript:alert(5)>", "![t]"):
+        assert raw not in text, raw
+    assert not re.search(r"(?<!\\)\]\(javascript:", text)  # only an escaped bracket precedes it
+    assert "&lt;script&gt;" in text and "\\[click\\]" in text
+    assert "<https://example.org/a?b=1>" in text
+    assert "\n# not a heading" not in text
+    assert re.search(r"^- ISKP said .+ \[1\]$", text, re.M)
+
+
+def test_html_brief_links_only_http_urls() -> None:
+    from watchfloor.export.brief import to_html
+
+    page = to_html(_hostile_brief())
+    assert "href='javascript" not in page and 'href="javascript' not in page
+    assert "<a href='https://example.org/a?b=1'>" in page
+    assert "<script" not in page and "<img src=x" not in page

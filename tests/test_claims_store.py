@@ -56,7 +56,12 @@ def test_claims_json_has_the_documented_fields_and_evidence(ledger: Path) -> Non
     rows = _claims(ledger, "--as-of", "2024-06-01")
     keys = {"id", "speaker", "speaker_role", "kind", "text", "quote", "about", "probability_words"}
     keys |= {"probability_band", "horizon_start", "horizon_end", "status", "agrees_with", "contradicts", "sources"}
+    keys.add("extraction_score")
     assert rows and all(keys <= set(r) for r in rows)
+    scores = [r["extraction_score"] for r in rows]
+    assert all(isinstance(x, float) and 0.0 < x <= 1.0 for x in scores), scores  # the learned model's own score
+    by_score = [r["id"] for r in _claims(ledger, "--as-of", "2024-06-01", "--sort", "extraction")]
+    assert by_score == [r["id"] for r in sorted(rows, key=lambda r: (r["extraction_score"], r["id"]))][: len(by_score)]
     for r in rows:
         (source,) = r["sources"]
         assert source["text"] == r["text"] and source["sentence"].find(r["text"]) >= 0

@@ -29,7 +29,7 @@ def store(demo_db: Path, tmp_path: Path) -> Path:
 
 @pytest.fixture()
 def client(store: Path) -> Iterator[TestClient]:
-    with TestClient(create_app(ServerSettings(db=store, token=TOKEN))) as c:
+    with TestClient(create_app(ServerSettings(db=store, token=TOKEN)), base_url="http://127.0.0.1") as c:
         yield c
 
 
@@ -215,7 +215,7 @@ def test_a_url_is_ingested_as_a_job_and_private_addresses_need_permission(demo_d
         for allowed in (False, True):
             db = copy_store(demo_db, tmp_path / f"url-{allowed}.db")
             settings = ServerSettings(db=db, token=TOKEN, allow_private_urls=allowed)
-            with TestClient(create_app(settings)) as client:
+            with TestClient(create_app(settings), base_url="http://127.0.0.1") as client:
                 assert client.post("/api/ingest", json={"url": "ftp://x"}, headers=AUTH).status_code == 422
                 job = wait(client, ok(client.post("/api/ingest", json={"url": url}, headers=AUTH), 202))
                 assert job["status"] == "done", job

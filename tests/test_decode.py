@@ -43,3 +43,14 @@ def test_binary_junk_is_refused() -> None:
 
 def test_plain_ascii_is_not_binary() -> None:
     assert not looks_binary(b"Plain words\nand lines\n" * 50)
+
+
+def test_utf8_with_one_bad_byte_stays_utf8() -> None:
+    text = "Kabul — The Taliban’s spokesman, Zabihullah Mujahid, said “the attack” in Jalālābād killed 12. " * 20
+    data = text.encode()
+    cut = len(text[:200].encode())  # between two characters
+    damaged = data[:cut] + b"\xff" + data[cut:]
+    decoded, enc = decode_text(damaged)
+    assert enc == "utf-8"
+    assert decoded.count("Jalālābād") == 20 and decoded.count("\ufffd") == 1
+    assert "‚Äî" not in decoded and "ƒÅ" not in decoded  # no mac_iceland mojibake

@@ -63,3 +63,19 @@ def test_search_query_syntax_errors_are_user_errors(tmp_path: Path) -> None:
 def test_folder_as_db_is_a_user_error(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="is a folder"):
         open_store(tmp_path)
+
+
+def test_a_trailing_star_searches_by_prefix(tmp_path: Path) -> None:
+    from watchfloor.store.sqlite import _fts_query
+
+    assert _fts_query("Talib*") == '"Talib"*'
+    assert _fts_query('"suicide bomb*" OR Haqqani') == '"suicide bomb"* OR "Haqqani"'
+    assert _fts_query("a*b NEAR(x) ^y") == '"a*b" "NEAR(x)" "^y"'  # only a trailing star is syntax
+    assert _fts_query("OR Taliban AND NOT") == '"Taliban"' and _fts_query("* Taliban **") == '"Taliban"'
+
+
+def test_prefix_search_finds_documents(demo_db: Path) -> None:
+    repo = open_store(demo_db)
+    hits = repo.search("Talib*")
+    assert hits and all("Talib" in h["snippet"] for h in hits)
+    assert len(repo.search("Talib*", limit=50)) >= len(repo.search("Taliban", limit=50))

@@ -137,7 +137,7 @@ def test_api_sets_the_publication_date_with_a_token(tmp_path: Path) -> None:
     db = tmp_path / "store.db"
     assert run_cli("ingest", str(article), "--db", str(db), "-q").returncode == 0
     token = "a-long-enough-test-token"
-    with TestClient(create_app(ServerSettings(db=db, token=token))) as client:
+    with TestClient(create_app(ServerSettings(db=db, token=token)), base_url="http://127.0.0.1") as client:
         _check_api(client, token)
 
 

@@ -701,3 +701,20 @@ def test_no_page_fetched_anything_from_another_host(browsing: Browsing, server: 
         t.check()
     assert any(urlparse(u).path == "/static/vendor/cytoscape.min.js" for u in browsing.requests)
     assert browsing.offsite() == []
+
+
+def test_an_alias_with_a_slash_is_removed_through_the_ui(tab: Tab, server: LiveServer) -> None:
+    alias = next(a for a in server.get("/api/entities/ISKP")["aliases"] if "/" in a)  # "ISKP/ISIS-K"
+    tab.goto("/actors/ISKP")
+    page = tab.page
+    page.locator("details.token summary").click()
+    page.locator("#token").fill(TOKEN)
+    page.locator("#token-form button[type=submit]").click()
+    expect(page.locator("body")).to_have_class(re.compile(r"\bcan-write\b"))
+    with page.expect_navigation():
+        page.locator(f"#aliases button[data-alias='{alias}']").click()
+    expect(page.locator("#aliases > li", has_text=alias)).to_have_count(0)
+    assert alias not in server.get("/api/entities/ISKP")["aliases"]
+    latest = server.get("/api/corrections")["items"][0]
+    assert (latest["action"], latest["value"]) == ("remove_alias", alias)
+    tab.check()

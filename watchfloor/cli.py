@@ -34,7 +34,7 @@ from watchfloor.cli_scorecard import register as register_scorecard
 from watchfloor.cli_serve import register as register_serve
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
-from watchfloor.render import console, err_console, highlight_snippet, print_json, table
+from watchfloor.render import clean, console, err_console, highlight_snippet, print_json, table
 from watchfloor.runner import IngestOptions, IngestReport
 from watchfloor.workspace import DEFAULT_DB, Workspace, demo_corpus_path
 
@@ -100,7 +100,7 @@ def _run_ingest(ws: Workspace, targets: list[str], options: IngestOptions, quiet
             targets,
             options,
             on_progress=lambda _s: progress.advance(task),
-            on_problem=lambda line: err_console.print(f"[yellow]skipped[/] {escape(line)}"),
+            on_problem=lambda line: err_console.print(f"[yellow]skipped[/] {escape(clean(line, one_line=True))}"),
         )
 
 
@@ -151,6 +151,9 @@ def ingest_cmd(
     max_mb: Annotated[float, typer.Option(help="Size cap per input, in MB.")] = 20.0,
     timeout: Annotated[float, typer.Option(help="Network timeout per URL, in seconds.")] = 15.0,
     allow_private: Annotated[bool, typer.Option(help="Allow URLs on private or loopback addresses.")] = False,
+    allow_special_files: Annotated[
+        bool, typer.Option(help="Read FIFOs and devices named as inputs (e.g. <(cmd)), up to the size cap.")
+    ] = False,
     model: Annotated[str, typer.Option(help="spaCy model: md (default) or sm.")] = "md",
     workers: Annotated[int, typer.Option(help="NLP worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option(help="Documents per transaction.")] = 16,
@@ -171,6 +174,7 @@ def ingest_cmd(
             max_bytes=int(max_mb * 1_000_000),
             timeout=timeout,
             allow_private=allow_private,
+            allow_special=allow_special_files,
             types=frozenset(wanted),
         ),
         model=model,
@@ -247,7 +251,7 @@ def status(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None
     if data["undated_documents"]:
         console.print(
             f"[yellow]{data['undated_documents']} document(s) have no publication date[/]: their relative dates "
-            "(\"on Friday\", \"5 September\") stay unresolved; `watchfloor docs --status undated` lists them, "
+            '("on Friday", "5 September") stay unresolved; `watchfloor docs --status undated` lists them, '
             "`watchfloor doc ID --set-published YYYY-MM-DD` sets one"
         )
     if data["stale_documents"]:
@@ -256,7 +260,7 @@ def status(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None
             "run `watchfloor reprocess` to re-clean and re-extract them with this version (corrections are kept)"
         )
     for p in data["last_problems"]:
-        console.print(f"[yellow]problem[/] {escape(p['source'])}: {escape(p['message'])}")
+        console.print(f"[yellow]problem[/] {escape(clean(p['source'] + ': ' + p['message'], one_line=True))}")
 
 
 @app.command()
@@ -358,8 +362,9 @@ def doc(
 @app.command("reprocess")
 def reprocess_cmd(
     db: DbOption = Path(DEFAULT_DB),
-    stage: Annotated[str, typer.Option(help="clean: re-clean from the stored input; extract: NLP and extraction only.")]
-    = "clean",
+    stage: Annotated[
+        str, typer.Option(help="clean: re-clean from the stored input; extract: NLP and extraction only.")
+    ] = "clean",
     since: Annotated[str | None, typer.Option(help="Only documents published on or after (YYYY-MM-DD).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Also documents already processed by this version.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
@@ -375,7 +380,7 @@ def reprocess_cmd(
             on_total=lambda n: progress.update(task, total=n),
         )
     for line in report.problems:
-        err_console.print(f"[yellow]kept[/] {escape(line)}")
+        err_console.print(f"[yellow]kept[/] {escape(clean(line, one_line=True))}")
     err_console.print(f"reprocess: {report.processed} document(s) re-analysed ({stage} stage)")
     if report.interrupted:
         err_console.print("[yellow]interrupted[/]: run the same command again to resume")
@@ -457,7 +462,9 @@ def actor(
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help='Words or "quoted phrases"; AND/OR/NOT allowed.')],
+    query: Annotated[
+        str, typer.Argument(help='Words or "quoted phrases"; AND/OR/NOT allowed; Talib* searches by prefix.')
+    ],
     db: DbOption = Path(DEFAULT_DB),
     actor_name: Annotated[str | None, typer.Option("--actor", help="Only documents mentioning this actor.")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
@@ -639,7 +646,7 @@ def main() -> None:
     try:
         app()
     except UserError as exc:
-        err_console.print(f"[red]error:[/] {escape(str(exc))}")
+        err_console.print(f"[red]error:[/] {escape(clean(str(exc), one_line=True))}")
         sys.exit(1)
     except KeyboardInterrupt:
         err_console.print("[yellow]interrupted[/]")

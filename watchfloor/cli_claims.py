@@ -37,6 +37,9 @@ def _band(row: dict[str, Any]) -> str:
     return row["confidence"] or ""
 
 
+CLAIM_SORTS = ("published", "confidence", "horizon", "extraction")
+
+
 def _horizon(row: dict[str, Any]) -> str:
     if not row["horizon_end"]:
         return ""
@@ -52,13 +55,23 @@ def claims(
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 100,
     offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
     as_of: AsOfOption = None,
+    sort: Annotated[
+        str,
+        typer.Option(
+            help="published, confidence, horizon or extraction (the extractor's own score); "
+            "'-' first for descending, e.g. -published (the default)."
+        ),
+    ] = "-published",
     as_json: JsonOption = False,
 ) -> None:
     """Who said what, with what confidence and horizon; agreement, contradiction and outcome."""
     if kind is not None and kind not in KINDS:
         raise UserError(f"--kind {kind!r} is not one of: {', '.join(KINDS)}")
+    if sort.lstrip("-") not in CLAIM_SORTS:
+        raise UserError(f"--sort {sort!r} is not one of: {', '.join(CLAIM_SORTS)} (add '-' for descending)")
+    order = f"{sort.lstrip('-')} {'DESC' if sort.startswith('-') else 'ASC'}"
     with Workspace(db) as ws:
-        rows = ws.claims(speaker, about, kind, since, limit, offset, _as_of(as_of))
+        rows = ws.claims(speaker, about, kind, since, limit, offset, _as_of(as_of), order=order)
     if as_json:
         print_json(rows)
         return

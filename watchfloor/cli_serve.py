@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 
+from watchfloor.api.context import LOOPBACK_NAMES
 from watchfloor.errors import UserError
 from watchfloor.render import err_console
 from watchfloor.workspace import DEFAULT_DB
@@ -41,6 +44,39 @@ def check_port(host: str, port: int) -> None:
             raise UserError(f"cannot listen on {host}:{port} ({exc.strerror}); pass another --port") from exc
 
 
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def allowed_hosts(host: str, token: str | None, extra: list[str]) -> tuple[str, ...] | None:
+    """The Host names the server answers to, or None for any; refuses an exposed bind without a token.
+
+    On loopback only loopback names (and ``--allowed-host``) are answered: a web page that rebinds its own
+    name to 127.0.0.1 gets 400, not the store. Bound to another interface the server can be reached under
+    names we cannot know, so the check is off unless ``--allowed-host`` names them, and a token is required.
+    """
+    names = tuple(dict.fromkeys([*LOOPBACK_NAMES, *(h.strip().lower() for h in extra if h.strip())]))
+    if is_loopback(host):
+        return names
+    if not token:
+        raise UserError(
+            f"refusing to listen on {host} without a write token: anyone who reaches the port could read the "
+            "store. Keep the default --host 127.0.0.1 behind a reverse proxy (docs/security.md), or pass "
+            "--token-file"
+        )
+    err_console.print(
+        f"[bold red]WARNING[/]: listening on {escape(host)}, not on loopback: everyone who can reach this port "
+        "can READ the whole store (reads need no token) and traffic is not encrypted. Prefer 127.0.0.1 behind a "
+        "reverse proxy with TLS; see docs/security.md."
+    )
+    return None if not extra else (*names, *([] if host in ("0.0.0.0", "::") else [host.lower()]))
+
+
 def serve(
     db: DbOption = Path(DEFAULT_DB),
     host: Annotated[str, typer.Option(help="Interface to listen on; 0.0.0.0 exposes the store to your network.")] = (
@@ -51,6 +87,10 @@ def serve(
         Path | None, typer.Option(help="File holding the bearer token that write endpoints require.")
     ] = None,
     allow_private: Annotated[bool, typer.Option(help="Let /api/ingest fetch private or loopback URLs.")] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(help="Also answer requests for this Host name (repeatable), e.g. the name a reverse proxy uses."),
+    ] = None,
 ) -> None:
     """Serve the JSON API (docs at /api/docs) and the web UI at http://HOST:PORT/."""
     import uvicorn
@@ -60,8 +100,10 @@ def serve(
 
     if not db.exists():
         raise UserError(f"no store at {db}; run `watchfloor demo` or `watchfloor ingest` first, or pass --db")
+    token = read_token(token_file)
+    allowed = allowed_hosts(host, token, allowed_host or [])
     check_port(host, port)
-    settings = ServerSettings(db=db, token=read_token(token_file), allow_private_urls=allow_private)
+    settings = ServerSettings(db=db, token=token, allow_private_urls=allow_private, allowed_hosts=allowed)
     app = create_app(settings)
     writes = "enabled (bearer token)" if settings.token else "disabled (no token set)"
     err_console.print(f"watchfloor on http://{host}:{port}/  ·  API docs /api/docs  ·  writes {writes}")

@@ -150,6 +150,7 @@ class ClaimRecord:
     horizon_text: str | None = None
     horizon_start: str | None = None
     horizon_end: str | None = None
+    confidence: float | None = None  # the extractor's own score (learned attribution), not the speaker's
 
 
 @dataclass

@@ -131,9 +131,7 @@ def ingest(
     def flush() -> None:
         if not pending:
             return
-        with repo.transaction():
-            for write in pending:
-                repo.write_document(write, EXTRACTOR, __version__)
+        write_batch(repo, pending, report)
         for write in pending:
             _count(write, report)
         pending.clear()
@@ -156,6 +154,33 @@ def ingest(
     if report.stored or refreshed:
         repo.apply_corrections()  # a re-run must not undo the analyst's corrections
     return report
+
+
+def write_batch(repo: Repository, writes: list[DocumentWrite], report: IngestReport) -> None:
+    """Store a batch in one transaction, checking duplicates again *inside* the write lock.
+
+    ``_prepare`` looked for duplicates before the (long) analysis; another process ingesting the same
+    text meanwhile may have stored it since. Under the lock that check is atomic across processes: the
+    later copy becomes an exact duplicate (no facts of its own), the same bytes only add a source.
+    """
+    with repo.transaction():
+        for write in writes:
+            if write.status == "analysed" and not write.source_only:
+                if repo.document_exists(write.doc_id):
+                    write.source_only = True
+                    report.already_stored += 1
+                else:
+                    original = repo.document_by_text_hash(write.text_hash)
+                    if original is not None and original != write.doc_id:
+                        _make_exact_duplicate(write, original)
+            repo.write_document(write, EXTRACTOR, __version__)
+
+
+def _make_exact_duplicate(write: DocumentWrite, original: str) -> None:
+    write.status, write.duplicate_of, write.duplicate_kind, write.similarity = "duplicate", original, "exact", 1.0
+    write.minhash = None
+    write.mentions, write.new_entities, write.events, write.claims, write.relations = [], [], [], [], []
+    write.doc.notes.append(f"exact duplicate of {original} (stored by another run meanwhile)")
 
 
 def analyse(spacy_doc: Doc, write: DocumentWrite, linker: Linker, gazetteer: Gazetteer, options: IngestOptions) -> None:

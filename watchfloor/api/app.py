@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import logging
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -20,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from watchfloor import __version__
 from watchfloor.api import read, write
 from watchfloor.api.context import AppContext, ServerSettings
+from watchfloor.api.guard import RequestGuard
 from watchfloor.api.jobs import IngestJobs
 from watchfloor.api.models import ErrorBody
 from watchfloor.errors import NotFound, UserError
@@ -35,6 +38,7 @@ CSP = (
     "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
 # Swagger UI sets inline styles; its page holds no article text.
+log = logging.getLogger("watchfloor.api")
 DOCS_CSP = CSP.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
          413: "too_large", 415: "unsupported_media_type", 422: "invalid_parameters", 500: "internal_error"}  # fmt: skip
@@ -44,10 +48,31 @@ def static_dir() -> Path:
     return Path(str(resources.files("watchfloor") / "web" / "static"))
 
 
+def security_headers(path: str) -> dict[str, str]:
+    """Headers on every response, errors included."""
+    return {
+        "Content-Security-Policy": DOCS_CSP if path == "/api/docs" else CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
+
+
+def error_body(status: int, message: str, fields: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"error": {"status": status, "code": CODES.get(status, "error"), "message": message, "fields": fields}}
+
+
 def error_response(status: int, message: str, fields: list[dict[str, Any]] | None = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:  # fmt: skip
-    body = {"error": {"status": status, "code": CODES.get(status, "error"), "message": message, "fields": fields}}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(error_body(status, message, fields), status_code=status, headers=headers)
+
+
+def raw_error(status: int, message: str, headers: dict[str, str], path: str) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """An error in the JSON error shape as raw ASGI parts, for the request guard."""
+    body = json.dumps(error_body(status, message)).encode()
+    every = {**security_headers(path), **headers, "Content-Type": "application/json",
+             "Content-Length": str(len(body))}  # fmt: skip
+    return body, [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in every.items()]
 
 
 def warm_up(db: Path, done: threading.Event) -> None:
@@ -118,14 +143,24 @@ def create_app(settings: ServerSettings) -> FastAPI:
         summary = "; ".join(f"{f['where']}: {f['problem']}" for f in fields)
         return error_response(422, f"invalid request: {summary}", fields)
 
+    @app.exception_handler(OverflowError)
+    async def overflow(request: Request, exc: OverflowError) -> Response:
+        return failed(request, 400, "a number in the request is out of range")
+
+    @app.exception_handler(Exception)
+    async def internal(request: Request, exc: Exception) -> Response:
+        # Runs in the outermost middleware, past the security headers: add them here.
+        log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+        return error_response(500, "internal error; see the server log", headers=security_headers(request.url.path))
+
+    # Inner to the security headers below, so its refusals carry them too.
+    app.add_middleware(RequestGuard, settings=settings, respond=raw_error)
+
     @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def add_security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         response = await call_next(request)
-        docs = request.url.path == "/api/docs"
-        response.headers["Content-Security-Policy"] = DOCS_CSP if docs else CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Frame-Options"] = "DENY"
+        for name, value in security_headers(request.url.path).items():
+            response.headers[name] = value
         return response
 
     @app.get("/api/health", tags=["overview"], summary="Liveness, and whether the background warm-up finished")

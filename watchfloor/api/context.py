@@ -10,6 +10,8 @@ from watchfloor.errors import NotFound
 from watchfloor.store.base import Row
 from watchfloor.workspace import Workspace
 
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
 
 @dataclass
 class ServerSettings:
@@ -20,6 +22,8 @@ class ServerSettings:
     upload_dir: Path | None = None
     max_upload_mb: int = 20
     allow_private_urls: bool = False
+    # Host header names the server answers to; None answers any (only behind a proxy that checks Host).
+    allowed_hosts: tuple[str, ...] | None = LOOPBACK_NAMES
 
     def uploads(self) -> Path:
         folder = self.upload_dir or self.db.with_name(self.db.name + ".uploads")

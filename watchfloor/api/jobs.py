@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
@@ -14,6 +15,9 @@ from watchfloor.errors import UserError
 from watchfloor.ingest.sources import SourceOptions
 from watchfloor.runner import IngestOptions
 from watchfloor.workspace import Workspace
+
+JOB_TTL_S = 3600  # finished jobs answer GET /api/jobs/{id} this long
+MAX_FINISHED = 200
 
 
 def _now() -> str:
@@ -27,34 +31,55 @@ class IngestJobs:
         self.db = db
         self.allow_private = allow_private
         self.jobs: dict[str, Job] = {}
+        self.finished: dict[str, float] = {}  # job id -> when it ended (monotonic seconds)
         self.lock = threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
 
-    def submit(self, targets: list[str]) -> Job:
+    def submit(self, targets: list[str], upload: Path | None = None) -> Job:
+        """Queue an ingest run; ``upload`` is a file the server wrote for it, deleted if nothing is stored."""
         job = Job(id=uuid.uuid4().hex[:12], status="queued", targets=targets, created_at=_now())
         with self.lock:
+            self._prune()
             self.jobs[job.id] = job
-        self.pool.submit(self._run, job.id)
+        self.pool.submit(self._run, job.id, upload)
         return job
 
     def get(self, job_id: str) -> Job | None:
         with self.lock:
+            self._prune()
             return self.jobs.get(job_id)
 
-    def _run(self, job_id: str) -> None:
+    def _prune(self) -> None:
+        """Forget finished jobs after ``JOB_TTL_S``, and keep at most ``MAX_FINISHED`` of them (lock held)."""
+        now = time.monotonic()
+        finished = [(t, jid) for jid, t in self.finished.items() if jid in self.jobs]
+        finished.sort()
+        expired = {jid for t, jid in finished if now - t > JOB_TTL_S}
+        expired |= {jid for _, jid in finished[: max(0, len(finished) - MAX_FINISHED)]}
+        for jid in expired:
+            self.jobs.pop(jid, None)
+            self.finished.pop(jid, None)
+
+    def _run(self, job_id: str, upload: Path | None = None) -> None:
         job = self.jobs[job_id]
         job.status = "running"
+        stored = False
         try:
             options = IngestOptions(sources=SourceOptions(allow_private=self.allow_private))
             with Workspace(self.db) as ws:
                 report = ws.ingest(job.targets, options)
             job.report = {**asdict(report), "stored": report.stored}
+            stored = report.stored + report.already_stored > 0
             job.status = "done"
         except UserError as exc:
             job.error, job.status = str(exc), "failed"
         except Exception as exc:  # a job must never die silently: the user polls for its outcome
             job.error, job.status = f"internal error: {exc!r}", "failed"
+        if upload is not None and not stored:
+            upload.unlink(missing_ok=True)  # a rejected upload is not kept: the report says why
         job.finished_at = _now()
+        with self.lock:
+            self.finished[job_id] = time.monotonic()
 
     def shutdown(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)

@@ -51,7 +51,9 @@ class SplitIn(CorrectionBase):
 
 class RejectIn(CorrectionBase):
     kind: Literal["mention", "relation", "claim", "event"]
-    id: int = Field(description="id of the mention, relation (a source's relation_id), claim or event")
+    id: int = Field(
+        ge=0, le=2**63 - 1, description="id of the mention, relation (a source's relation_id), claim or event"
+    )
 
 
 class PublishedIn(CorrectionBase):

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 
 from watchfloor.api.context import AppContext
 from watchfloor.api.models import Page
@@ -15,7 +15,10 @@ from watchfloor.store import sqlite_browse as browse
 from watchfloor.store.sqlite_corrections import count_corrections, list_corrections
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
+MAX_OFFSET = 1_000_000_000  # SQLite integers are 64-bit; no store holds a billion rows of one kind
+MAX_ID = 2**63 - 1
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="items to skip")]
+MinSources = Annotated[int, Query(ge=1, le=MAX_OFFSET, description="keep relations with at least this many sources")]
 Since = Annotated[str | None, Query(description="ISO date (YYYY, YYYY-MM or YYYY-MM-DD), inclusive")]
 Until = Annotated[str | None, Query(description="ISO date, inclusive")]
 Actor = Annotated[str | None, Query(description="entity id, key or any alias")]
@@ -140,7 +143,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         return page(request, rows, limit, offset)
 
     @r.get("/events/{event_id}", summary="One event with its sources", tags=["events"], response_model=dict[str, Any])
-    def event(event_id: int) -> Response:
+    def event(event_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> Response:
         found = ctx.ws.repo.event(event_id)
         if found is None:
             raise NotFound(f"no event with id {event_id}")
@@ -186,7 +189,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         predicate: str | None = None,
         since: Since = None,
         until: Until = None,
-        min_sources: Annotated[int, Query(ge=1)] = 1,
+        min_sources: MinSources = 1,
         sources: Annotated[
             int,
             Query(
@@ -212,7 +215,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         kind: Annotated[str | None, Query(pattern="^(forecast|assessment|factual|denial|responsibility)$")] = None,
         since: Since = None,
         as_of: Annotated[date | None, Query(description="judge forecasts as of this date (default today)")] = None,
-        sort: Annotated[str, Query(pattern="^-?(published|confidence|horizon)$")] = "-published",
+        sort: Annotated[str, Query(pattern="^-?(published|confidence|horizon|extraction)$")] = "-published",
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response:
@@ -222,7 +225,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         return page(request, rows, limit, offset)
 
     @r.get("/claims/{claim_id}", summary="One claim", tags=["claims"], response_model=dict[str, Any])
-    def claim(claim_id: int, as_of: date | None = None) -> Response:
+    def claim(claim_id: Annotated[int, Path(ge=0, le=MAX_ID)], as_of: date | None = None) -> Response:
         found = ctx.ws.claim(claim_id, as_of, stance_ids=STANCE_IDS)
         if found is None:
             raise NotFound(f"no claim with id {claim_id}")
@@ -265,7 +268,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         actor: Actor = None,
         since: Since = None,
         until: Until = None,
-        min_sources: Annotated[int, Query(ge=1)] = 1,
+        min_sources: MinSources = 1,
         include_negated: bool = False,
         limit: Annotated[int, Query(ge=1, le=5000)] = 300,
     ) -> Response:

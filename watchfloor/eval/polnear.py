@@ -10,6 +10,9 @@ half of the shorter one ("overlap"), and also counts as "exact" when the spans a
 dropping a leading "that", quotation marks and punctuation at the edges. Source: on content-matched
 pairs, whether the speaker span watchfloor cites overlaps (or equals) the gold Source span.
 
+Watchfloor's claims come from the learned attribution model (``watchfloor/extract/attribution.py``,
+trained on PolNeAR train only) plus the speaker-resolution rules, exactly as at ingest.
+
 Baseline, measured in the same run with the same metric: bare spaCy (``load_base_model()``, no
 gazetteer, no linker, no claim rules) on the same raw texts. Every sentence that holds a reporting
 verb of the claims lexicon (``cue_verbs`` of ``data/lexicons/claims.yaml``, a token tagged VERB
@@ -47,6 +50,7 @@ _EDGE = re.compile(r"^[\s\"“”'‘’,.:;]*(?:that\s+)?|[\s\"“”'‘’,.:
 class Attribution:
     source: Spans
     content: Spans
+    cue: Spans = field(default_factory=list)
 
 
 @dataclass
@@ -81,8 +85,9 @@ def parse_ann(ann: str) -> list[Attribution]:
             continue
         source = spans.get(event.get("Source", ""), ("", []))[1]
         content = spans.get(event.get("Content", ""), ("", []))[1]
+        cue = spans.get(event.get("Cue", ""), ("", []))[1]
         if source and content:
-            out.append(Attribution(source, content))
+            out.append(Attribution(source, content, cue))
     return out
 
 
@@ -140,6 +145,7 @@ class PolnearScore:
                 "exact": round(self.source_exact / matched, 4) if matched else None,
             },
             "source_and_content_overlap": prf(self.source_overlap),
+            "content_overlap_matches": matched,
         }
 
 
@@ -172,7 +178,10 @@ def score_document(doc: PolnearDoc, claims: list[ClaimRecord], score: PolnearSco
             score.source_overlap += 1
             score.source_exact += _core(doc.text, source) == _core(doc.text, said_by)
         else:
-            score.errors.append(f"{doc.name}: source {doc.text[source[0] : source[1]]!r} vs {claim.speaker_mention!r}")
+            score.errors.append(
+                f"{doc.name}: source {doc.text[source[0] : source[1]]!r} vs {claim.speaker_mention!r}"
+                f" (cue {claim.cue!r}, content {claim.text[:60]!r})"
+            )
 
 
 _QUOTES = frozenset('"“”')

@@ -172,6 +172,12 @@ def _polnear(data: Path) -> list[Row]:
             Row(section, f"{key} F1", _pct(ours[key]["f1"]), _pct(base[key]["f1"]) if base else None,
                 "reporting-verb sentences + nearest NER name" if base else "none yet", ours["gold_attributions"])
         )  # fmt: skip
+    given = ours["source_given_content"]["overlap"]
+    rows.append(
+        Row(section, "source right when content matched (overlap)", _pct(given),
+            _pct(base["source_given_content"]["overlap"]) if base else None,
+            "reporting-verb sentences + nearest NER name" if base else "none yet", ours["content_overlap_matches"])
+    )  # fmt: skip
     return rows
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from watchfloor.workspace import Workspace
 
@@ -261,15 +262,35 @@ SECTIONS = (
 EVENT_HEADER = ["date", "type", "place", "perpetrator", "killed", "sources"]
 
 
+def md(text: object) -> str:
+    """Store text made inert in Markdown: one line, HTML escaped (no raw ``<script>`` or ``<img onerror>``
+    for a CommonMark renderer to pass through), and ``[`` ``]`` escaped so no link or image can be formed."""
+    flat = " ".join(str(text).split())
+    flat = flat.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    return html.escape(flat, quote=False)
+
+
+def safe_url(url: object) -> str | None:
+    """``url`` when it is a plain http(s) address (no javascript:, data:, spaces, quotes or brackets)."""
+    text = str(url or "").strip()
+    if not text or any(c.isspace() or c in "<>\"'`\\" or ord(c) < 32 for c in text):
+        return None
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def to_markdown(brief: Brief, chart_dir: Path | None = None) -> str:
-    """Markdown; charts are written as PNG files into ``chart_dir`` and linked when it is given."""
-    lines = [f"# {brief.title}", "", f"*{brief.scope}*", ""]
+    """Markdown; charts are written as PNG files into ``chart_dir`` and linked when it is given.
+    All text from the store passes through :func:`md`; only http(s) links are emitted."""
+    lines = [f"# {md(brief.title)}", "", f"*{md(brief.scope)}*", ""]
     for title, attr in SECTIONS[:2]:
         lines += _md_section(title, getattr(brief, attr))
     lines += ["## Recent events", ""]
     if brief.events:
         lines += ["| " + " | ".join(EVENT_HEADER) + " |", "|" + "---|" * len(EVENT_HEADER)]
-        lines += ["| " + " | ".join(c.replace("|", "/") for c in _event_row(e)) + " |" for e in brief.events]
+        for e in brief.events:
+            *cells, refs = _event_row(e)
+            lines.append("| " + " | ".join([*(md(c).replace("|", "/") for c in cells), refs]) + " |")
     else:
         lines.append("No events in the store for this window.")
     lines.append("")
@@ -282,15 +303,17 @@ def to_markdown(brief: Brief, chart_dir: Path | None = None) -> str:
         lines += _md_section(title, getattr(brief, attr))
     lines += ["## Sources", ""]
     for s in brief.sources:
+        url = safe_url(s["url"])
+        shown = f", <{url}>" if url else (f", {md(s['url'])}" if s["url"] else "")
         lines.append(
-            f"{s['n']}. {s['title']} — {s['publisher'] or 'unknown publisher'}, {s['published'] or 'undated'}"
-            + (f", <{s['url']}>" if s["url"] else "") + f" (watchfloor doc {s['doc_id']})"
-        )  # fmt: skip
+            f"{s['n']}. {md(s['title'])} — {md(s['publisher'] or 'unknown publisher')}, "
+            f"{md(s['published'] or 'undated')}{shown} (watchfloor doc {md(s['doc_id'])})"
+        )
     return "\n".join(lines) + "\n"
 
 
 def _md_section(title: str, sentences: list[Sentence]) -> list[str]:
-    body = [f"- {s.text} {_refs(s.refs)}" for s in sentences] or ["Nothing in the store for this window."]
+    body = [f"- {md(s.text)} {_refs(s.refs)}" for s in sentences] or ["Nothing in the store for this window."]
     return [f"## {title}", "", *body, ""]
 
 
@@ -325,7 +348,8 @@ def to_html(brief: Brief) -> str:
         section(title, getattr(brief, attr))
     parts.append("<h2>Sources</h2><ol>")
     for s in brief.sources:
-        link = f" <a href='{e(s['url'])}'>{e(s['url'])}</a>" if s["url"] else ""
+        url = safe_url(s["url"])
+        link = f" <a href='{e(url)}'>{e(url)}</a>" if url else (f" {e(str(s['url']))}" if s["url"] else "")
         parts.append(
             f"<li>{e(s['title'])} — {e(s['publisher'] or 'unknown publisher')}, {e(s['published'] or 'undated')}"
             f"{link} <small>(doc {e(s['doc_id'])})</small></li>"

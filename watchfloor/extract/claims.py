@@ -16,6 +16,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from watchfloor.extract.attribution import AttributionModel, find_attributions, load_attribution_model, span_chars
 from watchfloor.extract.claims_lexicon import ClaimsLexicon, load_claims_lexicon
 from watchfloor.extract.horizon import find_horizon
 from watchfloor.link.actors import load_titles
@@ -360,6 +361,7 @@ def _record(
     speaker: _Speaker,
     published: date | None,
     evidence: tuple[int, int],
+    confidence: float | None = None,
 ) -> ClaimRecord | None:
     start, end = _clip(state.text, start, end)
     if end - start < 8:
@@ -398,6 +400,7 @@ def _record(
         horizon_text=horizon.text if horizon and kind == "forecast" else None,
         horizon_start=horizon.start.isoformat() if horizon and kind == "forecast" else None,
         horizon_end=horizon.end.isoformat() if horizon and kind == "forecast" else None,
+        confidence=round(confidence, 3) if confidence is not None else None,
     )
 
 
@@ -414,10 +417,92 @@ def extract_claims(
     doc: Doc, mentions: list[MentionRecord], published: date | None, kind_of: KindLookup
 ) -> list[ClaimRecord]:
     """Every attributed claim in the document, in text order, each with content and cue evidence."""
+    state = _State(doc, doc.text, mentions, kind_of, names=_names(mentions))
+    quotes = quote_spans(state.text)
+    model = load_attribution_model()
+    if model is None:
+        claims = _rule_claims(state, published, quotes)
+    else:
+        claims = _learned_claims(state, model, published, quotes)
+    claims.sort(key=lambda c: c.start)
+    return _drop_nested(claims)
+
+
+def _learned_claims(
+    state: _State, model: AttributionModel, published: date | None, quotes: list[tuple[int, int]]
+) -> list[ClaimRecord]:
+    """Claims from the learned attribution model, then quote paragraphs that continue a speaker."""
+    doc, text = state.doc, state.text
+    claims: list[ClaimRecord] = []
+    for found in sorted(find_attributions(doc, model), key=lambda a: a.cue):
+        cue = doc[found.cue]
+        speaker = resolve_speaker(state, doc[found.source.head])
+        if speaker is None:
+            continue
+        speaker.start, speaker.end = span_chars(doc, found.source)
+        speaker.mention = text[speaker.start : speaker.end]
+        if not _statement(doc[found.content.start : found.content.end]):
+            continue
+        start, end = _first_part(text, span_chars(doc, found.content), speaker.start, quotes)
+        cue_text = "according to" if cue.lower_ == "according" else cue.text
+        evidence = _sentence_span(doc, min(start, cue.idx), max(end, cue.idx + len(cue.text)))
+        quote = any(s <= start + 1 and end - 1 <= e for s, e in quotes)
+        record = _record(state, start, end, quote, cue, cue_text, speaker, published, evidence, found.confidence)
+        if record is not None:
+            claims.append(record)
+    claims.sort(key=lambda c: c.start)
+    claims.extend(_continued_quotes(state, claims, quotes, published))
+    return claims
+
+
+def _first_part(
+    text: str, content: tuple[int, int], source_start: int, quotes: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """'"A," the general said, "B."': the claim is the quote's first part, A, as the rules have it."""
+    if content[0] <= source_start or text[content[0]] not in '“"':
+        return content
+    for q_start, q_end in quotes:
+        if q_end <= source_start and not re.search(r"\w", text[q_end:source_start]):
+            return q_start, q_end
+    return content
+
+
+def _statement(content: Span) -> bool:
+    """Content that says something: a clause or a phrase; one bare word ("spoke to reporters") is not."""
+    return len(content) >= 2 or any(t.pos_ in ("VERB", "AUX") for t in content)
+
+
+def _continued_quotes(
+    state: _State, claims: list[ClaimRecord], quotes: list[tuple[int, int]], published: date | None
+) -> list[ClaimRecord]:
+    """A quote paragraph with no cue of its own continues the speaker of the claim just before it."""
+    out: list[ClaimRecord] = []
+    for q_start, q_end in quotes:
+        if any(c.start < q_end and q_start < c.end for c in claims):
+            continue
+        before = [c for c in claims if c.end <= q_start and c.quote]
+        if not before:
+            continue
+        last = max(before, key=lambda c: c.end)
+        gap = state.text[last.end : q_start]
+        if re.search(r"\w", gap) or "\n" not in gap:  # the next paragraph, opening with a quote mark
+            continue
+        kind = state.kind_of(last.speaker_key) if last.speaker_key else None
+        speaker = _Speaker(
+            last.speaker_key, last.speaker_text or "", last.speaker_mention or "", last.speaker_role, kind
+        )
+        speaker.start, speaker.end = last.speaker_start, last.speaker_end
+        evidence = _sentence_span(state.doc, q_start, q_end)
+        record = _record(state, q_start, q_end, True, None, "", speaker, published, evidence, last.confidence)
+        if record is not None:
+            out.append(record)
+    return out
+
+
+def _rule_claims(state: _State, published: date | None, quotes: list[tuple[int, int]]) -> list[ClaimRecord]:
+    """The hand-written rules, used when the learned attribution model is not shipped."""
     lex = load_claims_lexicon()
-    text = doc.text
-    state = _State(doc, text, mentions, kind_of, names=_names(mentions))
-    quotes = quote_spans(text)
+    doc, text = state.doc, state.text
     quote_owner: dict[tuple[int, int], _Speaker] = {}
     claims: list[ClaimRecord] = []
     sents = list(doc.sents)
@@ -484,8 +569,7 @@ def extract_claims(
                 )
                 if record is not None:
                     claims.append(record)
-    claims.sort(key=lambda c: c.start)
-    return _drop_nested(claims)
+    return claims
 
 
 def _drop_nested(claims: list[ClaimRecord]) -> list[ClaimRecord]:

@@ -93,11 +93,14 @@ class Amount:
         )
 
 
+MAX_DIGITS = 12  # no count of people has more digits; longer runs are ids or junk (and int() refuses > 4300)
+
+
 def parse_cardinal(text: str) -> int | None:
     """'47' -> 47, 'forty-seven' -> 47, 'two dozen' -> 24, '1,200' -> 1200, 'two hundred' -> 200."""
     t = text.lower().replace(",", "").strip()
     if re.fullmatch(r"\d+", t):
-        return int(t)
+        return int(t) if len(t) <= MAX_DIGITS else None
     total, current, seen = 0, 0, False
     for word in re.split(r"[\s-]+", t):
         if word in ("and", ""):
@@ -110,7 +113,7 @@ def parse_cardinal(text: str) -> int | None:
             current = max(current, 1) * SCALES[word]
             if SCALES[word] >= 1000:
                 total, current = total + current, 0
-        elif re.fullmatch(r"\d+", word):
+        elif re.fullmatch(r"\d+", word) and len(word) <= MAX_DIGITS:
             current += int(word)
         else:
             return None
@@ -124,7 +127,7 @@ def parse_amount(text: str) -> Amount | None:
     m = re.fullmatch(r"(?:between )?(.+?) (?:and|to|-) (.+)", t)
     if m and parse_cardinal(m.group(1)) is not None and parse_cardinal(m.group(2)) is not None:
         return Amount(None, parse_cardinal(m.group(1)), parse_cardinal(m.group(2)))
-    m = re.fullmatch(r"(\d+)-(\d+)", t)
+    m = re.fullmatch(r"(\d{1,12})-(\d{1,12})", t)
     if m:
         return Amount(None, int(m.group(1)), int(m.group(2)))
     for prefix in LOWER:

@@ -35,6 +35,19 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
+def mostly_utf8(data: bytes) -> bool:
+    """UTF-8 but for a few bytes: valid multi-byte sequences outnumber invalid bytes four to one.
+
+    A legacy 8-bit text (Windows-1252, Latin-1) almost never forms valid UTF-8 sequences by accident, so
+    its accented letters are all invalid; a UTF-8 article with a damaged byte keeps its many valid ones.
+    Such a file is read as UTF-8 with U+FFFD for the bad bytes, not as a guessed code page (mojibake).
+    """
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd") - data.count("\ufffd".encode())
+    multibyte = sum(1 for ch in text if ch > "\x7f") - text.count("\ufffd")
+    return multibyte > 0 and multibyte >= 4 * invalid
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode bytes to text; returns (text, encoding). Raises ValueError if it is not text."""
     if data.startswith(codecs.BOM_UTF8):
@@ -50,6 +63,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if mostly_utf8(data):
+        return data.decode("utf-8", errors="replace"), "utf-8"
     best = from_bytes(data[:200_000]).best()
     encoding = best.encoding if best is not None else "cp1252"
     if encoding in ("ascii", "utf_8"):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
+import warnings
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -180,13 +182,25 @@ def _html_date(html: str, url: str | None) -> str | None:
     return str(found) if found else None
 
 
+# pypdf reports what it repairs ("EOF marker not found") through logging and warnings; with no handler set,
+# Python would print each as a stray second line under our own one-line message. The reason that matters
+# reaches the user in the FormatError.
+_PYPDF_LOG = logging.getLogger("pypdf")
+_PYPDF_LOG.addHandler(logging.NullHandler())
+_PYPDF_LOG.propagate = False
+
+
 def extract_pdf(data: bytes) -> Extracted:
     try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        pages = [page.extract_text() or "" for page in reader.pages]
-        meta = reader.metadata
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader = PdfReader(io.BytesIO(data), strict=False)
+            pages = [page.extract_text() or "" for page in reader.pages]
+            meta = reader.metadata
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         raise FormatError(f"PDF is damaged or truncated ({type(exc).__name__}: {exc})") from exc
+    except Exception as exc:  # pypdf parses hostile bytes: whatever it raises means this file cannot be read
+        raise FormatError(f"PDF cannot be read ({type(exc).__name__}: {str(exc)[:200]})") from exc
     text = "\n".join(pages).replace("\r\n", "\n")
     text = _join_pdf_lines(text)
     ex = Extracted(raw_text=text, main_text=text)

@@ -30,8 +30,10 @@ _TERMINAL = (".", "!", "?", '"', "”", "’", "'", ")", "»", "。", "！", "�
 _SENT_END = re.compile(r"[.!?。！？…][\"'”’»)]*$")
 _BULLET = re.compile(r"^\s*(?:[-*•·–—▪►◦]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)])\s+\S", re.IGNORECASE)
 _NUMBERED = re.compile(r"^\s*(?:#?\d{1,3}[.):]|\(\d{1,3}\))\s*\S")
-_CODE = re.compile(r"[{};]\s*$|^\s*(?:def|class|import|from|return|if|for|while|var|let|const|function|print)\b|"
-                   r"[=<>!]=|:=|=>|->|\(\)|\[\]|^\s*[#/]{1,2}\s|^\s*</?\w+[^>]*>$|^\s*\$ |^\s*[\w.]+\s*=\s*\S")
+_CODE = re.compile(
+    r"[{};]\s*$|^\s*(?:def|class|import|from|return|if|for|while|var|let|const|function|print)\b|"
+    r"[=<>!]=|:=|=>|->|\(\)|\[\]|^\s*[#/]{1,2}\s|^\s*</?\w+[^>]*>$|^\s*\$ |^\s*[\w.]+\s*=\s*\S"
+)
 _CAPTION = re.compile(
     r"\b(photo|image|picture|illustration|credit|caption|getty|reuters|afp|ap photo|epa|shutterstock|"
     r"file photo|courtesy|foto|bild|imago|dpa|istock|alamy)\b|©|\(c\)",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import feedparser
 
@@ -34,6 +36,7 @@ class SourceOptions:
     allow_private: bool = False
     types: frozenset[str] = field(default_factory=lambda: frozenset(EXTENSIONS.values()))
     max_feed_items: int = 100
+    allow_special: bool = False  # read FIFOs and devices named on the command line (with the size cap)
 
 
 def is_url(target: str) -> bool:
@@ -73,16 +76,37 @@ def count_inputs(targets: list[str], options: SourceOptions) -> int:
         elif path.is_dir():
             for file in list_files(path, options):
                 total += _jsonl_lines(file) if EXTENSIONS.get(file.suffix.lower()) == "jsonl" else 1
-        elif EXTENSIONS.get(path.suffix.lower()) == "jsonl":
+        elif EXTENSIONS.get(path.suffix.lower()) == "jsonl" and path.is_file():
             total += _jsonl_lines(path)
         else:
-            total += 1
+            total += 1  # never open a FIFO or a device just to count it
     return total
 
 
 def _jsonl_lines(path: Path) -> int:
-    with path.open("rb") as fh:
-        return sum(1 for line in fh if line.strip())
+    """Non-empty lines, never holding more than a megabyte of one line."""
+    try:
+        with path.open("rb") as fh:
+            return sum(1 for line in _bounded_lines(fh, 1 << 20) if line is None or line.strip())
+    except OSError:
+        return 1
+
+
+def special_file(path: Path) -> str | None:
+    """What kind of non-regular file ``path`` is (FIFO, device, socket), or None for a regular file."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 def iter_inputs(targets: list[str], options: SourceOptions) -> Iterator[RawInput | InputProblem]:
@@ -102,14 +126,25 @@ def iter_inputs(targets: list[str], options: SourceOptions) -> Iterator[RawInput
             for file in files:
                 yield from _from_file(file, options)
         else:
-            yield from _from_file(path, options)
+            special = special_file(path)
+            if special is not None and not options.allow_special:
+                yield InputProblem(target, f"{special}, not a regular file; pass --allow-special-files to read it")
+                continue
+            yield from _from_file(path, options, special=special is not None)
 
 
-def _from_file(path: Path, options: SourceOptions) -> Iterator[RawInput | InputProblem]:
+def _too_big(size: int, options: SourceOptions) -> str:
+    return (
+        f"file is {'at least ' if size > options.max_bytes else ''}{size / 1e6:.1f} MB, above the "
+        f"{options.max_bytes / 1e6:.0f} MB cap; split it or pass --max-mb"
+    )
+
+
+def _from_file(path: Path, options: SourceOptions, special: bool = False) -> Iterator[RawInput | InputProblem]:
     source = str(path)
     try:
         size = path.stat().st_size
-        if size == 0:
+        if size == 0 and not special:
             yield InputProblem(source, "empty file; nothing to ingest")
             return
         suffix_kind = EXTENSIONS.get(path.suffix.lower())
@@ -117,27 +152,51 @@ def _from_file(path: Path, options: SourceOptions) -> Iterator[RawInput | InputP
             yield from _from_jsonl(path, options)
             return
         if size > options.max_bytes:
-            yield InputProblem(
-                source,
-                f"file is {size / 1e6:.1f} MB, above the {options.max_bytes / 1e6:.0f} MB cap; "
-                "split it or pass --max-mb",
-            )
+            yield InputProblem(source, _too_big(size, options))
             return
-        data = path.read_bytes()
+        with path.open("rb") as fh:
+            data = fh.read(options.max_bytes + 1)  # the file may grow (or never end) after stat()
+        if len(data) > options.max_bytes:
+            yield InputProblem(source, _too_big(len(data), options))
+            return
+        if not data:
+            yield InputProblem(source, "empty file; nothing to ingest")
+            return
     except OSError as exc:
         yield InputProblem(source, f"cannot read file ({exc.strerror}); check its permissions")
         return
     yield RawInput(source=source, kind=kind_of(path, data[:2048]), data=data)
 
 
+def _bounded_lines(fh: BinaryIO, cap: int) -> Iterator[bytes | None]:
+    """Lines of at most ``cap`` bytes; a longer line is skipped to its end and yields None."""
+    while True:
+        line = fh.readline(cap + 1)
+        if not line:
+            return
+        if len(line) > cap and not line.endswith(b"\n"):
+            drained = 0
+            while drained < 10 * cap:  # drop the rest of the over-long line without holding it
+                rest = fh.readline(1 << 20)
+                drained += len(rest)
+                if not rest or rest.endswith(b"\n"):
+                    break
+            else:
+                yield None
+                return  # a line without end (a device like /dev/zero): stop reading
+            yield None
+            continue
+        yield line
+
+
 def _from_jsonl(path: Path, options: SourceOptions) -> Iterator[RawInput | InputProblem]:
     with path.open("rb") as fh:
-        for n, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
+        for n, line in enumerate(_bounded_lines(fh, options.max_bytes), start=1):
             source = f"{path}#L{n}"
-            if len(line) > options.max_bytes:
+            if line is None:
                 yield InputProblem(source, f"line is above the {options.max_bytes / 1e6:.0f} MB cap")
+                continue
+            if not line.strip():
                 continue
             try:
                 obj = json.loads(line)

@@ -78,12 +78,20 @@ class SQLiteRepository:
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
-        current = int(self.conn.execute("PRAGMA user_version").fetchone()[0])
-        for version, sql in _migrations():
-            if version <= current:
-                continue
+        """Apply the migrations this store lacks, each in its own write transaction.
+
+        Several processes may open a new store at once: the version is read again *inside* the write lock
+        (BEGIN IMMEDIATE), so a migration another process applied meanwhile is skipped, not run twice.
+        """
+        migrations = _migrations()
+        if int(self.conn.execute("PRAGMA user_version").fetchone()[0]) >= migrations[-1][0]:
+            return  # up to date: no write lock taken
+        for version, sql in migrations:
             self.conn.execute("BEGIN IMMEDIATE")
             try:
+                if int(self.conn.execute("PRAGMA user_version").fetchone()[0]) >= version:
+                    self.conn.execute("COMMIT")
+                    continue
                 for statement in _split_sql(sql):
                     self.conn.execute(statement)
                 self.conn.execute(f"PRAGMA user_version={version}")
@@ -605,20 +613,35 @@ class SQLiteRepository:
         return [(int(r[0]), float(r[1])) for r in self.conn.execute(sql, [*args, limit, offset])]
 
 
+_FTS_OPERATORS = frozenset({"AND", "OR", "NOT"})
+
+
 def _fts_query(query: str) -> str:
-    """Accept plain words and quoted phrases; quote every bare term so punctuation is literal."""
+    """Accept plain words, quoted phrases, AND/OR/NOT and a trailing ``*`` for a prefix (``Talib*``).
+
+    Every term is quoted so punctuation is literal and nothing else of FTS5's syntax gets through; a
+    trailing ``*`` is moved outside the quotes (``"Talib"*``), FTS5's prefix query.
+    """
     import shlex
 
+    query = query.replace("\x00", " ")
     try:
         parts = shlex.split(query)
     except ValueError:
         parts = query.split()
-    terms = []
+    terms: list[str] = []
     for part in parts:
-        if part.upper() in {"AND", "OR", "NOT"}:
-            terms.append(part.upper())
-        else:
-            terms.append('"' + part.replace('"', '""') + '"')
+        if part.upper() in _FTS_OPERATORS:
+            if terms and terms[-1] not in _FTS_OPERATORS:
+                terms.append(part.upper())  # an operator needs a term on each side: others are dropped
+            continue
+        prefix = part.endswith("*")
+        word = part.rstrip("*")
+        if not word.strip():
+            continue  # a lone "*" means nothing
+        terms.append('"' + word.replace('"', '""') + '"' + ("*" if prefix else ""))
+    while terms and terms[-1] in _FTS_OPERATORS:
+        terms.pop()
     if not terms:
         raise UserError("empty search query; give at least one word")
     return " ".join(terms)

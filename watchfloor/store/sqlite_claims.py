@@ -33,8 +33,9 @@ def write_claims(
             """INSERT INTO claims(doc_id, start, end, text, quote, cue, speaker_entity_id, speaker_text,
                    speaker_mention, speaker_start, speaker_end, speaker_role, kind, probability_words, band_low,
                    band_high, horizon_text,
-                   horizon_start, horizon_end, evidence_start, evidence_end, extractor, extractor_version)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   horizon_start, horizon_end, evidence_start, evidence_end, extractor, extractor_version,
+                   extraction_score)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 doc_id,
                 c.start,
@@ -59,6 +60,7 @@ def write_claims(
                 max(e for _, e in c.evidence),
                 extractor,
                 version,
+                c.confidence,
             ),
         )
         claim_id = cur.lastrowid
@@ -72,7 +74,7 @@ CLAIM_COLUMNS = """c.id, c.doc_id, c.start, c.end, c.text, c.quote, c.cue, c.spe
     COALESCE(s.name, c.speaker_text) AS speaker, c.speaker_text, c.speaker_mention, c.speaker_start,
     c.speaker_end, c.speaker_role, c.kind,
     c.probability_words, c.band_low, c.band_high, c.horizon_text, c.horizon_start, c.horizon_end,
-    c.evidence_start, c.evidence_end, d.title, d.published, d.text AS doc_text"""
+    c.evidence_start, c.evidence_end, c.extraction_score, d.title, d.published, d.text AS doc_text"""
 
 
 def _about(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, list[Row]]:
@@ -185,7 +187,12 @@ def claimed_events(conn: sqlite3.Connection, row: Row) -> list[int]:
     return [int(r[0]) for r in found]
 
 
-CLAIM_ORDERS = {"published": "d.published", "confidence": "c.band_high", "horizon": "c.horizon_end"}
+CLAIM_ORDERS = {
+    "published": "d.published",
+    "confidence": "c.band_high",
+    "horizon": "c.horizon_end",
+    "extraction": "c.extraction_score",
+}
 
 
 def _many_claims_about(conn: sqlite3.Connection, entity_id: int) -> bool:

@@ -77,10 +77,13 @@ def list_relations(
     w.add(actor_id, "(r.subject_entity_id=? OR r.object_entity_id=?)", actor_id, actor_id)
     w.add(predicate, "r.predicate=?")
     w.window("d.published", since, until)
-    sql += w.sql + f""" GROUP BY r.subject_entity_id, r.predicate, r.object_entity_id
+    sql += (
+        w.sql
+        + f""" GROUP BY r.subject_entity_id, r.predicate, r.object_entity_id
                HAVING COUNT(DISTINCT r.doc_id) >= ?
                ORDER BY {order_term(order, RELATION_ORDERS)}, n_sources DESC, last_seen DESC, subject, object
                LIMIT ? OFFSET ?"""
+    )
     rows = [dict(r) for r in conn.execute(sql, [*w.args, min_sources, limit, offset])]
     for row in rows:
         row["negated"] = row["n_asserted"] == 0

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
@@ -137,7 +138,9 @@ def build_router(ctx: AppContext) -> APIRouter:
         )
 
     @r.get("/search", response_class=HTMLResponse)
-    def search(request: Request, q: str = "", offset: Annotated[int, Query(ge=0)] = 0) -> HTMLResponse:
+    def search(
+        request: Request, q: str = "", offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0
+    ) -> HTMLResponse:
         ws = ctx.ws
         hits: list[Row] = []
         entities: list[Row] = []
@@ -217,7 +220,7 @@ def build_router(ctx: AppContext) -> APIRouter:
         )
 
     @r.get("/events/{event_id}", response_class=HTMLResponse)
-    def event(request: Request, event_id: int) -> HTMLResponse:
+    def event(request: Request, event_id: Annotated[int, PathParam(ge=0, le=2**63 - 1)]) -> HTMLResponse:
         found = ctx.ws.repo.event(event_id)
         if found is None:
             raise NotFound(f"no event with id {event_id}")

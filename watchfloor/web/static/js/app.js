@@ -30,7 +30,7 @@
 
   const actions = {
     "add-alias": (el, form) => call("POST", `/api/entities/${el.dataset.entity}/aliases`, { alias: form.get("alias") }),
-    "remove-alias": (el) => call("DELETE", `/api/entities/${el.dataset.entity}/aliases/${encodeURIComponent(el.dataset.alias)}`),
+    "remove-alias": (el) => call("DELETE", `/api/entities/${el.dataset.entity}/aliases?alias=${encodeURIComponent(el.dataset.alias)}`),
     "merge": (el, form) => call("POST", `/api/entities/${el.dataset.entity}/merge`, { other: form.get("other") }),
     "split": (el, form) => call("POST", `/api/entities/${el.dataset.entity}/split`, {
       name: form.get("name"), aliases: String(form.get("aliases") || "").split(",").map((s) => s.trim()).filter(Boolean) }),

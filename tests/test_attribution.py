@@ -1,0 +1,101 @@
+"""The learned attribution model (PolNeAR-trained): cue, source and content on single sentences, the
+one-attribution-per-word rule, the feature-version guard, and the rules kept as fallback."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+
+import pytest
+
+from watchfloor.extract import claims as claims_module
+from watchfloor.extract.attribution import (
+    FEATURE_VERSION,
+    Attribution,
+    Candidate,
+    find_attributions,
+    load_attribution_model,
+    model_from_spec,
+    span_chars,
+    univocal,
+)
+from watchfloor.extract.claims import extract_claims
+from watchfloor.extract.info import entity_info, kind_lookup
+
+
+def _found(nlp, text: str) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    doc = nlp(text)
+    model = load_attribution_model()
+    assert model is not None, "the shipped attribution model must load"
+    out = []
+    for a in find_attributions(doc, model):
+        s, e = span_chars(doc, a.content)
+        ss, se = span_chars(doc, a.source)
+        out.append((doc[a.cue].text, text[ss:se], text[s:e]))
+    return out
+
+
+def test_indirect_speech_finds_cue_source_and_clause(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _found(nlp, "The interior ministry said that fighters had crossed the border near Torkham overnight.")
+    assert found == [("said", "The interior ministry", "fighters had crossed the border near Torkham overnight")]
+
+
+def test_according_to_puts_the_source_after_the_content(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The group still commands about 4,000 fighters in the east, according to a United Nations report."
+    found = _found(nlp, text)
+    assert len(found) == 1
+    cue, source, content = found[0]
+    assert cue == "according" and "United Nations report" in source
+    assert content.startswith("The group still commands about 4,000 fighters")
+
+
+def test_a_relative_clause_speaker_keeps_its_noun(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _found(nlp, "Officials, who said the attackers wore police uniforms, closed the road to Jalalabad.")
+    said = [f for f in found if f[0] == "said"]
+    assert said and said[0][1].startswith("Officials") and said[0][1].endswith("who")
+    assert said[0][2] == "the attackers wore police uniforms"
+
+
+def test_a_statement_reported_inside_another_is_one_attribution(nlp) -> None:  # type: ignore[no-untyped-def]
+    found = _found(nlp, "Khan said the governor had claimed that the raid was staged by the army.")
+    assert [(cue, source) for cue, source, _ in found] == [("said", "Khan")]
+
+
+def _attribution(cue: int, content: tuple[int, int], p: float) -> Attribution:
+    return Attribution(cue, Candidate("nsubj", cue - 1, cue, cue - 1), Candidate("c:ccomp", *content, content[0]), p, p)
+
+
+def test_univocal_keeps_the_more_confident_of_nested_attributions() -> None:
+    outer = _attribution(1, (2, 12), 0.9)
+    inner = _attribution(5, (6, 12), 0.6)  # its cue sits inside the outer content
+    apart = _attribution(20, (21, 25), 0.5)
+    assert univocal([inner, apart, outer]) == [outer, apart]
+    assert univocal([_attribution(1, (2, 12), 0.4), _attribution(5, (6, 12), 0.95)])[0].cue == 5
+
+
+def test_a_model_of_another_feature_version_is_refused() -> None:
+    spec = json.loads((resources.files("watchfloor") / "models/attribution/model.json").read_text("utf-8"))
+    assert spec["feature_version"] == FEATURE_VERSION and model_from_spec(spec) is not None
+    assert model_from_spec({**spec, "feature_version": FEATURE_VERSION + 1}) is None
+    assert len(spec["training"]["data_sha256"]) == 64 and spec["training"]["documents"] > 500
+    assert spec["training"]["command"].startswith("python -m training.attribution.train")
+
+
+def test_claims_carry_the_model_score_and_the_rules_remain_as_fallback(  # type: ignore[no-untyped-def]
+    nlp, linker, gazetteer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = (
+        "Nadia Rahimi, a researcher in Kabul, said the movement would probably split within a year. "
+        "She added that its leaders had lost the trust of the southern commanders."
+    )
+    doc = nlp(text)
+    linked = linker.link(doc)
+    kind_of = kind_lookup(entity_info(gazetteer, linked.entities))
+    learned = extract_claims(doc, linked.mentions, None, kind_of)
+    assert [c.speaker_text for c in learned] == ["Nadia Rahimi", "Nadia Rahimi"]
+    assert all(c.confidence is not None and 0.0 < c.confidence <= 1.0 for c in learned)
+    assert learned[1].speaker_mention == "She"
+    monkeypatch.setattr(claims_module, "load_attribution_model", lambda: None)
+    ruled = extract_claims(doc, linked.mentions, None, kind_of)
+    assert [c.text for c in ruled] == [c.text for c in learned]
+    assert all(c.confidence is None for c in ruled)

@@ -1,0 +1,402 @@
+"""Attributions learned from real news (PolNeAR): which words are a reporting cue, who is its
+source and what is its content. Text in (a parsed spaCy Doc), records out.
+
+Three sparse linear models read the dependency parse: a cue classifier over content words, then,
+for each cue, a ranker over the parse's source candidates (its subject, the agent of a passive,
+the object of "according to", the noun a relative clause hangs on, …) and one over its content
+candidates (its clausal complement, its object, the clause it interrupts, the adjacent quote, …).
+Weights live in ``watchfloor/models/attribution/model.json`` (see ``training/attribution``); a
+model trained on another feature version is refused and the caller keeps its rules.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+FEATURE_VERSION = 2
+CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
+QUOTE_CHARS = frozenset('"“”')
+PRONOUN_SOURCES = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"})
+CONTENT_DEPS = frozenset({"ccomp", "xcomp", "dobj", "attr", "oprd", "advcl", "acomp", "acl", "relcl", "dative"})
+CONTENT_PREPS = frozenset({"about", "on", "of", "for", "that", "to", "against", "with", "over", "as", "in"})
+SOURCE_ENTS = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A token range (start inclusive, end exclusive) proposed as a source or content, with why."""
+
+    kind: str
+    start: int
+    end: int
+    head: int  # the token that names it (the noun a source is resolved from)
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """One attribution: cue token, source tokens, content tokens, and the model's confidence."""
+
+    cue: int
+    source: Candidate
+    content: Candidate
+    cue_probability: float
+    confidence: float  # cue probability x best-source share x best-content share
+
+
+@dataclass(frozen=True)
+class SparseLinear:
+    weights: dict[str, float]
+    bias: float
+
+    def logit(self, features: list[str]) -> float:
+        """Bias plus the weights of the features present (unknown features weigh nothing)."""
+        w = self.weights
+        return self.bias + sum(w.get(f, 0.0) for f in features)
+
+
+@dataclass(frozen=True)
+class AttributionModel:
+    cue: SparseLinear
+    source: SparseLinear
+    content: SparseLinear
+    cue_threshold: float
+
+
+def _sparse(spec: dict[str, object]) -> SparseLinear:
+    weights = spec["weights"]
+    assert isinstance(weights, dict)
+    return SparseLinear({str(k): float(v) for k, v in weights.items()}, float(str(spec["bias"])))
+
+
+@cache
+def load_attribution_model() -> AttributionModel | None:
+    """The shipped model, or None when it is absent or was trained on another feature version."""
+    path = resources.files("watchfloor") / "models/attribution/model.json"
+    if not path.is_file():
+        return None
+    return model_from_spec(json.loads(path.read_text("utf-8")))
+
+
+def model_from_spec(spec: dict[str, Any]) -> AttributionModel | None:
+    """The model a parsed ``model.json`` describes; None when its feature version is not the code's."""
+    if spec.get("feature_version") != FEATURE_VERSION:
+        return None
+    return AttributionModel(
+        _sparse(spec["cue"]), _sparse(spec["source"]), _sparse(spec["content"]), float(spec["cue_threshold"])
+    )
+
+
+# -- shared token facts ----------------------------------------------------------------------------
+@dataclass
+class DocFacts:
+    """Per-document facts computed once: which tokens sit inside quotes, entity labels by token."""
+
+    doc: Doc
+    in_quote: list[bool]
+    ent_label: list[str]
+    quotes: list[tuple[int, int]]  # token ranges inside quotation marks
+    sent_of: list[tuple[int, int]]  # each token's sentence as a token range
+    sent_quoted: dict[int, bool]  # sentence start -> whether any of its tokens is quoted
+    ents_in: dict[int, list[tuple[int, int, str, int]]]  # sentence start -> (start, end, label, root)
+    quote_mark: list[bool]
+
+
+def doc_facts(doc: Doc) -> DocFacts:
+    """Quote membership and entity labels for every token (one pass over the document)."""
+    in_quote = [False] * len(doc)
+    quotes: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for tok in doc:
+        if tok.text in QUOTE_CHARS or (tok.text in ("``", "''")):
+            opening = tok.text in ("“", "``") or (tok.text == '"' and open_at is None)
+            if opening and open_at is None:
+                open_at = tok.i + 1
+            elif open_at is not None:
+                if tok.i > open_at:
+                    quotes.append((open_at, tok.i))
+                open_at = None
+        elif "\n\n" in tok.text_with_ws and open_at is not None and tok.is_space:
+            open_at = None
+        if open_at is not None:
+            in_quote[tok.i] = True
+    ent_label = [""] * len(doc)
+    sent_of: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
+    sent_quoted: dict[int, bool] = {}
+    ents_in: dict[int, list[tuple[int, int, str, int]]] = {}
+    for sent in doc.sents:
+        bounds = (sent.start, sent.end)
+        sent_of[sent.start : sent.end] = [bounds] * (sent.end - sent.start)
+        sent_quoted[sent.start] = any(in_quote[sent.start : sent.end])
+        ents_in[sent.start] = []
+    for ent in doc.ents:
+        for i in range(ent.start, ent.end):
+            ent_label[i] = ent.label_
+        ents_in.setdefault(sent_of[ent.start][0], []).append((ent.start, ent.end, ent.label_, ent.root.i))
+    quote_mark = [tok.text in QUOTE_CHARS for tok in doc]
+    return DocFacts(doc, in_quote, ent_label, quotes, sent_of, sent_quoted, ents_in, quote_mark)
+
+
+def _bucket(n: int) -> str:
+    return "0" if n <= 0 else "1" if n == 1 else "2" if n <= 3 else "4" if n <= 7 else "8" if n <= 15 else "16"
+
+
+def cue_candidates(doc: Doc) -> Iterator[Token]:
+    """Tokens that could head a cue: content words, and "according"."""
+    for tok in doc:
+        if tok.pos_ in CUE_POS or tok.lower_ == "according":
+            yield tok
+
+
+def cue_features(tok: Token, facts: DocFacts) -> list[str]:
+    """Lexical and syntactic features of a would-be cue token."""
+    lemma = tok.lemma_.lower()
+    f = [f"l={lemma}", f"p={tok.pos_}", f"d={tok.dep_}", f"t={tok.tag_}", f"l|d={lemma}|{tok.dep_}"]
+    f.append(f"l|t={lemma}|{tok.tag_}")
+    f.append(f"shape={'U' if tok.is_upper else 'T' if tok.is_title else 'l'}")
+    deps = set()
+    for child in tok.children:
+        deps.add(child.dep_)
+        if child.dep_ in ("prep", "prt", "mark", "neg", "aux", "auxpass", "dobj", "dative"):
+            f.append(f"c={child.dep_}:{child.lower_}")
+    for dep in sorted(deps):
+        f.append(f"cd={dep}")
+        if dep in ("ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "parataxis", "prep", "agent", "poss"):
+            f.append(f"l|cd={lemma}|{dep}")
+    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if subj is not None:
+        kind = "pron" if subj.pos_ == "PRON" else facts.ent_label[subj.i] or subj.pos_
+        f.append(f"subj={kind}")
+        f.append(f"l|subj={lemma}|{kind}")
+    if tok.dep_ in ("parataxis", "conj", "xcomp", "advcl", "relcl", "acl", "ccomp", "pcomp"):
+        f.append(f"h={tok.head.lemma_.lower()}|{tok.dep_}")
+    f.append(f"hp={tok.head.pos_}|{tok.dep_}")
+    if facts.in_quote[tok.i]:
+        f.append("inq")
+    sent_start, sent_end = facts.sent_of[tok.i]
+    if facts.sent_quoted[sent_start]:
+        f.append("sq")
+        f.append(f"l|sq={lemma}")
+    if any(facts.quote_mark[max(sent_start, tok.i - 3) : min(sent_end, tok.i + 4)]):
+        f.append("qnear")
+        f.append(f"l|qnear={lemma}")
+    if tok.i > 0:
+        f.append(f"p1={facts.doc[tok.i - 1].lower_}")
+    if tok.i + 1 < len(facts.doc):
+        f.append(f"n1={facts.doc[tok.i + 1].lower_}")
+        f.append(f"l|n1={lemma}|{facts.doc[tok.i + 1].lower_}")
+    return f
+
+
+# -- sources -----------------------------------------------------------------------------------------
+def _np_range(tok: Token) -> tuple[int, int]:
+    """The noun phrase of a token: its subtree, cut before a relative clause or apposition."""
+    start, end = tok.left_edge.i, tok.i + 1
+    for child in tok.rights:
+        if child.dep_ in ("relcl", "appos", "acl", "punct", "cc", "conj"):
+            break
+        end = child.right_edge.i + 1
+    return start, end
+
+
+def _subject(tok: Token) -> Token | None:
+    return next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+
+
+def source_candidates(cue: Token, facts: DocFacts) -> list[Candidate]:
+    """Where the cue's source could be, each with how it was found."""
+    out: list[Candidate] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(kind: str, tok: Token, span: tuple[int, int] | None = None) -> None:
+        start, end = span or _np_range(tok)
+        if (start, end) not in seen:
+            seen.add((start, end))
+            out.append(Candidate(kind, start, end, tok.i))
+
+    for child in cue.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            if child.lower_ in ("who", "which", "that") and cue.dep_ == "relcl":
+                add("relwho", cue.head, (_np_range(cue.head)[0], child.i + 1))
+            else:
+                add(child.dep_, child)
+        elif child.dep_ == "agent":
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    add("agent", pobj)
+        elif child.dep_ == "poss":
+            add("poss", child)
+        elif child.dep_ == "prep" and child.lower_ in ("to", "by", "from", "of", "for"):
+            for pobj in child.children:
+                if pobj.dep_ == "pobj":
+                    add(f"prep:{child.lower_}", pobj)
+    if _subject(cue) is None:
+        up = cue
+        for _ in range(3):
+            if up.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "pcomp") or up.head is up:
+                break
+            up = up.head
+            subj = _subject(up)
+            if subj is not None:
+                add("inherit", subj)
+                break
+        if cue.dep_ in ("acl", "relcl", "appos") and cue.head.pos_ in ("NOUN", "PROPN", "PRON"):
+            add("nounhead", cue.head)
+    for start, end, label, root in facts.ents_in[facts.sent_of[cue.i][0]]:
+        if label in SOURCE_ENTS:
+            add("ent", cue.doc[root], (start, end))
+    return out
+
+
+def source_features(cue: Token, cand: Candidate, facts: DocFacts) -> list[str]:
+    """Features of one source candidate for one cue."""
+    doc = facts.doc
+    head = doc[cand.head]
+    lemma = cue.lemma_.lower()
+    label = facts.ent_label[cand.head] or "-"
+    pron = "pron" if head.lower_ in PRONOUN_SOURCES or head.pos_ == "PRON" else "np"
+    side = "L" if cand.end <= cue.i else "R" if cand.start > cue.i else "in"
+    dist = min(abs(cand.start - cue.i), abs(cand.end - 1 - cue.i))
+    f = [f"k={cand.kind}", f"k|l={cand.kind}|{lemma}", f"k|e={cand.kind}|{label}", f"k|pron={cand.kind}|{pron}"]
+    f += [f"e={label}", f"side={side}", f"k|side={cand.kind}|{side}", f"dist={_bucket(dist)}"]
+    f += [f"k|dist={cand.kind}|{_bucket(dist)}", f"hp={head.pos_}", f"k|cp={cand.kind}|{cue.pos_}"]
+    f.append(f"len={_bucket(cand.end - cand.start)}")
+    has_subject = _subject(cue) is not None
+    f.append(f"k|hassubj={cand.kind}|{has_subject}")
+    f.append(f"k|hd={cand.kind}|{head.dep_}")
+    if cand.kind == "ent":
+        f.append(f"ent|subj={head.dep_ in ('nsubj', 'nsubjpass')}|{head.head.i == cue.i}")
+        f.append(f"ent|hl={head.head.lemma_.lower()}")
+    if facts.in_quote[cand.head]:
+        f.append("inq")
+    return f
+
+
+# -- contents ----------------------------------------------------------------------------------------
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop punctuation, spaces and a leading "that"/"whether" at the edges of a token range."""
+    while start < end and (doc[start].is_punct or doc[start].is_space or doc[start].lower_ in ("that", "whether")):
+        if doc[start].text in QUOTE_CHARS and start + 1 < end and not doc[start + 1].is_punct:
+            break  # keep an opening quote mark with its quote
+        start += 1
+    while end > start and (doc[end - 1].is_punct or doc[end - 1].is_space) and doc[end - 1].text not in QUOTE_CHARS:
+        end -= 1
+    return start, end
+
+
+def content_candidates(cue: Token, source: Candidate | None, facts: DocFacts) -> list[Candidate]:
+    """Where the cue's content could be, each with how it was found."""
+    doc = facts.doc
+    sent_start, sent_end = facts.sent_of[cue.i]
+    out: list[Candidate] = []
+    seen: set[tuple[int, int]] = set()
+
+    def add(kind: str, start: int, end: int, head: int) -> None:
+        start, end = _trim(doc, start, end)
+        if end - start >= 1 and (start, end) not in seen:
+            seen.add((start, end))
+            out.append(Candidate(kind, start, end, head))
+
+    for child in cue.children:
+        if child.dep_ in CONTENT_DEPS:
+            add(f"c:{child.dep_}", child.left_edge.i, child.right_edge.i + 1, child.i)
+        elif child.dep_ == "prep" and child.lower_ in CONTENT_PREPS:
+            pobj = next((c for c in child.children if c.dep_ in ("pobj", "pcomp")), None)
+            if pobj is not None:
+                add(f"p:{child.lower_}", pobj.left_edge.i, pobj.right_edge.i + 1, pobj.i)
+    cue_left = min(cue.left_edge.i, source.start if source is not None else cue.i)
+    if cue.dep_ in ("parataxis", "advcl", "ccomp", "conj") or cue_left > sent_start:
+        # "CONTENT, he said" / "CONTENT, according to X": the clause before the cue phrase
+        add("before", sent_start, cue_left, cue.head.i)
+    if cue.dep_ in ("parataxis", "ccomp") and cue.head.i != cue.i:
+        head = cue.head
+        add("head", head.left_edge.i, head.right_edge.i + 1, head.i)
+    right = max([cue.i, *(c.right_edge.i for c in cue.children if c.dep_ in ("prt", "neg", "dative", "npadvmod"))])
+    if source is not None and source.start > cue.i:
+        right = max(right, source.end - 1)
+    add("after", right + 1, sent_end, cue.i)
+    for q_start, q_end in facts.quotes:
+        if q_end >= sent_start - 1 and q_start <= sent_end + 1 and not (q_start <= cue.i < q_end):
+            add("quote", q_start, q_end, q_start)
+    return out
+
+
+def content_features(cue: Token, cand: Candidate, facts: DocFacts) -> list[str]:
+    """Features of one content candidate for one cue."""
+    doc = facts.doc
+    lemma = cue.lemma_.lower()
+    n = cand.end - cand.start
+    side = "L" if cand.end <= cue.i else "R" if cand.start > cue.i else "in"
+    quoted = sum(facts.in_quote[i] for i in range(cand.start, cand.end)) / max(1, n)
+    qb = "q0" if quoted == 0 else "q1" if quoted > 0.9 else "qp"
+    verbs = sum(1 for i in range(cand.start, cand.end) if doc[i].pos_ in ("VERB", "AUX"))
+    f = [f"k={cand.kind}", f"k|l={cand.kind}|{lemma}", f"k|cp={cand.kind}|{cue.pos_}", f"k|cd={cand.kind}|{cue.dep_}"]
+    f += [f"len={_bucket(n)}", f"k|len={cand.kind}|{_bucket(n)}", f"side={side}", f"qb={qb}", f"k|qb={cand.kind}|{qb}"]
+    f += [f"verbs={_bucket(verbs)}", f"k|verbs={cand.kind}|{_bucket(verbs)}", f"hp={doc[cand.head].pos_}"]
+    sent_start, sent_end = facts.sent_of[cue.i]
+    if cand.start <= sent_start and cand.end >= sent_end - 1:
+        f.append("wholesent")
+    return f
+
+
+# -- inference -----------------------------------------------------------------------------------------
+def _sigmoid(x: float) -> float:
+    return 1 / (1 + math.exp(-max(-30.0, min(30.0, x))))
+
+
+def _best(model: SparseLinear, cue: Token, cands: list[Candidate], feats: list[list[str]]) -> tuple[Candidate, float]:
+    logits = [model.logit(f) for f in feats]
+    top = max(range(len(cands)), key=lambda i: logits[i])
+    peak = logits[top]
+    share = 1 / sum(math.exp(x - peak) for x in logits)
+    return cands[top], share
+
+
+def find_attributions(doc: Doc, model: AttributionModel, facts: DocFacts | None = None) -> list[Attribution]:
+    """Every attribution the model finds: cue above threshold, with a source and a content."""
+    facts = facts or doc_facts(doc)
+    out: list[Attribution] = []
+    for tok in cue_candidates(doc):
+        p = _sigmoid(model.cue.logit(cue_features(tok, facts)))
+        if p < model.cue_threshold:
+            continue
+        sources = source_candidates(tok, facts)
+        if not sources:
+            continue
+        source, s_share = _best(model.source, tok, sources, [source_features(tok, c, facts) for c in sources])
+        contents = content_candidates(tok, source, facts)
+        contents = [c for c in contents if c.end <= source.start or c.start >= source.end]
+        if not contents:
+            continue
+        content, c_share = _best(model.content, tok, contents, [content_features(tok, c, facts) for c in contents])
+        out.append(Attribution(tok.i, source, content, p, p * s_share * c_share))
+    return univocal(out)
+
+
+def univocal(found: list[Attribution]) -> list[Attribution]:
+    """One attribution per word, as PolNeAR annotates: a cue or source inside a more confident
+    attribution's content is a statement reported inside it, not a second speaker's claim."""
+    kept: list[Attribution] = []
+    for a in sorted(found, key=lambda a: -a.cue_probability):
+        taken = any(
+            k.content.start <= a.cue < k.content.end
+            or (k.content.start <= a.source.start and a.source.end <= k.content.end)
+            or a.content.start <= k.cue < a.content.end
+            for k in kept
+        )
+        if not taken:
+            kept.append(a)
+    return sorted(kept, key=lambda a: a.cue)
+
+
+def span_chars(doc: Doc, cand: Candidate) -> tuple[int, int]:
+    """Character offsets of a candidate's token range."""
+    span: Span = doc[cand.start : cand.end]
+    return span.start_char, span.end_char

@@ -15,11 +15,9 @@ Prints ms per document and the model's extra cost as a share of the bare spaCy t
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from abba import abba_ms, report
 
 from watchfloor.eval.polnear import load_split
 from watchfloor.extract import claims as claims_module
@@ -29,12 +27,6 @@ from watchfloor.link.actors import Linker
 from watchfloor.link.gazetteer import load_gazetteer
 from watchfloor.link.places import load_place_index
 from watchfloor.nlp.pipeline import build_pipeline, load_base_model
-
-
-def _time(fn: Callable[[], object]) -> float:
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
 
 
 def main() -> None:
@@ -70,28 +62,16 @@ def main() -> None:
         for _ in base.pipe(texts, batch_size=16):
             pass
 
-    for warm in (learned, rules, bare_spacy):
-        warm()
-    runs: dict[str, list[float]] = {"learned": [], "rules": [], "spacy": []}
-    jobs = {"learned": learned, "rules": rules, "spacy": bare_spacy}
-    for order in (("learned", "rules", "spacy"), ("spacy", "rules", "learned")) * 2:
-        for name in order:
-            runs[name].append(_time(jobs[name]))
-    ms = {name: 1000 * min(values) / len(parsed) for name, values in runs.items()}
-    words = sum(len(t.split()) for t in texts)
+    ms = abba_ms({"learned": learned, "rules": rules, "spacy": bare_spacy}, len(parsed))
     result = {
         "documents": len(parsed),
-        "words": words,
+        "words": sum(len(t.split()) for t in texts),
         "cpu_ms_per_document": {k: round(v, 2) for k, v in ms.items()},
         "learned_extra_ms_per_document": round(ms["learned"] - ms["rules"], 2),
         "learned_extra_over_bare_spacy": round((ms["learned"] - ms["rules"]) / ms["spacy"], 4),
         "claims_over_bare_spacy": round(ms["learned"] / ms["spacy"], 4),
-        "load_average": os.getloadavg(),
-        "timing": "CPU time (process_time), best of 4 runs in A-B-B-A order",
     }
-    print(json.dumps(result, indent=1))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    report(result, args.out)
 
 
 if __name__ == "__main__":

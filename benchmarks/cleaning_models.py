@@ -14,12 +14,10 @@ Prints ms per page for each and the models' extra cost as a share of the bare sp
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+
+from abba import abba_ms, report
 
 from watchfloor.eval.pasted import TRAFILATURA, corpus_dirs, rendered_pages
 from watchfloor.ingest import clean, headline, pubdate
@@ -28,12 +26,6 @@ from watchfloor.models import RawInput
 from watchfloor.nlp.pipeline import load_base_model
 
 TODAY = date(2026, 12, 4)
-
-
-def _time(fn: Callable[[], object]) -> float:
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
 
 
 def main() -> None:
@@ -71,25 +63,15 @@ def main() -> None:
         for _ in nlp.pipe(cleaned, batch_size=16):
             pass
 
-    for warm in (with_models, without_models, bare_spacy):  # lazy loads and caches
-        warm()
-    runs: dict[str, list[float]] = {"models": [], "rules": [], "spacy": []}
-    for order in (("models", "rules", "spacy"), ("spacy", "rules", "models")) * 2:
-        for name in order:
-            runs[name].append(_time({"models": with_models, "rules": without_models, "spacy": bare_spacy}[name]))
-    ms = {name: 1000 * min(values) / len(raws) for name, values in runs.items()}
+    ms = abba_ms({"models": with_models, "rules": without_models, "spacy": bare_spacy}, len(raws))
     result = {
         "pages": len(raws),
         "cpu_ms_per_page": {k: round(v, 2) for k, v in ms.items()},
         "models_extra_ms_per_page": round(ms["models"] - ms["rules"], 2),
         "models_extra_over_bare_spacy": round((ms["models"] - ms["rules"]) / ms["spacy"], 4),
         "cleaning_over_bare_spacy": round(ms["models"] / ms["spacy"], 4),
-        "load_average": os.getloadavg(),
-        "timing": "CPU time (process_time), best of 4 runs in A-B-B-A order",
     }
-    print(json.dumps(result, indent=1))
-    if args.out:
-        args.out.write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    report(result, args.out)
 
 
 if __name__ == "__main__":

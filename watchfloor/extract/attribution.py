@@ -58,8 +58,8 @@ class SparseLinear:
 
     def logit(self, features: list[str]) -> float:
         """Bias plus the weights of the features present (unknown features weigh nothing)."""
-        w = self.weights
-        return self.bias + sum(w.get(f, 0.0) for f in features)
+        get = self.weights.get
+        return self.bias + sum([get(f, 0.0) for f in features])
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,12 @@ class AttributionModel:
     source: SparseLinear
     content: SparseLinear
     cue_threshold: float
+    cue_lemmas: frozenset[str]  # lemmas whose own weight favours a cue
+
+    def may_cue(self, tok: Token) -> bool:
+        """Verbs always; nouns, adjectives and auxiliaries only with a lemma that favours a cue. They are
+        60 % of the candidates but 4 % of gold cues (PolNeAR train), nearly all with such a lemma."""
+        return tok.pos_ == "VERB" or tok.lower_ == "according" or tok.lemma_.lower() in self.cue_lemmas
 
 
 def _sparse(spec: dict[str, object]) -> SparseLinear:
@@ -89,8 +95,10 @@ def model_from_spec(spec: dict[str, Any]) -> AttributionModel | None:
     """The model a parsed ``model.json`` describes; None when its feature version is not the code's."""
     if spec.get("feature_version") != FEATURE_VERSION:
         return None
+    cue = _sparse(spec["cue"])
+    lemmas = frozenset(k[2:] for k, w in cue.weights.items() if k.startswith("l=") and w > 0)
     return AttributionModel(
-        _sparse(spec["cue"]), _sparse(spec["source"]), _sparse(spec["content"]), float(spec["cue_threshold"])
+        cue, _sparse(spec["source"]), _sparse(spec["content"]), float(spec["cue_threshold"]), lemmas
     )
 
 
@@ -111,22 +119,25 @@ class DocFacts:
 
 def doc_facts(doc: Doc) -> DocFacts:
     """Quote membership and entity labels for every token (one pass over the document)."""
+    texts = [tok.text for tok in doc]
     in_quote = [False] * len(doc)
+    quote_mark = [t in QUOTE_CHARS for t in texts]
     quotes: list[tuple[int, int]] = []
     open_at: int | None = None
-    for tok in doc:
-        if tok.text in QUOTE_CHARS or (tok.text in ("``", "''")):
-            opening = tok.text in ("“", "``") or (tok.text == '"' and open_at is None)
+    for i, text in enumerate(texts):
+        if quote_mark[i] or text in ("``", "''"):
+            opening = text in ("“", "``") or (text == '"' and open_at is None)
             if opening and open_at is None:
-                open_at = tok.i + 1
+                open_at = i + 1
             elif open_at is not None:
-                if tok.i > open_at:
-                    quotes.append((open_at, tok.i))
+                if i > open_at:
+                    quotes.append((open_at, i))
                 open_at = None
-        elif "\n\n" in tok.text_with_ws and open_at is not None and tok.is_space:
-            open_at = None
-        if open_at is not None:
-            in_quote[tok.i] = True
+        elif open_at is not None:
+            if "\n\n" in text and doc[i].is_space:  # a paragraph break ends an unclosed quote
+                open_at = None
+            else:
+                in_quote[i] = True
     ent_label = [""] * len(doc)
     sent_of: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
     sent_quoted: dict[int, bool] = {}
@@ -140,7 +151,6 @@ def doc_facts(doc: Doc) -> DocFacts:
         for i in range(ent.start, ent.end):
             ent_label[i] = ent.label_
         ents_in.setdefault(sent_of[ent.start][0], []).append((ent.start, ent.end, ent.label_, ent.root.i))
-    quote_mark = [tok.text in QUOTE_CHARS for tok in doc]
     return DocFacts(doc, in_quote, ent_label, quotes, sent_of, sent_quoted, ents_in, quote_mark)
 
 
@@ -364,6 +374,8 @@ def find_attributions(doc: Doc, model: AttributionModel, facts: DocFacts | None 
     facts = facts or doc_facts(doc)
     out: list[Attribution] = []
     for tok in cue_candidates(doc):
+        if not model.may_cue(tok):
+            continue
         p = _sigmoid(model.cue.logit(cue_features(tok, facts)))
         if p < model.cue_threshold:
             continue

@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 from training.attribution.corpus import parsed_split, split_digest
 from watchfloor.eval.polnear import PolnearDoc
 from watchfloor.extract.attribution import (
+    CUE_POS,
     FEATURE_VERSION,
     Candidate,
     content_candidates,
@@ -52,7 +53,7 @@ def anchor(doc: Doc, cue_spans: list[tuple[int, int]]) -> int | None:
     """The token that heads a gold cue span: a candidate whose head lies outside the span."""
     toks = _tokens(doc, cue_spans)
     inside = set(toks)
-    cands = [i for i in toks if doc[i].pos_ in ("VERB", "AUX", "NOUN", "ADJ") or doc[i].lower_ == "according"]
+    cands = [i for i in toks if doc[i].pos_ in CUE_POS or doc[i].lower_ == "according"]
     for i in cands:
         if doc[i].head.i not in inside or doc[i].head.i == i:
             return i

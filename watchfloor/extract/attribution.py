@@ -361,7 +361,7 @@ def _sigmoid(x: float) -> float:
     return 1 / (1 + math.exp(-max(-30.0, min(30.0, x))))
 
 
-def _best(model: SparseLinear, cue: Token, cands: list[Candidate], feats: list[list[str]]) -> tuple[Candidate, float]:
+def _best(model: SparseLinear, cands: list[Candidate], feats: list[list[str]]) -> tuple[Candidate, float]:
     logits = [model.logit(f) for f in feats]
     top = max(range(len(cands)), key=lambda i: logits[i])
     peak = logits[top]
@@ -382,12 +382,12 @@ def find_attributions(doc: Doc, model: AttributionModel, facts: DocFacts | None 
         sources = source_candidates(tok, facts)
         if not sources:
             continue
-        source, s_share = _best(model.source, tok, sources, [source_features(tok, c, facts) for c in sources])
+        source, s_share = _best(model.source, sources, [source_features(tok, c, facts) for c in sources])
         contents = content_candidates(tok, source, facts)
         contents = [c for c in contents if c.end <= source.start or c.start >= source.end]
         if not contents:
             continue
-        content, c_share = _best(model.content, tok, contents, [content_features(tok, c, facts) for c in contents])
+        content, c_share = _best(model.content, contents, [content_features(tok, c, facts) for c in contents])
         out.append(Attribution(tok.i, source, content, p, p * s_share * c_share))
     return univocal(out)
 

@@ -435,14 +435,14 @@ def _learned_claims(
     doc, text = state.doc, state.text
     claims: list[ClaimRecord] = []
     for found in sorted(find_attributions(doc, model), key=lambda a: a.cue):
+        if not _statement(doc[found.content.start : found.content.end]):
+            continue
         cue = doc[found.cue]
         speaker = resolve_speaker(state, doc[found.source.head])
         if speaker is None:
             continue
         speaker.start, speaker.end = span_chars(doc, found.source)
         speaker.mention = text[speaker.start : speaker.end]
-        if not _statement(doc[found.content.start : found.content.end]):
-            continue
         start, end = _first_part(text, span_chars(doc, found.content), speaker.start, quotes)
         cue_text = "according to" if cue.lower_ == "according" else cue.text
         evidence = _sentence_span(doc, min(start, cue.idx), max(end, cue.idx + len(cue.text)))
@@ -450,7 +450,6 @@ def _learned_claims(
         record = _record(state, start, end, quote, cue, cue_text, speaker, published, evidence, found.confidence)
         if record is not None:
             claims.append(record)
-    claims.sort(key=lambda c: c.start)
     claims.extend(_continued_quotes(state, claims, quotes, published))
     return claims
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import sqlite3
+import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -51,6 +53,25 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _enable_wal(conn: sqlite3.Connection, wait_seconds: float = 30.0) -> None:
+    """Switch a store to write-ahead logging, waiting for other processes doing the same.
+
+    SQLite answers "database is locked" at once, without its busy handler, when another connection is
+    switching a new file's journal mode at the same moment; so the switch is retried here.
+    """
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.005
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        time.sleep(delay + random.random() * delay)
+        delay = min(delay * 2, 0.5)
+
+
 def open_store(path: str | Path) -> SQLiteRepository:
     """Open (creating if needed) the SQLite store at ``path``."""
     return SQLiteRepository(Path(path))
@@ -67,7 +88,7 @@ class SQLiteRepository:
         try:
             self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.conn.row_factory = sqlite3.Row
-            self.conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(self.conn)
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             register_functions(self.conn)

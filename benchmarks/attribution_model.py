@@ -18,15 +18,12 @@ import argparse
 from pathlib import Path
 
 from abba import abba_ms, report
+from linked import linked_docs
 
 from watchfloor.eval.polnear import load_split
 from watchfloor.extract import claims as claims_module
 from watchfloor.extract.claims import extract_claims
-from watchfloor.extract.info import entity_info, kind_lookup
-from watchfloor.link.actors import Linker
-from watchfloor.link.gazetteer import load_gazetteer
-from watchfloor.link.places import load_place_index
-from watchfloor.nlp.pipeline import build_pipeline, load_base_model
+from watchfloor.nlp.pipeline import load_base_model
 
 
 def main() -> None:
@@ -36,13 +33,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     texts = [d.text for d in load_split(args.data)][: args.docs]
-    gazetteer = load_gazetteer()
-    nlp = build_pipeline(gazetteer)
-    linker = Linker(gazetteer, load_place_index())
-    parsed = []
-    for doc in nlp.pipe(texts, batch_size=16):
-        linked = linker.link(doc)
-        parsed.append((doc, linked.mentions, kind_lookup(entity_info(gazetteer, linked.entities))))
+    parsed = linked_docs(texts, batch_size=16)
     shipped = claims_module.load_attribution_model
 
     def learned() -> None:

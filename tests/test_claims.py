@@ -139,3 +139,60 @@ def test_a_forecast_and_a_contradicting_judgement_by_two_experts_are_linked(nlp,
 def test_unattributed_narrative_is_not_a_claim(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
     text = "The group has grown since 2021. Its fighters control several districts."
     assert _claims(nlp, linker, gazetteer, text) == []
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    ["KABUL, Afghanistan – ", "Kabul, Afghanistan, 3 May – ", "QUETTA, Pakistan (Wire) -- "],
+)
+def test_a_dateline_is_never_the_speaker(nlp, linker, gazetteer, dateline: str) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        dateline + "Ahmad Massoud, leader of the National Resistance Front, says that the Taliban will not last "
+        "another winter.\n"
+    )
+    claims = _claims(nlp, linker, gazetteer, text)
+    assert claims, text
+    speakers = {c.speaker_text for c in claims}
+    assert speakers == {"Ahmad Massoud"}, speakers
+    assert all(c.speaker_start is not None and c.speaker_start >= len(dateline) for c in claims)
+
+
+def test_the_name_under_a_dateline_speaks_not_the_dateline(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "WASHINGTON -- President Obama, opening a museum on Saturday, said it would tell a story of suffering.\n"
+    claims = _claims(nlp, linker, gazetteer, text)
+    assert [c.speaker_text for c in claims] == ["Obama"]
+
+
+def test_a_quote_paragraph_with_its_own_speaker_does_not_continue_the_previous_one(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Ahmad Massoud told the radio, “We are ready to talk to anyone.”\n\n"
+        "“The front has no money and no friends left,” Zabihullah Mujahid said.\n"
+    )
+    claims = _claims(nlp, linker, gazetteer, text)
+    second = [c for c in claims if "no money" in c.text]
+    assert second and {c.speaker_text for c in second} == {"Zabihullah Mujahid"}
+    assert all(c.speaker_start is not None and c.speaker_start > text.index("\n\n") for c in second)
+
+
+def test_a_report_speaks_for_the_body_that_issued_it_not_the_group_it_describes(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The United Nations Security Council published a report on Tuesday. It examined the finances of "
+        "the Islamic State Khorasan Province in detail. The report said that the group had lost most of its "
+        "income from extortion.\n"
+    )
+    claims = _claims(nlp, linker, gazetteer, text)
+    by_report = [c for c in claims if "lost most" in c.text]
+    assert by_report, claims
+    assert {c.speaker_text for c in by_report} == {"United Nations Security Council"}
+    assert {c.speaker_role for c in by_report} == {"report"}
+
+
+def test_an_unsourced_report_is_its_own_speaker(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Taliban held a rally in Kandahar on Friday. A leaked report said that the movement was "
+        "short of money.\n"
+    )
+    claims = _claims(nlp, linker, gazetteer, text)
+    leaked = [c for c in claims if "short of money" in c.text]
+    assert leaked and {c.speaker_key for c in leaked} == {None}
+    assert {c.speaker_text for c in leaked} == {"A leaked report"}

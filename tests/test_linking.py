@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,29 @@ def test_linking_gold_accuracy(split: str, floor: float, gazetteer: Gazetteer) -
     score = evaluate(folder, gazetteer)
     assert score.total >= 50
     assert score.accuracy >= floor, score.errors[:30]
+
+
+def _key_at(nlp, linker: Linker, text: str, needle: str, as_of: date | None) -> str | None:  # type: ignore[no-untyped-def]
+    pos = text.rindex(needle)  # the needle starts with the name
+    for m in linker.link(nlp(text), as_of=as_of).mentions:
+        if m.start <= pos < m.end:
+            return m.entity_key
+    return None
+
+
+SON_AND_FATHER = (
+    "Ahmad Massoud leads the resistance from abroad. His father, Ahmad Shah Massoud, fought the Taliban "
+    "in the 1990s. Mr. Massoud said the movement would return to Panjshir."
+)
+
+
+def test_a_surname_goes_to_the_namesake_alive_at_the_documents_date(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    # The father was named last, but he died in 2001: a 2024 article's "Mr. Massoud" is the son.
+    assert _key_at(nlp, linker, SON_AND_FATHER, "Massoud said", date(2024, 5, 1)) == "ahmad_massoud"
+    # In a 1998 article both were alive: the person named most recently, as before.
+    assert _key_at(nlp, linker, SON_AND_FATHER, "Massoud said", date(1998, 5, 1)) == "ahmad_shah_massoud"
+
+
+def test_the_junior_namesake_is_the_living_one_even_without_a_date(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    text = SON_AND_FATHER.replace("Mr. Massoud said", "The junior Massoud said")
+    assert _key_at(nlp, linker, text, "Massoud said", None) == "ahmad_massoud"

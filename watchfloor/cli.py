@@ -8,7 +8,7 @@ import signal
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -35,8 +35,10 @@ from watchfloor.cli_serve import register as register_serve
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
 from watchfloor.render import clean, console, err_console, highlight_snippet, print_json, table
-from watchfloor.runner import IngestOptions, IngestReport
 from watchfloor.workspace import DEFAULT_DB, Workspace, demo_corpus_path
+
+if TYPE_CHECKING:  # the runner imports spaCy: only the commands that ingest load it
+    from watchfloor.runner import IngestOptions, IngestReport
 
 app = typer.Typer(
     help="Watchfloor: an auditable threat picture from news and analysis articles.",
@@ -158,10 +160,20 @@ def ingest_cmd(
     workers: Annotated[int, typer.Option(help="NLP worker processes.")] = 1,
     batch_size: Annotated[int, typer.Option(help="Documents per transaction.")] = 16,
     gazetteer: Annotated[Path | None, typer.Option(help="Extra gazetteer YAML (extends/overrides).")] = None,
+    embed_claims: Annotated[
+        bool,
+        typer.Option(
+            "--embed-claims",
+            help="Embed claims (MiniLM) so agreement and contradiction are judged by meaning; "
+            "about half a spaCy pass more per document.",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
     as_json: JsonOption = False,
 ) -> None:
     """Ingest articles: clean, deduplicate, find actors and places, store with evidence."""
+    from watchfloor.runner import IngestOptions
+
     wanted = {t.strip().lower().lstrip(".") for t in types.split(",") if t.strip()}
     unknown = wanted - set(EXTENSIONS.values())
     if unknown:
@@ -181,6 +193,7 @@ def ingest_cmd(
         workers=workers,
         batch_size=batch_size,
         gazetteer=gazetteer,
+        embed_claims=embed_claims,
     )
     with Workspace(db) as ws:
         report = _run_ingest(ws, targets, options, quiet)
@@ -194,10 +207,12 @@ def demo(
     as_json: JsonOption = False,
 ) -> None:
     """Ingest the bundled demo corpus and print a summary of what was found."""
+    from watchfloor.runner import IngestOptions
+
     corpus = demo_corpus_path()
     targets = sorted(str(p) for p in corpus.iterdir() if p.suffix.lower() in EXTENSIONS)
     with Workspace(db) as ws:
-        report = _run_ingest(ws, targets, IngestOptions(), quiet)
+        report = _run_ingest(ws, targets, IngestOptions(embed_claims=True), quiet)  # the demo shows it all
         status = ws.status()
         actors = ws.actors(limit=15)
     if as_json:
@@ -367,15 +382,21 @@ def reprocess_cmd(
     ] = "clean",
     since: Annotated[str | None, typer.Option(help="Only documents published on or after (YYYY-MM-DD).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Also documents already processed by this version.")] = False,
+    embed_claims: Annotated[
+        bool, typer.Option("--embed-claims", help="Embed claims for stance by meaning (as `ingest --embed-claims`).")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Re-run cleaning and extraction over stored documents after an upgrade (keeps corrections; resumable)."""
+    from watchfloor.runner import IngestOptions
+
     with Workspace(db) as ws, _progress("reprocess", quiet) as progress:
         task = progress.add_task("reprocess", total=None)
         report = ws.reprocess(
             stage,
             since,
             force,
+            options=IngestOptions(embed_claims=embed_claims),
             on_progress=lambda _d: progress.advance(task),
             on_total=lambda n: progress.update(task, total=n),
         )

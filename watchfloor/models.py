@@ -151,6 +151,7 @@ class ClaimRecord:
     horizon_start: str | None = None
     horizon_end: str | None = None
     confidence: float | None = None  # the extractor's own score (learned attribution), not the speaker's
+    embedding: bytes | None = None  # sentence embedding of ``text`` (float16), set at ingest for stance
 
 
 @dataclass
@@ -169,3 +170,14 @@ class RelationRecord:
     trigger_start: int
     trigger_end: int
     evidence: tuple[int, int]  # the sentence span in the document's clean text
+    # the argument spans in the text (a key is "" when an argument is a description such as "government
+    # forces" or a pronoun, not a linked entity: such relations are scored but never stored)
+    subject_span: tuple[int, int] | None = None
+    object_span: tuple[int, int] | None = None
+    # "asserted", "reported" (a named speaker states it), or not an asserted fact: "claimed" (a party's own
+    # claim or propaganda), "forecast", "hypothetical", "question", "unlikely" (denial of likelihood)
+    modality: str = "asserted"
+    speaker_key: str | None = None  # who states it when it is reported or claimed (linked entity)
+    speaker_text: str | None = None
+    score: float | None = None  # the relation model's probability (None: a hand rule)
+    extractor: str = "rules"  # "rules" or "model"

@@ -25,7 +25,7 @@ from watchfloor.link.actors import Linker
 from watchfloor.link.gazetteer import load_gazetteer
 from watchfloor.link.places import load_place_index
 from watchfloor.models import CleanDocument, PublishedDate, RawInput, RemovedSpan
-from watchfloor.nlp.pipeline import build_pipeline
+from watchfloor.nlp.pipeline import acquire_pipeline, release_pipeline
 from watchfloor.runner import EXTRACTOR, IngestOptions, analyse
 from watchfloor.store.base import DocumentWrite
 from watchfloor.store.sqlite import SQLiteRepository
@@ -109,7 +109,7 @@ def reprocess(
         return report
     gazetteer = load_gazetteer(options.gazetteer)
     linker = Linker(gazetteer, load_place_index())
-    nlp = build_pipeline(gazetteer, options.model)
+    nlp = acquire_pipeline(gazetteer, options.model)
     try:
         for doc_id in chosen:
             row, removed, analyst_date = repo.stored_for_reprocess(doc_id)
@@ -127,5 +127,7 @@ def reprocess(
                 on_progress(doc_id)
     except KeyboardInterrupt:
         report.interrupted = True
+    finally:
+        release_pipeline(nlp, gazetteer, options.model)
     repo.apply_corrections()
     return report

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from watchfloor import __version__
 from watchfloor.errors import InputProblem
+from watchfloor.extract.author_claims import attributed_spans, extract_author_claims
 from watchfloor.extract.claims import extract_claims
 from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info, kind_lookup
@@ -28,8 +29,8 @@ from watchfloor.ingest.sources import SourceOptions, iter_inputs
 from watchfloor.link.actors import Linker, enrich_gazetteer_places
 from watchfloor.link.gazetteer import Gazetteer, load_gazetteer
 from watchfloor.link.places import load_place_index
-from watchfloor.models import RawInput
-from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline
+from watchfloor.models import MentionRecord, RawInput
+from watchfloor.nlp.pipeline import DEFAULT_MODEL, acquire_pipeline, release_pipeline
 from watchfloor.store.base import DocumentWrite, Repository
 
 if TYPE_CHECKING:
@@ -51,6 +52,9 @@ class IngestOptions:
     events: bool = True
     claims: bool = True
     relations: bool = True
+    # Sentence embeddings of claims for stance by meaning: about half a spaCy pass more per document
+    # (benchmarks/claim_embeddings.py), so bulk ingest leaves them off and stance stays lexical.
+    embed_claims: bool = False
 
 
 @dataclass
@@ -98,7 +102,7 @@ def ingest(
         gazetteer.fingerprint,
     )
     linker = Linker(gazetteer, places)
-    nlp = build_pipeline(gazetteer, options.model)
+    nlp = acquire_pipeline(gazetteer, options.model)  # reused by later runs in this process
     near = dedup.NearDuplicateIndex(options.near_duplicate_threshold)
     for doc_id, blob in repo.iter_minhashes():
         near.add(doc_id, dedup.from_bytes(blob))
@@ -151,6 +155,8 @@ def ingest(
     except KeyboardInterrupt:
         report.interrupted = True
         flush()  # documents already analysed are complete: keep them
+    finally:
+        release_pipeline(nlp, gazetteer, options.model)
     if report.stored or refreshed:
         repo.apply_corrections()  # a re-run must not undo the analyst's corrections
     return report
@@ -185,18 +191,50 @@ def _make_exact_duplicate(write: DocumentWrite, original: str) -> None:
 
 def analyse(spacy_doc: Doc, write: DocumentWrite, linker: Linker, gazetteer: Gazetteer, options: IngestOptions) -> None:
     """Link mentions and extract events, claims and relations of one parsed document into ``write``."""
-    result = linker.link(spacy_doc)
+    published = _published(write)
+    result = linker.link(spacy_doc, as_of=published)
     write.mentions = result.mentions
     write.new_entities = result.entities
     info = entity_info(gazetteer, result.entities)
-    published = _published(write)
     if options.events:
         write.events = extract_events(spacy_doc, result.mentions, published, info, _not_before(write))
     kind_of = kind_lookup(info)
     if options.claims:
         write.claims = extract_claims(spacy_doc, result.mentions, published, kind_of)
+        _add_author_claims(spacy_doc, write, result.mentions, published)
+        if options.embed_claims:
+            _embed_claims(write)
     if options.relations:
-        write.relations = extract_relations(spacy_doc, result.mentions, published, kind_of)
+        write.relations = extract_relations(spacy_doc, result.mentions, published, kind_of, linked_only=True)
+
+
+def _embed_claims(write: DocumentWrite) -> None:
+    """Sentence embeddings for stance by meaning (none without the model installed). Stance compares claims
+    about a common linked subject only, so a claim with no linked subject (or a responsibility claim) gets
+    an empty one: never compared, and half the cost saved."""
+    from watchfloor.nlp.embed import embed_texts  # onnxruntime loads on first use only
+
+    wanted = [c for c in write.claims if c.about and c.kind != "responsibility"]
+    blobs = embed_texts([c.text for c in wanted])
+    if any(b is not None for b in blobs):
+        for claim in write.claims:
+            claim.embedding = b""
+    for claim, blob in zip(wanted, blobs, strict=True):
+        claim.embedding = blob
+
+
+def _add_author_claims(
+    spacy_doc: Doc, write: DocumentWrite, mentions: list[MentionRecord], published: date | None
+) -> None:
+    """The author's own judgements join the attributed claims (speaker: byline, else outlet, else title)."""
+    d = write.doc
+    found, speaker = extract_author_claims(
+        spacy_doc, d.title, d.author, d.publisher, attributed_spans(write.claims), published, mentions
+    )
+    if found:
+        write.claims = sorted(write.claims + found, key=lambda c: c.start)
+        if speaker.entity is not None and all(e.key != speaker.key for e in write.new_entities):
+            write.new_entities.append(speaker.entity)
 
 
 def _published(write: DocumentWrite) -> date | None:

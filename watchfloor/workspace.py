@@ -6,12 +6,14 @@ from collections.abc import Callable
 from datetime import date
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from watchfloor.errors import NotFound, UserError
-from watchfloor.runner import IngestOptions, IngestReport, ingest
 from watchfloor.store.sqlite import SQLiteRepository, open_store
 from watchfloor.store.sqlite_browse import entity_mentions, entity_overview
+
+if TYPE_CHECKING:  # the runner imports spaCy and the extractors: loaded only when ingesting
+    from watchfloor.runner import IngestOptions, IngestReport
 
 DEFAULT_DB = "watchfloor.db"
 
@@ -43,6 +45,8 @@ class Workspace:
         on_progress: Callable[[str], None] | None = None,
         on_problem: Callable[[str], None] | None = None,
     ) -> IngestReport:
+        from watchfloor.runner import ingest
+
         return ingest(
             targets,
             self.repo,
@@ -121,12 +125,13 @@ class Workspace:
         stance_ids: int | None = 100,
     ) -> dict[str, Any]:
         """Everything an actor page shows: counts, spellings, co-mentioned actors, relations (with at most
-        ``sources`` evidence sentences each), events, claims by and about, mentions in context."""
+        ``sources`` evidence sentences each), events (at most ``sources`` sources each; ``n_sources`` counts
+        all), claims by and about, mentions in context."""
         conn = self.repo.conn
         return {
             **entity_overview(conn, entity_id, limit),
             "relations": self.repo.list_relations(actor_id=entity_id, limit=relations or limit, max_sources=sources),
-            "events": self.repo.list_events(actor_id=entity_id, limit=events or limit),
+            "events": self.repo.list_events(actor_id=entity_id, limit=events or limit, max_sources=sources),
             "claims_by": self.repo.list_claims(speaker_id=entity_id, limit=limit, stance_ids=stance_ids),
             "claims_about": self.repo.list_claims(about_id=entity_id, limit=limit, stance_ids=stance_ids),
             "mentions": entity_mentions(conn, entity_id, mentions or limit),
@@ -152,8 +157,10 @@ class Workspace:
         offset: int = 0,
         order: str = "n_sources DESC",
         max_sources: int | None = None,
+        all_modalities: bool = False,
     ) -> list[dict[str, Any]]:
-        """Relations aggregated per actor pair and predicate, most sources first, with evidence."""
+        """Relations aggregated per actor pair and predicate, most sources first, with evidence; only
+        asserted or reported statements count unless ``all_modalities`` (forecasts, claims, questions)."""
         return self.repo.list_relations(
             actor_id=self._entity_id(actor, "actor"),
             predicate=predicate,
@@ -164,6 +171,7 @@ class Workspace:
             offset=offset,
             order=order,
             max_sources=max_sources,
+            **({"modalities": None} if all_modalities else {}),
         )
 
     def claims(
@@ -215,8 +223,10 @@ class Workspace:
         limit: int = 100,
         offset: int = 0,
         order: str = "date DESC",
+        max_sources: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Merged events with sources, newest first (``order="date ASC"`` for a timeline)."""
+        """Merged events with sources, newest first (``order="date ASC"`` for a timeline); at most
+        ``max_sources`` sources per event (all when None), ``n_sources`` counts them all."""
         return self.repo.list_events(
             actor_id=self._entity_id(actor, "actor"),
             country=country,
@@ -227,6 +237,7 @@ class Workspace:
             limit=limit,
             offset=offset,
             order=order,
+            max_sources=max_sources,
         )
 
     def search(

@@ -9,11 +9,11 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from spacy.tokens import Doc, DocBin
+from spacy.tokens import Doc
 
+from training.common import cached_parses
 from watchfloor.eval.polnear import PolnearDoc, load_split
 from watchfloor.link.gazetteer import Gazetteer, load_gazetteer
-from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline
 
 CACHE = Path(".cache/polnear")
 
@@ -33,14 +33,5 @@ def parsed_split(folder: Path, gazetteer: Gazetteer | None = None) -> tuple[list
     """The split's gold documents and their spaCy parses (from the cache when it is current)."""
     gazetteer = gazetteer or load_gazetteer()
     gold = load_split(folder)
-    nlp = build_pipeline(gazetteer)
-    key = hashlib.sha256(f"{split_digest(gold)}|{DEFAULT_MODEL}|{gazetteer.fingerprint}".encode()).hexdigest()[:16]
-    path = CACHE / f"{folder.name}-{key}.spacy"
-    if path.is_file():
-        docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-        if len(docs) == len(gold):
-            return gold, docs
-    docs = list(nlp.pipe((d.text for d in gold), batch_size=16))
-    CACHE.mkdir(parents=True, exist_ok=True)
-    DocBin(store_user_data=False, docs=docs).to_disk(path)
+    docs = cached_parses(CACHE, folder.name, split_digest(gold), [d.text for d in gold], gazetteer)
     return gold, docs

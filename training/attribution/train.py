@@ -13,8 +13,6 @@ same data, same parses, same weights.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import sys
 import time
 from pathlib import Path
@@ -26,6 +24,7 @@ from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
 from training.attribution.corpus import parsed_split, split_digest
+from training.common import write_model
 from watchfloor.eval.polnear import PolnearDoc
 from watchfloor.extract.attribution import (
     CUE_POS,
@@ -202,12 +201,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, rows in (("cue", cue), ("source", source), ("content", content)):
         vec, model = fit(rows, C[name])
         spec[name] = export(vec, model)
-    args.out.mkdir(parents=True, exist_ok=True)
-    text = json.dumps(spec, indent=0, sort_keys=False, ensure_ascii=False) + "\n"
-    (args.out / "model.json").write_text(text, "utf-8")
-    sha = hashlib.sha256(text.encode()).hexdigest()
-    seconds = time.perf_counter() - started
-    print(f"wrote {args.out / 'model.json'} ({len(text) / 1e6:.1f} MB, sha256 {sha}) in {seconds:.0f} s")
+    write_model(args.out, spec, started)
     return 0
 
 

@@ -25,7 +25,7 @@ def _now() -> str:
 
 
 class IngestJobs:
-    """A queue of ingest runs; the spaCy pipeline is loaded per run, so the server stays light when idle."""
+    """A queue of ingest runs; the spaCy pipeline is built at the first run and reused by the next ones."""
 
     def __init__(self, db: Path, allow_private: bool = False) -> None:
         self.db = db

@@ -44,6 +44,10 @@ def page(request: Request, items: list[Any], limit: int, offset: int, total: int
 
 
 STANCE_IDS = 100  # claim ids listed per agree/contradict list; n_agree / n_contradict give the full counts
+EVENT_SOURCES = 5  # sources per event in lists; n_sources gives the full count, the event endpoint pages them
+Sources = Annotated[
+    int, Query(ge=1, le=1000, description="sources per event, oldest first; n_sources is always the full count")
+]
 
 
 def as_order(sort: str) -> str:
@@ -135,18 +139,36 @@ def build_router(ctx: AppContext) -> APIRouter:
         until: Until = None,
         include_background: bool = False,
         sort: Annotated[str, Query(pattern="^-?(date|killed|wounded)$")] = "-date",
+        sources: Sources = EVENT_SOURCES,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response:
         order = as_order(sort)
-        rows = ctx.ws.events(actor, country, since, until, type, include_background, limit + 1, offset, order)
+        rows = ctx.ws.events(
+            actor, country, since, until, type, include_background, limit + 1, offset, order, max_sources=sources
+        )
         return page(request, rows, limit, offset)
 
-    @r.get("/events/{event_id}", summary="One event with its sources", tags=["events"], response_model=dict[str, Any])
-    def event(event_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> Response:
-        found = ctx.ws.repo.event(event_id)
+    @r.get(
+        "/events/{event_id}",
+        summary="One event with a page of its sources (sources_next: the next page)",
+        tags=["events"],
+        response_model=dict[str, Any],
+    )
+    def event(
+        request: Request,
+        event_id: Annotated[int, Path(ge=0, le=MAX_ID)],
+        sources: Annotated[int, Query(ge=1, le=500, description="sources on this page, oldest first")] = 50,
+        sources_offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description="sources to skip")] = 0,
+    ) -> Response:
+        found = ctx.ws.repo.event(event_id, max_sources=sources, sources_offset=sources_offset)
         if found is None:
             raise NotFound(f"no event with id {event_id}")
+        more = sources_offset + sources < found["n_sources"]
+        found["sources_offset"] = sources_offset
+        found["sources_next"] = (
+            str(request.url.include_query_params(sources_offset=sources_offset + sources)) if more else None
+        )
         return as_json(found)
 
     @r.get(
@@ -199,11 +221,27 @@ def build_router(ctx: AppContext) -> APIRouter:
             ),
         ] = 5,
         sort: Annotated[str, Query(pattern="^-?(n_sources|last_seen|first_seen|subject|predicate)$")] = "-n_sources",
+        all_modalities: Annotated[
+            bool,
+            Query(
+                description="also count forecasts, claims, questions and conditionals (default: asserted or "
+                "reported only); each source has its modality and a label such as 'forecast by X'"
+            ),
+        ] = False,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response:
         rows = ctx.ws.relations(
-            actor, predicate, since, until, min_sources, limit + 1, offset, order=as_order(sort), max_sources=sources
+            actor,
+            predicate,
+            since,
+            until,
+            min_sources,
+            limit + 1,
+            offset,
+            order=as_order(sort),
+            max_sources=sources,
+            all_modalities=all_modalities,
         )
         return page(request, rows, limit, offset)
 
@@ -270,6 +308,9 @@ def build_router(ctx: AppContext) -> APIRouter:
         until: Until = None,
         min_sources: MinSources = 1,
         include_negated: bool = False,
+        all_modalities: Annotated[
+            bool, Query(description="edges from forecasts, claims and questions too (default: asserted or reported)")
+        ] = False,
         limit: Annotated[int, Query(ge=1, le=5000)] = 300,
     ) -> Response:
         ws = ctx.ws
@@ -283,6 +324,7 @@ def build_router(ctx: AppContext) -> APIRouter:
             min_sources=min_sources,
             include_negated=include_negated,
             limit=limit,
+            **({"modalities": None} if all_modalities else {}),
         )
         return as_json(graph)
 

@@ -179,7 +179,8 @@ def score_document(doc: PolnearDoc, claims: list[ClaimRecord], score: PolnearSco
             score.source_exact += _core(doc.text, source) == _core(doc.text, said_by)
         else:
             score.errors.append(
-                f"{doc.name}: source {doc.text[source[0] : source[1]]!r} vs {claim.speaker_mention!r}"
+                f"{doc.name}: source {doc.text[source[0] : source[1]]!r}@{source[0]}"
+                f" vs {claim.speaker_mention!r}@{said_by[0]}"
                 f" (cue {claim.cue!r}, content {claim.text[:60]!r})"
             )
 

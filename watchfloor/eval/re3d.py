@@ -41,6 +41,16 @@ supporting") are not predictions of the relation; hedged ones are. Watchfloor's 
 name their arguments by text and entity key; their spans are the linked mentions with that text
 and key inside the relation's sentence (any of them may match).
 
+Relation systems (``relations_by_split``; ``watchfloor`` above is the first, on every document):
+``watchfloor`` = hand rules + the learned relation model (what ingest runs); ``watchfloor_asserted``
+= only its relations stated as fact (not forecast, hypothetical, question, "unlikely", or a party's
+own claim); ``watchfloor_stored`` = only those whose both ends are linked entities (the store drops
+the rest: descriptions such as "government forces" and pronouns); ``rules`` = the hand rules alone;
+``baseline`` = co-occurrence, below. The model's arguments are phrases, so its relations carry
+their own argument spans (``subject_span``/``object_span``), which are matched directly. re3d has no
+train split: ``splits`` holds out every third document per source; the model is trained on the
+rest ("tune"), so only the ``heldout`` figures measure it (the scorecard reports those).
+
 Relation baseline (honest, not a straw man): same-sentence co-occurrence. Every pair of bare-spaCy
 PERSON/ORG/GPE/NORP entities in one sentence is predicted once for *each* class (text order = source
 then target for the directed classes). Its recall is the share of gold relations whose two
@@ -51,6 +61,7 @@ should beat its precision by a wide margin; recall below it is the price of prec
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections.abc import Iterable
@@ -63,6 +74,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from watchfloor.extract.info import entity_info, kind_lookup
+from watchfloor.extract.relation_model import load_relation_model
 from watchfloor.extract.relations import extract_relations
 from watchfloor.link.actors import Linker
 from watchfloor.link.gazetteer import Gazetteer
@@ -158,6 +170,20 @@ def load_source(folder: Path) -> list[Re3dDoc]:
                 GoldRelation(rkey[1], (rkey[2], rkey[3]), (rkey[4], rkey[5]), row["source"], row["target"])
             )
     return list(docs.values())
+
+
+def splits(docs: Iterable[Re3dDoc]) -> dict[str, str]:
+    """Document id -> "tune" or "heldout". re3d ships no train split, so the relation model is trained
+    on the tuning part and the held-out part is only ever scored: within each source, documents are
+    ordered by a hash of their id and every third one (ranks 1, 4, 7, ...) is held out."""
+    out: dict[str, str] = {}
+    by_source: dict[str, list[str]] = {}
+    for doc in docs:
+        by_source.setdefault(doc.source, []).append(doc.doc_id)
+    for ids in by_source.values():
+        for rank, doc_id in enumerate(sorted(ids, key=lambda i: hashlib.sha1(i.encode()).hexdigest())):
+            out[doc_id] = "heldout" if rank % 3 == 1 else "tune"
+    return out
 
 
 def load_re3d(folder: Path, sources: Iterable[str] = SOURCES) -> list[Re3dDoc]:
@@ -316,12 +342,33 @@ def relation_predictions(relations: Iterable[RelationRecord], mentions: list[Men
         out.append(
             PredRelation(
                 cls,
-                argument_spans(in_sentence, rel.subject_key, rel.subject_text),
-                argument_spans(in_sentence, rel.object_key, rel.object_text),
-                f"{rel.subject_text} {rel.predicate} {rel.object_text}",
+                (rel.subject_span,)
+                if rel.subject_span
+                else argument_spans(in_sentence, rel.subject_key, rel.subject_text),
+                (rel.object_span,) if rel.object_span else argument_spans(in_sentence, rel.object_key, rel.object_text),
+                f"{rel.subject_text} {rel.predicate} {rel.object_text} [{rel.extractor}, {rel.modality}]",
             )
         )
     return out
+
+
+# the relation systems scored beside each other (``relations_by_split``)
+RELATION_SYSTEMS = {
+    "watchfloor": "hand rules + relation model (what ingest runs)",
+    "watchfloor_asserted": "the same, only relations stated as fact (asserted or reported; not forecast, "
+    "hypothetical, question, unlikely, or a party's claim)",
+    "watchfloor_stored": "the same, only relations whose two ends are linked entities (what the store keeps)",
+    "rules": "the hand rules alone (model off)",
+    "baseline": "every same-sentence pair of bare-NER entities, once per class",
+}
+
+
+def _subsets(relations: list[RelationRecord]) -> dict[str, list[RelationRecord]]:
+    return {
+        "watchfloor": relations,
+        "watchfloor_asserted": [r for r in relations if r.modality in ("asserted", "reported")],
+        "watchfloor_stored": [r for r in relations if r.subject_key and r.object_key],
+    }
 
 
 def cooccurrence_baseline(doc: Doc) -> list[PredRelation]:
@@ -353,6 +400,17 @@ class SystemScores:
         return out
 
 
+def relation_model_info() -> dict[str, Any] | None:
+    """The shipped relation model's training facts (None when ingest runs the rules alone)."""
+    from importlib import resources
+
+    if load_relation_model() is None:
+        return None
+    spec = json.loads((resources.files("watchfloor") / "models/relations/model.json").read_text("utf-8"))
+    training = dict(spec["training"])
+    return {k: training[k] for k in ("data_sha256", "documents", "C", "out_of_fold_pairs") if k in training}
+
+
 def evaluate(
     folder: Path,
     gazetteer: Gazetteer,
@@ -368,18 +426,32 @@ def evaluate(
     base = base or load_base_model(model)
     linker = Linker(gazetteer, load_place_index())
     ours, linked, bare = SystemScores(), SystemScores(), SystemScores()
+    split_of = splits(docs)
+    by_split: dict[str, dict[str, dict[str, PRF]]] = {
+        part: {name: {c: PRF() for c in (*RELATION_CLASSES, "all")} for name in RELATION_SYSTEMS}
+        for part in ("all", "tune", "heldout")
+    }
     for doc in docs:
         where = f"{doc.source}/{doc.doc_id[:8]}"
         spacy_doc = nlp(doc.text)
         result = linker.link(spacy_doc)
         kind_of = kind_lookup(entity_info(gazetteer, result.entities))
         relations = extract_relations(spacy_doc, result.mentions, None, kind_of)
+        rules = extract_relations(spacy_doc, result.mentions, None, kind_of, model=False)
         score_mentions(doc.mentions, typed_mentions(result.mentions), ours.mentions, ours.errors, where)
         score_mentions(doc.mentions, typed_mentions(result.mentions, True), linked.mentions, linked.errors, where)
         score_relations(
             doc.relations, relation_predictions(relations, result.mentions), ours.relations, ours.errors, where
         )
         base_doc = base(doc.text)
+        predicted = {
+            **{k: relation_predictions(v, result.mentions) for k, v in _subsets(relations).items()},
+            "rules": relation_predictions(rules, result.mentions),
+            "baseline": cooccurrence_baseline(base_doc),
+        }
+        for part in ("all", split_of[doc.doc_id]):
+            for name, preds in predicted.items():
+                score_relations(doc.relations, preds, by_split[part][name], [], where)
         base_mentions = [
             PredMention(e.start_char, e.end_char, LABEL_TO_TYPE[e.label_], e.text)
             for e in base_doc.ents
@@ -396,6 +468,13 @@ def evaluate(
         "watchfloor": ours.as_dict(),
         "watchfloor_linked": linked.as_dict(with_relations=False),
         "baseline": bare.as_dict(),
+        "relation_systems": RELATION_SYSTEMS,
+        "relation_model": relation_model_info(),
+        "relations_by_split": {
+            part: {name: {c: prf.as_dict() for c, prf in rows.items()} for name, rows in systems.items()}
+            for part, systems in by_split.items()
+        },
+        "split_documents": {p: sum(1 for v in split_of.values() if v == p) for p in ("tune", "heldout")},
         "errors": {"watchfloor": ours.errors, "baseline": bare.errors},
         "seconds": round(time.perf_counter() - began, 1),
     }

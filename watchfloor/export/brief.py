@@ -150,7 +150,9 @@ def build_brief(ws: Workspace, about: str, since: str | None = None, until: str 
         brief.bluf.append(
             Sentence(
                 f"{len(forecasts)} forecasts about {name} were recorded: {status['supported']} supported by a later "
-                f"event in the store, {status['expired']} expired without one and {status['open']} still open.",
+                f"matching event in the store, {status['contradicted']} contradicted by one (they expected it not to "
+                f"happen), {status['expired']} expired without one, {status['open']} still open and "
+                f"{status['open (no horizon)']} open with no horizon.",
                 cite.cite([c["sources"][0] for c in forecasts[:3]]),
             )
         )

@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
+
+from watchfloor.extract.datelines import dateline_spans
 
 FEATURE_VERSION = 2
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
@@ -115,6 +117,7 @@ class DocFacts:
     sent_quoted: dict[int, bool]  # sentence start -> whether any of its tokens is quoted
     ents_in: dict[int, list[tuple[int, int, str, int]]]  # sentence start -> (start, end, label, root)
     quote_mark: list[bool]
+    dateline: list[bool] = field(default_factory=list)  # tokens of a paragraph's dateline ("KABUL, May 3 --")
 
 
 def doc_facts(doc: Doc) -> DocFacts:
@@ -151,7 +154,20 @@ def doc_facts(doc: Doc) -> DocFacts:
         for i in range(ent.start, ent.end):
             ent_label[i] = ent.label_
         ents_in.setdefault(sent_of[ent.start][0], []).append((ent.start, ent.end, ent.label_, ent.root.i))
-    return DocFacts(doc, in_quote, ent_label, quotes, sent_of, sent_quoted, ents_in, quote_mark)
+    return DocFacts(
+        doc, in_quote, ent_label, quotes, sent_of, sent_quoted, ents_in, quote_mark, _dateline_tokens(doc, ent_label)
+    )
+
+
+def _dateline_tokens(doc: Doc, ent_label: list[str]) -> list[bool]:
+    """Which tokens belong to a dateline; a name the NER calls a person or group is not a place."""
+    flags = [False] * len(doc)
+    for start, end in dateline_spans(doc.text):
+        span = doc.char_span(start, end, alignment_mode="contract")
+        if span is None or any(ent_label[i] in ("PERSON", "ORG", "NORP") for i in range(span.start, span.end)):
+            continue
+        flags[span.start : span.end] = [True] * len(span)
+    return flags
 
 
 def _bucket(n: int) -> str:
@@ -227,6 +243,14 @@ def source_candidates(cue: Token, facts: DocFacts) -> list[Candidate]:
 
     def add(kind: str, tok: Token, span: tuple[int, int] | None = None) -> None:
         start, end = span or _np_range(tok)
+        if facts.dateline and facts.dateline[start]:  # "WASHINGTON -- President X, ..., said": X speaks
+            while start < end and (facts.dateline[start] or cue.doc[start].is_punct or cue.doc[start].is_space):
+                start += 1
+            if start >= end or facts.dateline[tok.i]:
+                appos = next((c for c in tok.children if c.dep_ == "appos" and not facts.dateline[c.i]), None)
+                if appos is not None:
+                    add(kind, appos)
+                return
         if (start, end) not in seen:
             seen.add((start, end))
             out.append(Candidate(kind, start, end, tok.i))
@@ -334,8 +358,26 @@ def content_candidates(cue: Token, source: Candidate | None, facts: DocFacts) ->
     add("after", right + 1, sent_end, cue.i)
     for q_start, q_end in facts.quotes:
         if q_end >= sent_start - 1 and q_start <= sent_end + 1 and not (q_start <= cue.i < q_end):
+            if q_start >= sent_end and _next_paragraph_quote_taken(facts, sent_start, q_start, q_end):
+                continue
             add("quote", q_start, q_end, q_start)
     return out
+
+
+def _next_paragraph_quote_taken(facts: DocFacts, sent_start: int, q_start: int, q_end: int) -> bool:
+    """A quote opening the next paragraph belongs to this cue only when the cue's sentence quotes nothing
+    itself and the quote's paragraph names no speaker of its own ('“…,” Graham said.')."""
+    doc = facts.doc
+    if not any("\n" in doc[i].text for i in range(max(0, q_start - 3), q_start)):
+        return False  # the same paragraph
+    if facts.sent_quoted.get(sent_start, False):
+        return True
+    for i in range(q_end, len(doc)):
+        if "\n" in doc[i].text:
+            break
+        if doc[i].is_alpha:
+            return True
+    return False
 
 
 def content_features(cue: Token, cand: Candidate, facts: DocFacts) -> list[str]:

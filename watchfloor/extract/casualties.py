@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
+from watchfloor.extract.docindex import DocIndex
 from watchfloor.extract.numbers import VAGUE, Amount, parse_amount
 
 KILLED = {
@@ -76,14 +77,14 @@ class Casualties:
     wounded: Amount | None
 
 
-def _number_spans(sent: Span) -> list[Span]:
+def _number_spans(sent: Span, index: DocIndex) -> list[Span]:
     """Number expressions in the sentence, with their qualifiers ('at least 40', 'between 30 and 40')."""
     spans: list[Span] = []
     doc = sent.doc
     i = sent.start
     while i < sent.end:
         tok = doc[i]
-        if (tok.like_num or tok.lower_ in NUMBER_WORDS) and not _in_skipped_entity(tok):
+        if (tok.like_num or tok.lower_ in NUMBER_WORDS) and not _in_skipped_entity(tok, index):
             start = i
             end = i + 1
             while end < sent.end and (
@@ -109,13 +110,13 @@ _DATE_WORDS = re.compile(
 )
 
 
-def _in_skipped_entity(tok: Token) -> bool:
+def _in_skipped_entity(tok: Token, index: DocIndex) -> bool:
     """Numbers inside dates, money, percentages...; NER also tags "between 30 and 40" as a DATE."""
     if tok.ent_type_ not in SKIP_ENTS:
         return False
     if tok.ent_type_ != "DATE":
         return True
-    ent = next((e for e in tok.doc.ents if e.start <= tok.i < e.end), None)
+    ent = index.ent_at(tok.i)
     return ent is None or bool(_DATE_WORDS.search(ent.text))
 
 
@@ -217,10 +218,10 @@ def _conj_linked(a: Span, b: Span) -> bool:
     )
 
 
-def extract_casualties(sent: Span) -> Casualties:
-    """Killed and wounded amounts stated in one sentence."""
+def extract_casualties(sent: Span, index: DocIndex | None = None) -> Casualties:
+    """Killed and wounded amounts stated in one sentence (``index``: the document's, built once)."""
     found: dict[str, list[tuple[Span, Amount]]] = {"killed": [], "wounded": []}
-    for span in _number_spans(sent):
+    for span in _number_spans(sent, index if index is not None else DocIndex(sent.doc)):
         if _is_excluded(span):
             continue
         amount = parse_amount(span.text)

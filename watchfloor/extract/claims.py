@@ -13,16 +13,18 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from spacy.tokens import Doc, Span, Token
 
 from watchfloor.extract.attribution import AttributionModel, find_attributions, load_attribution_model, span_chars
 from watchfloor.extract.claims_lexicon import ClaimsLexicon, load_claims_lexicon
 from watchfloor.extract.horizon import find_horizon
+from watchfloor.extract.versions import CLAIMS_VERSION
 from watchfloor.link.actors import load_titles
 from watchfloor.models import ClaimRecord, MentionRecord
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = CLAIMS_VERSION  # defined in extract/versions.py (light: the store imports it)
 PRONOUNS = {"he", "she", "they", "it", "we", "i"}
 MIN_QUOTE_WORDS = 4
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")
@@ -63,9 +65,25 @@ class _State:
     kind_of: KindLookup
     names: dict[str, str] = field(default_factory=dict)  # key -> fullest name in the document
     roles: dict[str, str] = field(default_factory=dict)
+    roleless: set[str] = field(default_factory=set)  # keys whose mentions were searched for a role in vain
     last: _Speaker | None = None
     last_pos: int = -1  # where the last speaker's cue subject stood
     last_end: int = -1  # where the last claim's content ended
+
+    @cached_property
+    def sents(self) -> list[Span]:
+        """The document's sentences, listed once (spaCy walks the whole document for each listing)."""
+        return list(self.doc.sents)
+
+    @cached_property
+    def sent_no(self) -> dict[int, int]:
+        """Sentence position by its first token."""
+        return {s.start: i for i, s in enumerate(self.sents)}
+
+    @cached_property
+    def last_first(self) -> list[MentionRecord]:
+        """The mentions by start, last first (a stable sort, done once)."""
+        return sorted(self.mentions, key=lambda m: m.start, reverse=True)
 
 
 # -- quotes --------------------------------------------------------------------------------------
@@ -146,23 +164,23 @@ def _role_near(state: _State, m: MentionRecord) -> str | None:
 
 
 def _known(state: _State, key: str, mention: str) -> _Speaker:
-    if key not in state.roles:
+    if key not in state.roles and key not in state.roleless:  # searched once per key: linear in the document
         for m in state.mentions:
             if m.entity_key == key:
                 role = _role_near(state, m)
                 if role:
                     state.roles[key] = role
                     break
+        else:
+            state.roleless.add(key)
     return _Speaker(key, state.names.get(key, mention), mention, state.roles.get(key), state.kind_of(key))
 
 
 def _recent_subject_person(state: _State, tok: Token) -> MentionRecord | None:
     """The nearest person named as a clause subject in this or the previous two sentences."""
-    sents = list(state.doc.sents)
-    here = tok.sent
-    index = next(i for i, s in enumerate(sents) if s.start == here.start)
-    floor = sents[max(0, index - 2)].start_char
-    for m in sorted(state.mentions, key=lambda m: m.start, reverse=True):
+    index = state.sent_no[tok.sent.start]
+    floor = state.sents[max(0, index - 2)].start_char
+    for m in state.last_first:
         if not (floor <= m.start and m.end <= tok.idx) or not m.entity_key or state.kind_of(m.entity_key) != "person":
             continue
         span = state.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -210,6 +228,49 @@ def _noun_speaker(state: _State, tok: Token, head: str, mention_text: str) -> _S
     return None
 
 
+_ISSUER_LABELS = ("ORG", "GPE", "NORP", "PERSON")
+_ISSUING_VERBS = frozenset({"publish", "release", "issue", "produce", "circulate", "submit", "present", "post"})
+
+
+def _issuer(state: _State, noun: Token) -> MentionRecord | None:
+    """Who issued a statement noun: "the UN team's report", "a report by the panel", "a UN report",
+    or the subject of "the panel published a report"."""
+    np = _np(noun)
+    for child in noun.children:
+        if child.dep_ == "prep" and child.lower_ in ("by", "of", "from"):
+            for pobj in (c for c in child.children if c.dep_ == "pobj"):
+                found = _mention_at(state, pobj.left_edge.idx, pobj.idx + len(pobj.text))
+                if found is not None and found.label in _ISSUER_LABELS:
+                    return found
+    inside = [m for m in state.mentions if m.entity_key and np.start_char <= m.start and m.end <= noun.idx]
+    inside = [m for m in inside if m.label in _ISSUER_LABELS]
+    if inside:
+        return inside[-1]
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _ISSUING_VERBS:
+        subject = next((c for c in noun.head.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            found = _mention_at(state, subject.idx, subject.idx + len(subject.text))
+            if found is not None and found.label in _ISSUER_LABELS:
+                return found
+    return None
+
+
+def _statement_speaker(state: _State, tok: Token, head: str, mention_text: str) -> _Speaker:
+    """"The report said": the report speaks, in the name of the body that issued it, named here or where
+    the document introduced the report; never the group the report is about."""
+    issuer = _issuer(state, tok)
+    if issuer is None and tok.doc[tok.left_edge.i].lower_ in ("the", "this", "that", "its"):
+        for earlier in reversed(tok.doc[: tok.i]):
+            if earlier.lemma_.lower() == head and earlier.pos_ == "NOUN":
+                issuer = _issuer(state, earlier)
+                if issuer is not None:
+                    break
+    if issuer is None or not issuer.entity_key:
+        return _Speaker(None, mention_text, mention_text, None, "document")
+    found = _known(state, issuer.entity_key, mention_text)
+    return _Speaker(found.key, found.text, mention_text, head, found.kind)
+
+
 def resolve_speaker(state: _State, tok: Token) -> _Speaker | None:
     """Who the cue's subject is, with the span of the words that name them."""
     found = _resolve_speaker(state, tok)
@@ -238,16 +299,14 @@ def _resolve_speaker(state: _State, tok: Token) -> _Speaker | None:
             if m.label in wanted and m.entity_key:
                 return _known(state, m.entity_key, tok.text)
         return None
-    linked = _mention_at(state, np.start_char, np.end_char)
+    # The name the head word belongs to first: a phrase's longest name may be a dateline ("WASHINGTON --").
+    linked = _mention_at(state, tok.idx, tok.idx + len(tok.text)) or _mention_at(state, np.start_char, np.end_char)
     if linked is not None and linked.entity_key:
         return _known(state, linked.entity_key, mention_text)
     head = tok.lemma_.lower()
     lex = load_claims_lexicon()
     if head in lex.statement_nouns:
-        for m in reversed([m for m in state.mentions if m.end <= tok.idx and m.entity_key]):
-            if m.label in ("ORG", "GPE", "NORP") and m.entity_key:
-                return _known(state, m.entity_key, mention_text)
-        return None
+        return _statement_speaker(state, tok, head, mention_text)
     if tok.pos_ == "NOUN":
         found = _noun_speaker(state, tok, head, mention_text)
         if found is not None:
@@ -485,6 +544,10 @@ def _continued_quotes(
         last = max(before, key=lambda c: c.end)
         gap = state.text[last.end : q_start]
         if re.search(r"\w", gap) or "\n" not in gap:  # the next paragraph, opening with a quote mark
+            continue
+        line_end = state.text.find("\n", q_end)
+        after = state.text[q_end : line_end if line_end >= 0 else len(state.text)]
+        if re.search(r"\w", after):  # '"…," Mook said.': the paragraph names its own speaker
             continue
         kind = state.kind_of(last.speaker_key) if last.speaker_key else None
         speaker = _Speaker(

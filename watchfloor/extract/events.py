@@ -18,13 +18,15 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Span, Token
 
 from watchfloor.extract.casualties import extract_casualties
+from watchfloor.extract.docindex import DocIndex
 from watchfloor.extract.lexicon import EventLexicon, Trigger, load_event_lexicon
 from watchfloor.extract.merge import EventKey, same_event
 from watchfloor.extract.numbers import Amount
+from watchfloor.extract.versions import EVENTS_VERSION
 from watchfloor.link.temporal import resolve
 from watchfloor.models import EventRecord, MentionRecord
 
-EXTRACTOR_VERSION = "0.1.0"
+EXTRACTOR_VERSION = EVENTS_VERSION  # defined in extract/versions.py (light: the store imports it)
 BACKGROUND_DAYS = 180
 MODALS = {"will", "would", "could", "may", "might", "can", "should", "must"}
 NOT_HAPPENED = {
@@ -312,8 +314,7 @@ def _cited(sent: Span) -> bool:
 def _responsibility(
     events: list[EventRecord],
     first_sentence: dict[int, int],
-    sents: list[Span],
-    mentions: list[MentionRecord],
+    index: DocIndex,
     info: InfoLookup,
 ) -> None:
     """Give attacks without a perpetrator the group that a nearby sentence says claimed or was blamed.
@@ -324,8 +325,9 @@ def _responsibility(
     """
     ordered = sorted((first_sentence[id(e)], e) for e in events if id(e) in first_sentence)
     cues: dict[int, tuple[str, str, str]] = {}
+    sents = index.sents
     for i, sent in enumerate(sents):
-        key, text, status = _perpetrator(sent, mentions, info, None)
+        key, text, status = _perpetrator(sent, index.mentions_in(sent), info, None)
         if key and text and status != "unknown":
             cues[i] = (key, text, status)
     for n, (start, event) in enumerate(ordered):
@@ -340,14 +342,14 @@ def _responsibility(
             event.evidence.append((sents[window[0]].start_char, sents[window[0]].end_char))
 
 
-def _target(sent: Span, lex: EventLexicon) -> tuple[str | None, str]:
+def _target(sent: Span, lex: EventLexicon, index: DocIndex) -> tuple[str | None, str]:
     lower = " " + sent.text.lower() + " "
     for target_type, words in lex.target_types.items():
         for word in words:
             idx = lower.find(" " + word)
             if idx >= 0 and not lower[idx + 1 + len(word)].isalpha():
                 start = sent.start_char + idx
-                for chunk in sent.noun_chunks:
+                for chunk in index.noun_chunks_in(sent):
                     if chunk.start_char <= start < chunk.end_char:
                         return chunk.text, target_type
                 return word, target_type
@@ -365,7 +367,7 @@ def _weapon(sent: Span, lex: EventLexicon, trigger: Trigger) -> str | None:
 
 
 def _date(
-    sent: Span, published: date | None, trigger_tok: Token | None, not_before: date | None = None
+    sent: Span, index: DocIndex, published: date | None, trigger_tok: Token | None, not_before: date | None = None
 ) -> tuple[str | None, str | None, date | None, bool]:
     """The date attached to the trigger's verb if any, else the date nearest the trigger.
 
@@ -375,7 +377,7 @@ def _date(
     if verb is not None and verb.pos_ not in ("VERB", "AUX"):
         verb = verb.head
     candidates = []
-    for ent in sent.ents:
+    for ent in index.ents_in(sent):
         if ent.label_ != "DATE":
             continue
         found = resolve(ent.text, published) if published else resolve(ent.text, not_before, bound=True)
@@ -398,7 +400,7 @@ def _apply_amount(event: EventRecord, field: str, amount: Amount | None) -> None
     setattr(event, field + "_high", amount.high)
 
 
-def _historical(sent: Span, lex: EventLexicon, published: date | None) -> EventRecord | None:
+def _historical(sent: Span, lex: EventLexicon, published: date | None, text: str) -> EventRecord | None:
     lower = sent.text.lower()
     for item in lex.historical:
         for phrase in item["phrases"]:
@@ -414,7 +416,7 @@ def _historical(sent: Span, lex: EventLexicon, published: date | None) -> EventR
                 attack_type=item.get("attack_type"),
                 trigger_start=start,
                 trigger_end=start + len(phrase),
-                trigger_text=sent.doc.text[start : start + len(phrase)],
+                trigger_text=text[start : start + len(phrase)],
                 evidence=[(sent.start_char, sent.end_char)],
                 date=item["date"],
                 date_precision="day",
@@ -484,20 +486,23 @@ def extract_events(
     published: date | None,
     info: InfoLookup,
     not_before: date | None = None,
+    index: DocIndex | None = None,
 ) -> list[EventRecord]:
     """All events the document reports or mentions, in text order, with evidence spans.
 
     ``published`` is the document's publication date; when it is unknown, ``not_before`` (the latest
     full date the text mentions) gives year-less dates a year, flagged as inferred. No event is ever
-    dated after its document.
+    dated after its document. ``index`` (built here when not given) keeps the work linear in the length.
     """
     lex = load_event_lexicon()
+    index = index if index is not None else DocIndex(doc, mentions)
+    text = index.text
     events: list[EventRecord] = []
     last_index_of_sentence: dict[int, int] = {}
     first_sentence: dict[int, int] = {}
-    sents = list(doc.sents)
-    for s_index, sent in enumerate(sents):
-        historical = _historical(sent, lex, published)
+    for s_index, sent in enumerate(index.sents):
+        sent_mentions = index.mentions_in(sent)
+        historical = _historical(sent, lex, published, text)
         if historical is not None and not any(
             e.date_method == "historical" and e.date == historical.date for e in events
         ):
@@ -509,7 +514,7 @@ def extract_events(
             re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent.text, re.I)
         )
         if chosen is None:
-            toll = extract_casualties(sent) if events else None
+            toll = extract_casualties(sent, index) if events else None
             if (
                 toll is not None
                 and (toll.killed or toll.wounded)
@@ -532,26 +537,26 @@ def extract_events(
                     events[-1].evidence.append((sent.start_char, sent.end_char))
                     last_index_of_sentence[id(events[-1])] = s_index
             if claims and events and s_index - last_index_of_sentence.get(id(events[-1]), -99) <= 4:
-                key, text, _status = _perpetrator(sent, mentions, info, None)
+                key, name, _status = _perpetrator(sent, sent_mentions, info, None)
                 prev = events[-1]
                 if key and (prev.perpetrator_key in (None, key)):
                     prev.perpetrator_key, prev.perpetrator_text, prev.perpetrator_status = (
                         key,
-                        text,
+                        name,
                         "claimed",
                     )
                     prev.evidence.append((sent.start_char, sent.end_char))
             continue
         trig, t_start, t_end = chosen
-        casualties = extract_casualties(sent)
+        casualties = extract_casualties(sent, index)
         trigger_span = doc.char_span(t_start, t_end, alignment_mode="expand")
         trigger_tok = trigger_span.root if trigger_span is not None else None
-        d, precision, first_day, inferred = _date(sent, published, trigger_tok, not_before)
-        place_key, place_text, country = _place(sent, mentions, info, t_start)
+        d, precision, first_day, inferred = _date(sent, index, published, trigger_tok, not_before)
+        place_key, place_text, country = _place(sent, sent_mentions, info, t_start)
         if trig.event_type in OPERATION_TYPES:
-            perp_key, perp_text, status = _acting_force(sent, mentions, info, trigger_tok)
+            perp_key, perp_text, status = _acting_force(sent, sent_mentions, info, trigger_tok)
         else:
-            perp_key, perp_text, status = _perpetrator(sent, mentions, info, trigger_tok)
+            perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
         has_detail = bool(casualties.killed or casualties.wounded or d or place_key or perp_key)
         plural_generic = (
             trigger_tok is not None
@@ -562,13 +567,13 @@ def extract_events(
             continue
         if plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text)):
             continue
-        target, target_type = _target(sent, lex)
+        target, target_type = _target(sent, lex, index)
         event = EventRecord(
             event_type=trig.event_type,
             attack_type=trig.attack_type if trig.event_type in ("attack", "kidnapping") else None,
             trigger_start=t_start,
             trigger_end=t_end,
-            trigger_text=doc.text[t_start:t_end],
+            trigger_text=text[t_start:t_end],
             evidence=[(sent.start_char, sent.end_char)],
             date=d,
             date_precision=precision,
@@ -627,5 +632,5 @@ def extract_events(
                 else date.fromisoformat(event.date)
             )
             event.is_background = event.is_background or (published - first) > timedelta(days=BACKGROUND_DAYS)
-    _responsibility(events, first_sentence, sents, mentions, info)
+    _responsibility(events, first_sentence, index, info)
     return events

@@ -1,8 +1,17 @@
 """Agreement and contradiction between claims by different speakers about the same subject.
 
-Two claims are about the same subject when they name a common actor or place and share enough
-content words; they agree when both assert it and contradict when one asserts what the other
-negates (a denial, an "unlikely" band, or a negated clause). Pure: claims in, links out.
+By meaning (the default when a claim has an embedding): two claims about a common linked actor or
+place are compared by the cosine of their MiniLM sentence embeddings (``watchfloor.nlp.embed``,
+computed once at ingest and stored per claim); when they say much the same thing (cosine at or above
+:data:`RELATED`) they *agree* if both point the same way and *contradict* if one expects what the
+other denies or rates unlikely (:func:`watchfloor.extract.forecast.direction`: negation, denial,
+ICD-203 band at or below "unlikely", "the likelihood … is small"). Only claims that share a subject
+are compared, so an index keyed by subject keeps the work per claim small.
+
+By words (the fallback for claims stored without an embedding, and the baseline of ``watchfloor eval
+stance``): two claims are about the same subject when they name a common actor or place and share
+enough content words; they agree when both assert it and contradict when one asserts what the other
+negates. Pure: claims in, links out.
 """
 
 from __future__ import annotations
@@ -18,6 +27,9 @@ from watchfloor.extract.claims_lexicon import load_claims_lexicon
 _WORD = re.compile(r"[a-z][a-z'-]{2,}")
 MIN_SHARED = 0.12
 MIN_SHARED_ALONE = 0.25
+# Cosine of two claims' embeddings from which they are taken to say the same thing (or its opposite).
+# Chosen on the dev part of the annotated real pair set (``watchfloor eval stance``), never the held-out part.
+RELATED = 0.6
 
 
 @dataclass(frozen=True)
@@ -28,6 +40,12 @@ class StanceInput:
     text: str
     negative: bool
     kind: str
+    vector: np.ndarray | None = None  # unit sentence embedding (float16 or float32), None when not computed
+    direction: int = 0  # +1 expects / -1 denies or rates unlikely; 0: from ``negative``
+
+    @property
+    def sign(self) -> int:
+        return self.direction or (-1 if self.negative else 1)
 
 
 def content_words(text: str) -> frozenset[str]:
@@ -45,49 +63,90 @@ def same_subject(a: StanceInput, b: StanceInput) -> bool:
     return overlap >= MIN_SHARED_ALONE or (bool(a.about & b.about) and overlap >= MIN_SHARED)
 
 
+def semantic_stance(a: StanceInput, b: StanceInput, related: float = RELATED) -> str | None:
+    """Agree, contradict or None (unrelated) for two claims that both have embeddings."""
+    if a.vector is None or b.vector is None:
+        raise ValueError("semantic_stance needs both embeddings")
+    similarity = float(np.dot(a.vector.astype(np.float32), b.vector.astype(np.float32)))
+    if similarity < related:
+        return None
+    return "agree" if a.sign == b.sign else "contradict"
+
+
+def lexical_stance(a: StanceInput, b: StanceInput) -> str | None:
+    """The word-overlap rule (the fallback, and the baseline the semantic rule is measured against)."""
+    if not same_subject(a, b):
+        return None
+    return "agree" if a.sign == b.sign else "contradict"
+
+
+def _comparable(a: StanceInput, b: StanceInput) -> bool:
+    return a.speaker != b.speaker and "responsibility" not in (a.kind, b.kind)
+
+
 def stance_links(claims: Sequence[StanceInput]) -> dict[int, tuple[list[int], list[int]]]:
-    """For each claim id: (ids it agrees with, ids it contradicts), symmetric."""
+    """For each claim id: (ids it agrees with, ids it contradicts), symmetric.
+
+    Semantic when both claims have embeddings (and share a linked subject), lexical otherwise.
+    """
     links: dict[int, tuple[list[int], list[int]]] = {c.id: ([], []) for c in claims}
     for i, a in enumerate(claims):
         for b in claims[i + 1 :]:
-            if a.speaker == b.speaker or "responsibility" in (a.kind, b.kind) or not same_subject(a, b):
+            if not _comparable(a, b):
                 continue
-            slot = 0 if a.negative == b.negative else 1
-            links[a.id][slot].append(b.id)
-            links[b.id][slot].append(a.id)
+            if a.vector is not None and b.vector is not None:
+                found = semantic_stance(a, b) if a.about & b.about else None
+            else:
+                found = lexical_stance(a, b)
+            if found is not None:
+                slot = 0 if found == "agree" else 1
+                links[a.id][slot].append(b.id)
+                links[b.id][slot].append(a.id)
     return links
 
 
 class StanceIndex:
     """Stance links of a few claims against a large pool, without comparing every pair in Python.
 
-    Any linked pair shares at least one content word, so shared-word counts come from an inverted index
-    (numpy ``bincount`` over the postings of the claim's words) and the overlap test runs on arrays; only
-    candidates above the lower overlap threshold are checked one by one. The result for a claim equals what
-    :func:`stance_links` gives over the whole pool.
+    Claims with embeddings are compared with the claims that share a linked subject (postings per
+    entity) in one matrix product. For pairs where a claim has no embedding (stores written before
+    embeddings existed) the lexical rule applies: any linked pair shares a content word, so shared-word
+    counts come from an inverted index (numpy ``bincount``) built only when such claims exist. The
+    result for a claim equals what :func:`stance_links` gives over the whole pool.
     """
 
-    def __init__(self, pool: Sequence[StanceInput]) -> None:
+    def __init__(self, pool: Sequence[StanceInput], related: float = RELATED) -> None:
         self.claims = sorted(pool, key=lambda c: c.id)
+        self.related = related
         self.position = {c.id: i for i, c in enumerate(self.claims)}
-        words = [content_words(c.text) for c in self.claims]
-        self.words = words
-        self.sizes = np.array([len(w) for w in words], dtype=np.float64)
         speakers: dict[str, int] = {}
         self.speaker = np.array([speakers.setdefault(c.speaker, len(speakers)) for c in self.claims], dtype=np.int64)
         self.responsibility = np.array([c.kind == "responsibility" for c in self.claims], dtype=bool)
         self.negative = np.array([c.negative for c in self.claims], dtype=bool)
+        self.sign = np.array([c.sign for c in self.claims], dtype=np.int8)
         self.ids = np.array([c.id for c in self.claims], dtype=np.int64)
+        self.has_vector = np.array([c.vector is not None for c in self.claims], dtype=bool)
+        width = next((len(c.vector) for c in self.claims if c.vector is not None), 0)
+        self.vectors = np.zeros((len(self.claims), width), dtype=np.float16)
+        for i, c in enumerate(self.claims):
+            if c.vector is not None:
+                self.vectors[i] = c.vector
         about: dict[str, list[int]] = {}
         for i, c in enumerate(self.claims):
             for key in c.about:
                 about.setdefault(key, []).append(i)
         self.about = {k: np.array(ix, dtype=np.int64) for k, ix in about.items()}
-        lists: dict[str, list[int]] = {}
-        for i, ws in enumerate(words):
-            for word in ws:
-                lists.setdefault(word, []).append(i)
-        self.postings = {w: np.array(ix, dtype=np.int64) for w, ix in lists.items()}
+        self.words: list[frozenset[str]] = []
+        self.sizes = np.zeros(0, dtype=np.float64)
+        self.postings: dict[str, np.ndarray] = {}
+        if not self.has_vector.all():
+            self.words = [content_words(c.text) for c in self.claims]
+            self.sizes = np.array([len(w) for w in self.words], dtype=np.float64)
+            lists: dict[str, list[int]] = {}
+            for i, ws in enumerate(self.words):
+                for word in ws:
+                    lists.setdefault(word, []).append(i)
+            self.postings = {w: np.array(ix, dtype=np.int64) for w, ix in lists.items()}
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
 
     def links(self, claim_id: int, cap: int | None = None) -> tuple[list[int], list[int]]:
@@ -111,18 +170,35 @@ class StanceIndex:
     def _compute(self, claim_id: int) -> tuple[np.ndarray, np.ndarray]:
         i = self.position.get(claim_id)
         empty = np.zeros(0, dtype=np.int64)
-        if i is None or self.claims[i].kind == "responsibility" or not self.words[i]:
+        if i is None or self.claims[i].kind == "responsibility":
             return empty, empty
+        a = self.claims[i]
+        comparable = (self.speaker != self.speaker[i]) & ~self.responsibility
+        comparable[i] = False
+        keep = np.zeros(len(self.claims), dtype=bool)
+        if self.has_vector[i] and a.about:
+            same = np.unique(np.concatenate([self.about[k] for k in a.about]))
+            same = same[comparable[same] & self.has_vector[same]]
+            if len(same):
+                sims = self.vectors[same].astype(np.float32) @ self.vectors[i].astype(np.float32)
+                keep[same[sims >= self.related]] = True
+        if self.postings and self.words[i]:
+            lexical = self._lexical(i) & comparable
+            if self.has_vector[i]:
+                lexical &= ~self.has_vector  # pairs with both embeddings were judged by meaning
+            keep |= lexical
+        same_sign = self.sign == self.sign[i]
+        return self.ids[keep & same_sign], self.ids[keep & ~same_sign]
+
+    def _lexical(self, i: int) -> np.ndarray:
         a = self.claims[i]
         shared = np.bincount(
             np.concatenate([self.postings[w] for w in self.words[i]]), minlength=len(self.claims)
         ).astype(np.float64)
         overlap = shared / np.maximum(self.sizes[i] + self.sizes - shared, 1.0)
-        keep = (overlap >= MIN_SHARED) & (self.speaker != self.speaker[i]) & ~self.responsibility
-        keep[i] = False
-        same_subject = overlap >= MIN_SHARED_ALONE
+        keep = np.asarray(overlap >= MIN_SHARED, dtype=bool)
+        same_subject = np.asarray(overlap >= MIN_SHARED_ALONE, dtype=bool)
         for key in a.about:
             same_subject[self.about[key]] = True  # a shared actor lowers the bar to MIN_SHARED
-        keep &= same_subject
-        same_stance = self.negative == a.negative
-        return self.ids[keep & same_stance], self.ids[keep & ~same_stance]
+        result: np.ndarray = keep & same_subject
+        return result

@@ -1,12 +1,17 @@
-"""Exact (normalised-text hash) and near-duplicate (MinHash LSH) detection."""
+"""Exact (normalised-text hash) and near-duplicate (MinHash LSH) detection.
+
+datasketch (and through it scipy) takes about a second to import, so it is imported on first use:
+commands that only read the store never load it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
+from typing import TYPE_CHECKING
 
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 NUM_PERM = 128
 SHINGLE = 5
@@ -20,6 +25,8 @@ def text_hash(text: str) -> str:
 
 
 def minhash(text: str) -> MinHash:
+    from datasketch import MinHash
+
     words = _WORD.findall(text.lower())
     m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     shingles = {" ".join(words[i : i + SHINGLE]) for i in range(max(1, len(words) - SHINGLE + 1))}
@@ -28,17 +35,28 @@ def minhash(text: str) -> MinHash:
 
 
 def to_bytes(m: MinHash) -> bytes:
-    return bytes(np.asarray(m.hashvalues, dtype=np.uint64).tobytes())
+    """The signature as stored: 32-bit values (the affine32 scheme never exceeds 2**32 - 1), 512 bytes."""
+    import numpy as np
+
+    return bytes(np.asarray(m.hashvalues, dtype="<u4").tobytes())
 
 
 def from_bytes(data: bytes) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=np.frombuffer(data, dtype=np.uint64), scheme=SCHEME)
+    """A stored signature: 512 bytes (32-bit values), or 1024 (64-bit, as older stores kept them)."""
+    import numpy as np
+    from datasketch import MinHash
+
+    dtype = "<u8" if len(data) == NUM_PERM * 8 else "<u4"
+    values = np.frombuffer(data, dtype=dtype).astype(np.uint32)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values, scheme=SCHEME)
 
 
 class NearDuplicateIndex:
     """LSH index over documents already stored (loaded at start) and those seen in this run."""
 
     def __init__(self, threshold: float = 0.8) -> None:
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
         self.hashes: dict[str, MinHash] = {}

@@ -9,10 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-import feedparser
-
 from watchfloor.errors import InputProblem
-from watchfloor.ingest.fetch import FetchError, fetch
 from watchfloor.models import RawInput
 
 EXTENSIONS = {
@@ -216,6 +213,8 @@ def _from_jsonl(path: Path, options: SourceOptions) -> Iterator[RawInput | Input
 
 
 def _from_url(url: str, options: SourceOptions) -> Iterator[RawInput | InputProblem]:
+    from watchfloor.ingest.fetch import FetchError, fetch  # httpx: only when a URL is named
+
     try:
         got = fetch(
             url,
@@ -246,6 +245,8 @@ def _from_url(url: str, options: SourceOptions) -> Iterator[RawInput | InputProb
 
 
 def _from_feed(url: str, data: bytes, options: SourceOptions) -> Iterator[RawInput | InputProblem]:
+    import feedparser  # slow to import: only when a feed arrives
+
     feed = feedparser.parse(data)
     entries = feed.entries[: options.max_feed_items]
     if not entries:

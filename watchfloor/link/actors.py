@@ -9,8 +9,10 @@ of that surname the document named most recently.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from datetime import date
+from functools import lru_cache, partial
 from importlib import resources
 from typing import Any
 
@@ -44,6 +46,28 @@ class _Person:
     start: int
     tokens: tuple[str, ...]
     roles: set[str] = field(default_factory=set)
+    died: int | None = None
+
+
+def _surname_of(p: _Person, before: int, surname: str) -> bool:
+    return p.start < before and len(p.tokens) > 1 and p.tokens[-1] == surname
+
+
+YOUNGER = frozenset({"junior", "younger", "jr", "jr."})
+
+
+def namesake(people: list[_Person], fits: Callable[[_Person], bool], year: int | None, younger: bool) -> _Person | None:
+    """The person a bare surname means: the one named most recently who was alive at the document's date.
+
+    "Mr. Massoud" in a 2024 article about the son is not the father who died in 2001, even when the father
+    was named last; "the junior Massoud" is the living one even in an undated article.
+    """
+    found = [p for p in reversed(people) if fits(p)]
+    if year is not None or younger:
+        alive = [p for p in found if p.died is None or (year is not None and p.died >= year)]
+        if alive:
+            return alive[0]
+    return found[0] if found else None
 
 
 @dataclass
@@ -161,8 +185,9 @@ class Linker:
         return self._matcher
 
     # -- main ----------------------------------------------------------------------------------
-    def link(self, doc: Doc) -> LinkResult:
-        """Link every entity mention of the document; pure apart from caches."""
+    def link(self, doc: Doc, as_of: date | None = None) -> LinkResult:
+        """Link every entity mention of the document (published ``as_of``, if known); pure apart from caches."""
+        year = as_of.year if as_of is not None else None
         mentions: list[MentionRecord] = []
         new_entities: dict[str, EntityRecord] = {}
         people: list[_Person] = []
@@ -178,7 +203,7 @@ class Linker:
             if ent.ent_id_ and ent.ent_id_ in self.by_key:
                 key, method = ent.ent_id_, "gazetteer"
             elif label in ACTOR_LABELS:
-                key, method, score = self._link_actor(ent, people, acronyms, new_entities)
+                key, method, score = self._link_actor(ent, people, acronyms, new_entities, year)
             elif label in PLACE_LABELS:
                 found = self._place(text, doc_countries)
                 if found is not None:
@@ -194,7 +219,7 @@ class Linker:
             mentions.append(MentionRecord(ent.start_char, ent.end_char, text, label, key, method, score))
 
         mentions += self._title_references(doc, people)
-        mentions += self._missed_surnames(doc, people)
+        mentions += self._missed_surnames(doc, people, year)
         mentions.sort(key=lambda m: (m.start, m.end))
         return LinkResult(mentions, list(new_entities.values()))
 
@@ -215,6 +240,7 @@ class Linker:
         people: list[_Person],
         acronyms: dict[str, str],
         new_entities: dict[str, EntityRecord],
+        year: int | None = None,
     ) -> tuple[str | None, str, float]:
         label = ent.label_
         name = self._strip_title(ent)[0] if label == "PERSON" else _display_name(ent.text)
@@ -230,9 +256,11 @@ class Linker:
         if label == "PERSON":
             tokens = tuple(norm.split())
             if len(tokens) == 1:
-                for person in reversed(people):
-                    if tokens[0] in person.tokens:
-                        return person.key, "coref", 0.9
+                before = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+                younger = before in YOUNGER or any(t.lower_ in YOUNGER for t in ent)
+                found = namesake(people, lambda p: tokens[0] in p.tokens, year, younger)
+                if found is not None:
+                    return found.key, "coref", 0.9
             else:
                 for person in reversed(people):  # "Ahmad Massoud" after "Ahmad Massoud's" etc.
                     if tokens == person.tokens[-len(tokens) :] and len(tokens) >= 2:
@@ -264,7 +292,8 @@ class Linker:
         if previous is not None:
             roles |= previous.roles
             tokens = tuple(dict.fromkeys(previous.tokens + tokens))
-        people.append(_Person(key, ent.start_char, tokens, roles))
+        entry = self.by_key.get(key)
+        people.append(_Person(key, ent.start_char, tokens, roles, entry.died if entry is not None else None))
 
     def _remember_acronym(self, ent: Span, key: str, acronyms: dict[str, str]) -> None:
         doc = ent.doc
@@ -273,16 +302,16 @@ class Linker:
             if _ACRONYM.match(candidate) and candidate.isupper():
                 acronyms[candidate] = key
 
-    def _missed_surnames(self, doc: Doc, people: list[_Person]) -> list[MentionRecord]:
+    def _missed_surnames(self, doc: Doc, people: list[_Person], year: int | None = None) -> list[MentionRecord]:
         """Surnames of people named earlier that the statistical NER did not tag ("Rahimi said")."""
         out: list[MentionRecord] = []
         for tok in doc:
             if tok.ent_type_ or not tok.is_title or tok.pos_ != "PROPN":
                 continue
             low = tok.lower_
-            antecedent = next(
-                (p for p in reversed(people) if p.start < tok.idx and len(p.tokens) > 1 and p.tokens[-1] == low),
-                None,
+            younger = tok.i > 0 and doc[tok.i - 1].lower_ in YOUNGER
+            antecedent = namesake(
+                people, partial(_surname_of, before=tok.idx, surname=low), year, younger
             )
             if antecedent is not None:
                 out.append(

@@ -34,6 +34,7 @@ class GazetteerEntry:
     record: EntityRecord
     case_sensitive_aliases: tuple[str, ...]
     parent: str | None
+    died: int | None = None  # a person's year of death: later speech is by a living namesake
 
 
 @dataclass(frozen=True)
@@ -86,9 +87,18 @@ def _parse(text: str, origin: str) -> list[GazetteerEntry]:
                 record=record,
                 case_sensitive_aliases=tuple(str(a) for a in item.get("ambiguous_aliases") or ()),
                 parent=item.get("parent"),
+                died=_year(item.get("died"), origin, str(item["id"])),
             )
         )
     return entries
+
+
+def _year(value: object, origin: str, key: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int) and 1000 <= value <= 2100:
+        return value
+    raise UserError(f"{origin}: entry {key!r} has died {value!r}; give a four-digit year")
 
 
 @lru_cache(maxsize=4)

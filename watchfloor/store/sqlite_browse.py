@@ -11,6 +11,7 @@ from typing import Any
 import pycountry
 
 from watchfloor.store.base import Row
+from watchfloor.store.sqlite_relations import FACTUAL, modality_label
 from watchfloor.store.sqlparts import Where
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
@@ -136,9 +137,27 @@ def recent_documents(conn: sqlite3.Connection, entity_id: int, n: int) -> list[s
     return [r[0] for r in conn.execute(sql, (entity_id, n))]
 
 
+CO_MENTION_DOCS = 300  # co-mentions are counted over an entity's most recent documents, this many
+
+
+def co_mentioned(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> list[Row]:
+    """People and organisations named in the same documents as the entity, most shared documents first,
+    over its ``CO_MENTION_DOCS`` most recent documents. Each document counts its distinct entities once,
+    read from the (doc_id, entity_id) index, so the cost is documents x entities, not mentions x mentions."""
+    recent = recent_documents(conn, entity_id, CO_MENTION_DOCS)
+    sql = f"""SELECT e.id, e.key, e.name, e.kind, c.documents
+              FROM (SELECT entity_id, count(*) AS documents
+                    FROM (SELECT DISTINCT doc_id, entity_id FROM mentions
+                          WHERE doc_id IN ({",".join("?" * len(recent))}) AND entity_id IS NOT NULL AND entity_id != ?)
+                    GROUP BY entity_id) c
+              JOIN entities e ON e.id=c.entity_id WHERE e.label IN ('PERSON','ORG','NORP')
+              ORDER BY c.documents DESC, e.name LIMIT ?"""
+    return [dict(r) for r in conn.execute(sql, (*recent, entity_id, limit))]
+
+
 def entity_overview(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> Row:
     """Counts, spellings, first/last seen and co-mentioned actors of one entity, bounded for speed:
-    co-mentions are counted over its 300 most recent documents."""
+    co-mentions are counted over its ``CO_MENTION_DOCS`` most recent documents."""
     ensure_entity_stats(conn)
     stats = conn.execute(
         "SELECT mentions, documents, first_seen, last_seen, surface_forms FROM entity_stats WHERE entity_id=?",
@@ -150,18 +169,7 @@ def entity_overview(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -
         "seen": [stats["first_seen"], stats["last_seen"]] if stats else [None, None],
         "surface_forms": [{"text": t, "count": n} for t, n in json.loads(stats["surface_forms"])] if stats else [],
     }
-    recent = recent_documents(conn, entity_id, 300)
-    marks = ",".join("?" * len(recent))
-    out["co_mentioned"] = [
-        dict(r)
-        for r in conn.execute(
-            f"""SELECT e.id, e.key, e.name, e.kind, count(DISTINCT m.doc_id) AS documents
-                FROM mentions m JOIN entities e ON e.id=m.entity_id
-                WHERE m.doc_id IN ({marks}) AND m.entity_id!=? AND e.label IN ('PERSON','ORG','NORP')
-                GROUP BY e.id ORDER BY documents DESC, e.name LIMIT ?""",
-            (*recent, entity_id, limit),
-        )
-    ]
+    out["co_mentioned"] = co_mentioned(conn, entity_id, limit)
     return out
 
 
@@ -239,14 +247,16 @@ def document_spans(conn: sqlite3.Connection, doc_id: str) -> Row:
         for r in q(
             """SELECT r.id, r.predicate, r.subject_entity_id, s.name AS subject, r.object_entity_id, o.name AS object,
                       r.negated, r.hedged, r.valid_from, r.valid_to, r.trigger_start, r.trigger_end,
-                      r.evidence_start, r.evidence_end
+                      r.evidence_start, r.evidence_end, r.modality, r.speaker_entity_id, sp.name AS speaker
                FROM relations r JOIN entities s ON s.id=r.subject_entity_id JOIN entities o ON o.id=r.object_entity_id
+               LEFT JOIN entities sp ON sp.id=r.speaker_entity_id
                WHERE r.doc_id=? ORDER BY r.evidence_start""",
             (doc_id,),
         )
     ]
     for rel in relations:
         rel["negated"], rel["hedged"] = bool(rel["negated"]), bool(rel["hedged"])
+        rel["label"] = modality_label(rel["modality"], rel["speaker"])
     return {"events": events, "claims": claims, "relations": relations}
 
 
@@ -261,11 +271,15 @@ def graph(
     min_sources: int = 1,
     include_negated: bool = False,
     limit: int = 300,
+    modalities: tuple[str, ...] | None = FACTUAL,
 ) -> Row:
-    """The actor network: one edge per (subject, predicate, object) with source counts; nodes for its ends."""
+    """The actor network: one edge per (subject, predicate, object) with source counts; nodes for its ends.
+    Only sentences stating the relation in one of ``modalities`` count (default asserted or reported:
+    forecasts, claims, questions and conditionals make no edge); None counts them all."""
     ensure_entity_stats(conn)
     w = Where()
     w.add(predicate, "r.predicate=?")
+    w.add(modalities, f"r.modality IN ({','.join('?' * len(modalities or ()))})", *(modalities or ()))
     w.window("d.published", since, until)
     marks = ",".join("?" * len(kinds or []))
     w.add(kinds, f"s.kind IN ({marks}) AND o.kind IN ({marks})", *(kinds or []), *(kinds or []))

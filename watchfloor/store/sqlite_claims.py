@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import gc
 import sqlite3
-from datetime import date, timedelta
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
-from watchfloor.extract.claims import negated
-from watchfloor.extract.stance import StanceIndex, StanceInput
 from watchfloor.models import ClaimRecord
 from watchfloor.store.sqlite_browse import FREQUENT
 from watchfloor.store.sqlparts import order_term
 
+if TYPE_CHECKING:  # imported where used: extract.claims needs spaCy, stance needs numpy
+    from watchfloor.extract.forecast import ForecastTarget
+    from watchfloor.extract.stance import StanceIndex, StanceInput
+
 Row = dict[str, Any]
-# Without a stated horizon, a forecast is checked against the year after it was made.
-DEFAULT_HORIZON_DAYS = 365
-ATTACK_WORDS = ("attack", "bomb", "strike", "assault", "plot", "kill", "massacre", "raid", "offensive")
 
 
 def write_claims(
@@ -34,8 +33,8 @@ def write_claims(
                    speaker_mention, speaker_start, speaker_end, speaker_role, kind, probability_words, band_low,
                    band_high, horizon_text,
                    horizon_start, horizon_end, evidence_start, evidence_end, extractor, extractor_version,
-                   extraction_score)
-               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                   extraction_score, embedding)
+               VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
             (
                 doc_id,
                 c.start,
@@ -61,6 +60,7 @@ def write_claims(
                 extractor,
                 version,
                 c.confidence,
+                c.embedding,
             ),
         )
         claim_id = cur.lastrowid
@@ -92,13 +92,19 @@ def _about(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, list[Row
 
 
 def _all_stance_inputs(conn: sqlite3.Connection) -> list[StanceInput]:
+    import numpy as np
+
+    from watchfloor.extract.claims import negated
+    from watchfloor.extract.forecast import direction
+    from watchfloor.extract.stance import StanceInput
+
     rows = conn.execute(
         """SELECT c.id, COALESCE(CAST(c.speaker_entity_id AS TEXT), c.speaker_text), c.text, c.kind, c.band_high,
-                  GROUP_CONCAT(a.entity_id) FROM claims c LEFT JOIN claim_about a ON a.claim_id=c.id
+                  GROUP_CONCAT(a.entity_id), c.embedding FROM claims c LEFT JOIN claim_about a ON a.claim_id=c.id
            GROUP BY c.id ORDER BY c.id"""
     ).fetchall()
     out = []
-    for claim_id, speaker, text, kind, band_high, about in rows:
+    for claim_id, speaker, text, kind, band_high, about, embedding in rows:
         probe = ClaimRecord(0, 0, text, False, "", None, None, None, None, kind, [], band_high=band_high)
         out.append(
             StanceInput(
@@ -108,9 +114,21 @@ def _all_stance_inputs(conn: sqlite3.Connection) -> list[StanceInput]:
                 text,
                 negated(probe),
                 kind,
+                _vector(embedding, np),
+                direction(text, kind, band_high),
             )
         )
     return out
+
+
+def _vector(blob: bytes | None, np: Any) -> Any:
+    """The stored embedding; an empty one (a claim with no linked subject, never compared by meaning) is a
+    zero vector, so it takes part in no semantic link and is not judged by the lexical fallback either."""
+    from watchfloor.nlp.embed import DIMENSION
+
+    if blob is None:
+        return None  # stored before embeddings existed: the lexical rule applies
+    return np.frombuffer(blob, dtype="<f2") if blob else np.zeros(DIMENSION, dtype=np.float16)
 
 
 _STANCE_CACHE: dict[tuple[Any, ...], StanceIndex] = {}
@@ -124,6 +142,8 @@ def stance_index(conn: sqlite3.Connection) -> StanceIndex:
     signature = (path, *latest)
     cached = _STANCE_CACHE.get(signature)
     if cached is None:
+        from watchfloor.extract.stance import StanceIndex
+
         _STANCE_CACHE.clear()
         cached = _STANCE_CACHE[signature] = StanceIndex(_all_stance_inputs(conn))
         # Hundreds of thousands of long-lived objects: keep them out of the cyclic GC's full collections,
@@ -133,43 +153,54 @@ def stance_index(conn: sqlite3.Connection) -> StanceIndex:
     return cached
 
 
-def forecast_status(conn: sqlite3.Connection, row: Row, about: list[Row], as_of: date) -> tuple[str | None, list[int]]:
-    """open / supported / expired for forecasts (None for other kinds), with supporting event ids.
+def forecast_target_of(conn: sqlite3.Connection, row: Row) -> ForecastTarget:
+    """What a stored forecast predicts, from its text and the linked mentions inside its span."""
+    from watchfloor.extract.forecast import SpanEntity, forecast_target, place_scope
 
-    A later event supports a forecast when it falls inside the horizon (the year after publication
-    when none is stated), its perpetrator is an actor the forecast is about (or, for forecasts about
-    places only, it happened in one of their countries), and it is an attack when the forecast speaks
-    of attacks.
+    mentions = [
+        SpanEntity(int(start) - row["start"], int(end) - row["start"], str(eid), kind,
+                   place_scope(key, kind), country, admin1)
+        for start, end, eid, key, kind, country, admin1 in conn.execute(
+            """SELECT m.start, m.end, e.id, e.key, e.kind, e.country_code, e.admin1 FROM mentions m
+               JOIN entities e ON e.id=m.entity_id WHERE m.doc_id=? AND m.start>=? AND m.end<=?""",
+            (row["doc_id"], row["start"], row["end"]),
+        )
+    ]  # fmt: skip
+    band = row.get("probability_band") or [None, row.get("band_high")]
+    return forecast_target(row["text"], mentions, row["kind"], band[1])
+
+
+def forecast_status(conn: sqlite3.Connection, row: Row, about: list[Row], as_of: date) -> tuple[str | None, list[int]]:
+    """supported / contradicted / expired / open / "open (no horizon)" for forecasts (None for other
+    kinds), with the events that bear it out or contradict it (:mod:`watchfloor.extract.forecast`).
+
+    Only an event of the predicted type, by the predicted actor, in the predicted place (each when the
+    forecast names one), dated after the forecast was made and by the end of its horizon counts.
     """
+    from watchfloor.extract.forecast import OPEN_NO_HORIZON, EventFacts, resolve_forecast
+
     if row["kind"] != "forecast":
         return None, []
-    published = row["published"]
-    start = row["horizon_start"] or published
-    end = row["horizon_end"]
-    if end is None and published:
-        end = (date.fromisoformat(published[:10]) + timedelta(days=DEFAULT_HORIZON_DAYS)).isoformat()
-    actors = [a["id"] for a in about if a["kind"] not in ("place", "state")]
-    countries = sorted({a["country"] for a in about if a["country"]})
-    if start and end and (actors or countries):
-        sql = "SELECT id FROM events WHERE is_background=0 AND date >= ? AND date <= ?"
-        args: list[Any] = [start[:10], end[:10]]
-        if published:
-            sql += " AND date > ?"
-            args.append(published[:10])
-        if actors:
-            sql += f" AND perpetrator_entity_id IN ({','.join('?' * len(actors))})"
-            args += actors
-        else:
-            sql += f" AND country IN ({','.join('?' * len(countries))})"
-            args += countries
-        if any(w in row["text"].lower() for w in ATTACK_WORDS):
-            sql += " AND event_type='attack'"
-        support = [int(r[0]) for r in conn.execute(sql + " ORDER BY date", args)]
-        if support:
-            return "supported", support
-    if end and end[:10] < as_of.isoformat():
-        return "expired", []
-    return "open", []
+    if not row["horizon_end"]:
+        return OPEN_NO_HORIZON, []
+    target = forecast_target_of(conn, row)
+    events: list[EventFacts] = []
+    if target.checkable:
+        made = row["published"] or row["horizon_start"]
+        sql = """SELECT e.id, e.date, e.event_type, e.attack_type, e.perpetrator_entity_id, e.place_entity_id,
+                        p.admin1, e.country FROM events e LEFT JOIN entities p ON p.id=e.place_entity_id
+                 WHERE e.is_background=0 AND e.event_type=? AND e.date >= ? AND e.date <= ?"""
+        args: list[Any] = [target.event_type, (made or "")[:10], row["horizon_end"][:10]]
+        if target.actors:
+            sql += f" AND e.perpetrator_entity_id IN ({','.join('?' * len(target.actors))})"
+            args += [int(a) for a in target.actors]
+        events = [
+            EventFacts(int(r[0]), r[1], r[2], r[3], str(r[4]) if r[4] is not None else None,
+                       str(r[5]) if r[5] is not None else None, r[6], r[7])
+            for r in conn.execute(sql + " ORDER BY e.date", args)
+        ]  # fmt: skip
+    found = resolve_forecast(target, row["published"], row["horizon_start"], row["horizon_end"], as_of, events)
+    return found.status, list(found.events)
 
 
 def claimed_events(conn: sqlite3.Connection, row: Row) -> list[int]:
@@ -282,16 +313,17 @@ def list_claims(
 
 
 def speaker_record(conn: sqlite3.Connection, speaker_id: int, as_of: date | None = None) -> Row:
-    """A speaker's track record: claims by kind, forecasts open / supported / expired, roles seen."""
+    """A speaker's track record: claims by kind, forecasts by status (supported, contradicted, expired, open,
+    open without a horizon), roles seen. The hit rate is supported / (supported + contradicted + expired)."""
     claims = list_claims(conn, speaker_id=speaker_id, limit=100000, as_of=as_of)
     kinds: dict[str, int] = {}
-    status: dict[str, int] = {"open": 0, "supported": 0, "expired": 0}
+    status: dict[str, int] = {"open": 0, "open (no horizon)": 0, "supported": 0, "contradicted": 0, "expired": 0}
     for c in claims:
         kinds[c["kind"]] = kinds.get(c["kind"], 0) + 1
         if c["status"]:
             status[c["status"]] += 1
     roles = sorted({c["speaker_role"] for c in claims if c["speaker_role"]})
-    judged = status["supported"] + status["expired"]
+    judged = status["supported"] + status["contradicted"] + status["expired"]
     return {
         "claims": len(claims),
         "by_kind": kinds,

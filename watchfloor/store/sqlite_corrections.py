@@ -208,6 +208,7 @@ _REFERENCES = (
     ("claims", "speaker_entity_id"),
     ("relations", "subject_entity_id"),
     ("relations", "object_entity_id"),
+    ("relations", "speaker_entity_id"),
 )
 
 
@@ -273,7 +274,7 @@ def _split(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
         (new_id, source, *norms),
     ).rowcount
     # A relation moves when its evidence sentence names the new entity and not the old one.
-    for column in ("subject_entity_id", "object_entity_id"):
+    for column in ("subject_entity_id", "object_entity_id", "speaker_entity_id"):
         n += conn.execute(
             f"""UPDATE relations SET {column}=? WHERE {column}=?
                 AND EXISTS (SELECT 1 FROM mentions m WHERE m.doc_id=relations.doc_id AND m.entity_id=?

@@ -212,7 +212,11 @@ def list_events(
     offset: int = 0,
     order: str = "date DESC",
     event_id: int | None = None,
+    max_sources: int | None = None,
+    sources_offset: int = 0,
 ) -> list[Row]:
+    """Merged events, each with ``n_sources`` (all its reports) and ``sources``: at most ``max_sources``
+    of them (all when None) from ``sources_offset`` on, oldest publication first, evidence cut in SQL."""
     sql = f"""SELECT {EVENT_COLUMNS} FROM events e
               LEFT JOIN entities p ON p.id=e.perpetrator_entity_id
               LEFT JOIN entities pe ON pe.id=e.place_entity_id WHERE 1=1"""
@@ -250,38 +254,74 @@ def list_events(
     sql += f" ORDER BY {order_term(order, EVENT_ORDERS)} NULLS LAST, e.date DESC, e.id LIMIT ? OFFSET ?"
     args += [limit, offset]
     rows = [dict(r) for r in conn.execute(sql, args)]
+    ids = [int(row["id"]) for row in rows]
+    sources = event_sources(conn, ids, max_sources, sources_offset)
+    counts = _report_counts(conn, ids)
     for row in rows:
         row["suicide"] = bool(row["suicide"])
         row["is_background"] = bool(row["is_background"])
-        row["sources"] = event_sources(conn, int(row["id"]))
-        figures = {
-            (s["killed"], s["killed_low"], s["wounded"], s["wounded_low"])
-            for s in row["sources"]
-            if s["killed"] is not None or s["killed_low"] is not None
-        }
-        row["figures_disagree"] = len({f[:2] for f in figures}) > 1
+        row["n_sources"], tolls = counts.get(row["id"], (0, 0))
+        row["sources"] = sources.get(row["id"], [])
+        row["figures_disagree"] = tolls > 1  # judged over all reports, not only the page shown
     return rows
 
 
-def event_sources(conn: sqlite3.Connection, event_id: int) -> list[Row]:
-    out = []
-    for r in conn.execute(
-        """SELECT r.id AS report_id, r.doc_id, d.title, d.published, r.trigger_text, r.killed, r.killed_low,
-                  r.killed_high, r.wounded, r.wounded_low, r.wounded_high, r.perpetrator_status, d.text AS doc_text
-           FROM event_reports r JOIN documents d ON d.id=r.doc_id WHERE r.event_id=? ORDER BY d.published, r.id""",
-        (event_id,),
-    ):
-        row = dict(r)
-        text = row.pop("doc_text")
-        spans = conn.execute(
-            "SELECT start, end FROM event_evidence WHERE report_id=? ORDER BY start", (row.pop("report_id"),)
-        ).fetchall()
-        first = spans[0]
-        row.update(
-            start=first[0],
-            end=first[1],
-            text=text[first[0] : first[1]],
-            evidence=[{"start": s, "end": t, "text": text[s:t]} for s, t in spans],
-        )
-        out.append(row)
+CHUNK = 500  # ids per IN (...) list: far below SQLite's bound-parameter limit
+
+
+def _marks(ids: list[int]) -> str:
+    return ",".join("?" * len(ids))
+
+
+def _chunks(ids: list[int]) -> list[list[int]]:
+    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
+
+
+def _report_counts(conn: sqlite3.Connection, event_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Per event: how many reports it has, and how many different death tolls (killed, killed_low) they give."""
+    out: dict[int, tuple[int, int]] = {}
+    for ids in _chunks(event_ids):
+        sql = f"""SELECT event_id, count(*), count(DISTINCT CASE WHEN killed IS NOT NULL OR killed_low IS NOT NULL
+                         THEN coalesce(killed, '') || '/' || coalesce(killed_low, '') END)
+                  FROM event_reports WHERE event_id IN ({_marks(ids)}) GROUP BY event_id"""
+        out.update((int(r[0]), (int(r[1]), int(r[2]))) for r in conn.execute(sql, ids))
+    return out
+
+
+def event_sources(
+    conn: sqlite3.Connection, event_ids: list[int], limit: int | None = None, offset: int = 0
+) -> dict[int, list[Row]]:
+    """The reports of several events, oldest publication first: at most ``limit`` per event (all when
+    None) from ``offset`` on, each with its evidence spans.
+
+    Two queries for a page of events (reports, then their evidence); evidence text is cut from the
+    document by SQL (``substr``), so no document's text is read into Python.
+    """
+    high = -1 if limit is None else offset + limit
+    reports: list[Row] = []
+    for ids in _chunks(event_ids):
+        sql = f"""SELECT * FROM (
+                    SELECT r.id AS report_id, r.event_id, r.doc_id, d.title, d.published, r.trigger_text, r.killed,
+                           r.killed_low, r.killed_high, r.wounded, r.wounded_low, r.wounded_high, r.perpetrator_status,
+                           row_number() OVER (PARTITION BY r.event_id ORDER BY d.published, r.id) AS n
+                    FROM event_reports r JOIN documents d ON d.id=r.doc_id WHERE r.event_id IN ({_marks(ids)}))
+                  WHERE n > ? AND (? < 0 OR n <= ?) ORDER BY event_id, n"""
+        reports += [dict(r) for r in conn.execute(sql, [*ids, offset, high, high])]
+    evidence: dict[int, list[Row]] = {}
+    for chunk in _chunks([int(r["report_id"]) for r in reports]):
+        for v in conn.execute(
+            f"""SELECT v.report_id, v.start, v.end, substr(d.text, v.start + 1, v.end - v.start) AS text
+                FROM event_evidence v JOIN documents d ON d.id=v.doc_id WHERE v.report_id IN ({_marks(chunk)})
+                ORDER BY v.report_id, v.start, v.end""",
+            chunk,
+        ):
+            evidence.setdefault(int(v[0]), []).append({"start": v[1], "end": v[2], "text": v[3]})
+    out: dict[int, list[Row]] = {}
+    for row in reports:
+        spans = evidence.get(int(row.pop("report_id")), [])
+        event_id = int(row.pop("event_id"))
+        del row["n"]
+        first = spans[0] if spans else {"start": None, "end": None, "text": None}
+        row.update(start=first["start"], end=first["end"], text=first["text"], evidence=spans)
+        out.setdefault(event_id, []).append(row)
     return out

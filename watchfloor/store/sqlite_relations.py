@@ -9,6 +9,15 @@ from watchfloor.models import RelationRecord
 from watchfloor.store.sqlparts import Where, order_term
 
 Row = dict[str, Any]
+FACTUAL = ("asserted", "reported")  # what summaries count by default: not forecasts, claims, questions...
+
+
+def modality_label(modality: str | None, speaker: str | None) -> str | None:
+    """A short label for a stating sentence that is not a plain assertion: "forecast by X", "claimed by X",
+    "reported by X", "question"; None for an assertion."""
+    if not modality or modality == "asserted":
+        return None
+    return f"{modality} by {speaker}" if speaker else modality
 
 
 def write_relations(
@@ -23,7 +32,7 @@ def write_relations(
     conn.executemany(
         """INSERT INTO relations(doc_id, subject_entity_id, predicate, object_entity_id, negated, hedged,
                valid_from, valid_to, trigger_start, trigger_end, evidence_start, evidence_end, extractor,
-               extractor_version) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+               extractor_version, modality, speaker_entity_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
         [
             (
                 doc_id,
@@ -40,6 +49,8 @@ def write_relations(
                 r.evidence[1],
                 extractor,
                 version,
+                r.modality,
+                ids.get(r.speaker_key) if r.speaker_key else None,
             )
             for r in relations
             if r.subject_key in ids and r.object_key in ids
@@ -62,20 +73,25 @@ def list_relations(
     offset: int = 0,
     order: str = "n_sources DESC",
     max_sources: int | None = None,
+    modalities: tuple[str, ...] | None = FACTUAL,
 ) -> list[Row]:
     """Relations aggregated per (subject, predicate, object): first/last seen, independent sources,
-    how many sources deny or hedge it, whether sources contradict each other, and the evidence."""
+    how many sources deny or hedge it, whether sources contradict each other, and the evidence. Only
+    sentences stating it in one of ``modalities`` count (default asserted or reported: a forecast
+    alliance is no alliance); None counts every sentence."""
     sql = """SELECT r.subject_entity_id, s.name AS subject, s.kind AS subject_kind, r.predicate,
                     r.object_entity_id, o.name AS object, o.kind AS object_kind,
                     COUNT(DISTINCT r.doc_id) AS n_sources, MIN(d.published) AS first_seen,
                     MAX(d.published) AS last_seen, SUM(r.negated) AS n_negated,
                     SUM(CASE WHEN r.negated=0 THEN 1 ELSE 0 END) AS n_asserted, SUM(r.hedged) AS n_hedged,
-                    MIN(r.valid_from) AS valid_from, MAX(r.valid_to) AS valid_to
+                    MIN(r.valid_from) AS valid_from, MAX(r.valid_to) AS valid_to,
+                    group_concat(DISTINCT r.modality) AS modalities
              FROM relations r JOIN entities s ON s.id=r.subject_entity_id JOIN entities o ON o.id=r.object_entity_id
              JOIN documents d ON d.id=r.doc_id WHERE """
     w = Where()
     w.add(actor_id, "(r.subject_entity_id=? OR r.object_entity_id=?)", actor_id, actor_id)
     w.add(predicate, "r.predicate=?")
+    w.add(modalities, f"r.modality IN ({','.join('?' * len(modalities or ()))})", *(modalities or ()))
     w.window("d.published", since, until)
     sql += (
         w.sql
@@ -89,9 +105,11 @@ def list_relations(
         row["negated"] = row["n_asserted"] == 0
         row["hedged"] = row["n_hedged"] == row["n_asserted"] + row["n_negated"]
         row["contradicted"] = bool(row["n_negated"]) and bool(row["n_asserted"])
+        row["modalities"] = sorted(set((row["modalities"] or "asserted").split(",")))
         row["sources"] = relation_sources(
-            conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, max_sources
-        )
+            conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, max_sources,
+            modalities,
+        )  # fmt: skip
     return rows
 
 
@@ -103,20 +121,25 @@ def relation_sources(
     since: str | None,
     until: str | None,
     limit: int | None = None,
+    modalities: tuple[str, ...] | None = None,
 ) -> list[Row]:
-    """Every sentence stating the relation, strongest first (asserted and unhedged before the rest)."""
+    """Every sentence stating the relation (in one of ``modalities``; None: any), strongest first
+    (asserted and unhedged before the rest), with how it is stated and by whom ("forecast by X")."""
     sql = """SELECT r.id AS relation_id, r.doc_id, d.title, d.published, r.evidence_start AS start,
                     r.evidence_end AS end,
                     substr(d.text, r.evidence_start + 1, r.evidence_end - r.evidence_start) AS text,
-                    r.trigger_start, r.trigger_end, r.negated, r.hedged, r.valid_from, r.valid_to
-             FROM relations r JOIN documents d ON d.id=r.doc_id
+                    r.trigger_start, r.trigger_end, r.negated, r.hedged, r.valid_from, r.valid_to,
+                    r.modality, r.speaker_entity_id, sp.name AS speaker
+             FROM relations r JOIN documents d ON d.id=r.doc_id LEFT JOIN entities sp ON sp.id=r.speaker_entity_id
              WHERE """
     w = Where("r.subject_entity_id=? AND r.predicate=? AND r.object_entity_id=?", subject_id, predicate, object_id)
+    w.add(modalities, f"r.modality IN ({','.join('?' * len(modalities or ()))})", *(modalities or ()))
     w.window("d.published", since, until)
-    sql += w.sql + " ORDER BY r.negated, r.hedged, d.published DESC LIMIT ?"
+    sql += w.sql + " ORDER BY r.negated, r.modality NOT IN ('asserted', 'reported'), r.hedged, d.published DESC LIMIT ?"
     out = []
     for r in conn.execute(sql, [*w.args, -1 if limit is None else limit]):  # LIMIT -1: no limit
         row = dict(r)
         row["negated"], row["hedged"] = bool(row["negated"]), bool(row["hedged"])
+        row["label"] = modality_label(row["modality"], row["speaker"])
         out.append(row)
     return out

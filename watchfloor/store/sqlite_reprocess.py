@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from watchfloor.models import RemovedSpan
+from watchfloor.store.rawtext import restore
 
 
 def reprocess_candidates(
@@ -39,7 +40,7 @@ def stored_for_reprocess(conn: sqlite3.Connection, doc_id: str) -> tuple[dict[st
         )
     ]
     analyst = conn.execute("SELECT published FROM document_dates WHERE doc_id=?", (doc_id,)).fetchone()
-    return dict(row), removed, analyst[0] if analyst else None
+    return restore(dict(row)), removed, analyst[0] if analyst else None
 
 
 def delete_document_facts(conn: sqlite3.Connection, doc_id: str) -> list[tuple[str, str]]:

@@ -22,6 +22,7 @@ from watchfloor.store.base import Row
 from watchfloor.web.highlight import Span, highlight, mark_snippet
 
 PAGE = 50
+EVENT_SOURCES = 5  # sources shown per event in lists; the event page pages through all of them
 TABLE_ROWS = 200  # the timeline page lists the latest events; the chart shows them all
 
 
@@ -133,7 +134,7 @@ def build_router(ctx: AppContext) -> APIRouter:
             status=status,
             board=board,
             chart=_bars(board["events_by_month"], "month", "events"),
-            events=ws.repo.list_events(limit=8),
+            events=ws.repo.list_events(limit=8, max_sources=EVENT_SOURCES),
             claims=ws.repo.list_claims(limit=8),
         )
 
@@ -220,11 +221,15 @@ def build_router(ctx: AppContext) -> APIRouter:
         )
 
     @r.get("/events/{event_id}", response_class=HTMLResponse)
-    def event(request: Request, event_id: Annotated[int, PathParam(ge=0, le=2**63 - 1)]) -> HTMLResponse:
-        found = ctx.ws.repo.event(event_id)
+    def event(
+        request: Request,
+        event_id: Annotated[int, PathParam(ge=0, le=2**63 - 1)],
+        offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
+    ) -> HTMLResponse:
+        found = ctx.ws.repo.event(event_id, max_sources=PAGE, sources_offset=offset)
         if found is None:
             raise NotFound(f"no event with id {event_id}")
-        return render(request, "event.html", ev=found)
+        return render(request, "event.html", ev=found, offset=offset, page=PAGE)
 
     @r.get("/claims", response_class=HTMLResponse)
     def claims(

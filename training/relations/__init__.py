@@ -1,0 +1,1 @@
+"""Training code for the relation classifier (re3d)."""

@@ -1,0 +1,115 @@
+"""Per-document lookups built once, so that extractors stay linear in the length of the document.
+
+spaCy recomputes several properties on every access, each over the *whole* document: ``Doc.text``
+joins every token, ``Doc.ents`` rebuilds every entity span, ``Span.ents`` and ``Span.noun_chunks``
+scan the whole document's entities or noun chunks. Asked once per sentence (or per number), they
+make extraction grow with the square of the length. ``DocIndex`` answers the same questions from
+tables built in one pass; each answer equals the spaCy property it replaces (see tests).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
+from functools import cached_property
+
+from spacy.tokens import Doc, Span
+
+from watchfloor.models import MentionRecord
+
+
+class DocIndex:
+    """Sentences, text, entities, noun chunks and mentions of one document, indexed by sentence."""
+
+    def __init__(self, doc: Doc, mentions: Sequence[MentionRecord] = ()) -> None:
+        self.doc = doc
+        self.mentions = list(mentions)
+
+    @cached_property
+    def sents(self) -> list[Span]:
+        """``list(doc.sents)``, built once."""
+        return list(self.doc.sents)
+
+    @cached_property
+    def _sent_no(self) -> dict[int, int]:
+        return {s.start: i for i, s in enumerate(self.sents)}
+
+    @cached_property
+    def _sent_start_chars(self) -> list[int]:
+        return [s.start_char for s in self.sents]
+
+    @cached_property
+    def text(self) -> str:
+        """``doc.text``, joined once."""
+        return self.doc.text
+
+    def sentence_no(self, sent: Span) -> int | None:
+        """The position of ``sent`` among the document's sentences (None: not one of them)."""
+        i = self._sent_no.get(sent.start)
+        return i if i is not None and self.sents[i].end == sent.end else None
+
+    # -- entities --------------------------------------------------------------------------------
+    @cached_property
+    def _ents(self) -> tuple[Span, ...]:
+        return tuple(self.doc.ents)
+
+    @cached_property
+    def _ent_starts(self) -> list[int]:
+        return [e.start for e in self._ents]
+
+    @cached_property
+    def _ent_of_token(self) -> list[Span | None]:
+        found: list[Span | None] = [None] * len(self.doc)
+        for ent in reversed(self._ents):  # the first entity wins, as a scan of doc.ents finds it
+            for i in range(ent.start, ent.end):
+                found[i] = ent
+        return found
+
+    def ent_at(self, token_i: int) -> Span | None:
+        """The entity (of ``doc.ents``) that contains the token, if any."""
+        return self._ent_of_token[token_i]
+
+    def ents_in(self, span: Span) -> list[Span]:
+        """``span.ents``: the entities from the span's start on, while they end inside it."""
+        out: list[Span] = []
+        ents = self._ents
+        for k in range(bisect_left(self._ent_starts, span.start), len(ents)):
+            if ents[k].end > span.end:
+                break
+            out.append(ents[k])
+        return out
+
+    # -- noun chunks -----------------------------------------------------------------------------
+    @cached_property
+    def _chunks_by_sentence(self) -> list[list[Span]]:
+        by_sent: list[list[Span]] = [[] for _ in self.sents]
+        starts = [s.start for s in self.sents]
+        for chunk in self.doc.noun_chunks:
+            i = bisect_right(starts, chunk.start) - 1
+            if i >= 0:
+                by_sent[i].append(chunk)
+        return by_sent
+
+    def noun_chunks_in(self, sent: Span) -> list[Span]:
+        """``sent.noun_chunks``: the document's noun chunks that lie inside the sentence."""
+        i = self.sentence_no(sent)
+        if i is None:
+            return list(sent.noun_chunks)
+        return [c for c in self._chunks_by_sentence[i] if c.end <= sent.end]
+
+    # -- mentions --------------------------------------------------------------------------------
+    @cached_property
+    def _mentions_by_sentence(self) -> list[list[MentionRecord]]:
+        by_sent: list[list[MentionRecord]] = [[] for _ in self.sents]
+        for m in self.mentions:
+            i = bisect_right(self._sent_start_chars, m.start) - 1
+            if i >= 0 and m.start < self.sents[i].end_char:
+                by_sent[i].append(m)
+        return by_sent
+
+    def mentions_in(self, sent: Span) -> list[MentionRecord]:
+        """The mentions that start inside the sentence, in the order they were given."""
+        i = self.sentence_no(sent)
+        if i is None:
+            return [m for m in self.mentions if sent.start_char <= m.start < sent.end_char]
+        return self._mentions_by_sentence[i]

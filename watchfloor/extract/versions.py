@@ -1,0 +1,11 @@
+"""Extractor versions, in a module without heavy imports so the store can record them without spaCy.
+
+Bump a version when its extractor's output changes; the extractors re-export theirs as
+``EXTRACTOR_VERSION``.
+"""
+
+from __future__ import annotations
+
+EVENTS_VERSION = "0.1.0"
+CLAIMS_VERSION = "0.1.0"
+RELATIONS_VERSION = "0.2.0"  # learned relation model, modality and speaker stored

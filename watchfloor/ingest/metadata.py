@@ -123,6 +123,9 @@ def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     return day_month_year, month_day_year, numeric
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _safe(y: int, m: int, d: int) -> date | None:
     try:
         return date(y, m, d)
@@ -136,6 +139,8 @@ def dates_in_line(line: str, today: date, month_first: bool = False) -> list[Dat
     Numeric day/month order is day first, except ``month_first`` pages (US English) for slashes.
     Dates after ``today`` are dropped: nothing is published in the future.
     """
+    if not _DIGIT.search(line):
+        return []  # every complete date has a day and a year in digits; most lines have none
     dmy, mdy, numeric = _date_patterns()
     names = month_names()
     hits: list[DateHit] = []

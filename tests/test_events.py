@@ -48,6 +48,10 @@ def test_amounts(text: str, value: int | None, low: int | None, high: int | None
         ("Between 30 and 40 worshippers died in the explosion.", 30, None),
         ("Gunmen stormed the hotel, killing four guards and wounding nine guests.", 4, 9),
         ("The attack left 12 dead, including three attackers, and wounded 30 others.", 12, 30),
+        # killed and wounded side by side are two tolls, never one sum
+        ("The bombing left at least 48 killed and 67 injured, officials said.", 48, 67),
+        ("Gunmen stormed a hotel, leaving 9 people dead and 20 wounded.", 9, 20),
+        ("The car bomb killed 92 people and wounded more than 140.", 92, 141),
     ],
 )
 def test_casualties(nlp, sentence: str, killed: int | None, wounded: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -155,3 +159,13 @@ def test_reports_from_different_articles_merge_only_when_something_concrete_matc
     assert same_event(mogadishu, same_country, 1) and shares_anchor(mogadishu, same_country)
     elsewhere = EventKey("attack", "armed_assault", "2024-08", "BF", None, "jnim")
     assert not same_event(mogadishu, elsewhere, 1)
+
+
+def test_a_later_higher_toll_replaces_the_first_report(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    updated = _events(nlp, linker, gazetteer, "A bomb hit a bus in Peshawar on Sunday, killing 12. "
+                      "The death toll later rose to 15, police said.")  # fmt: skip
+    assert [e.killed for e in updated] == [15]
+    # A later mention of a smaller group is not an update
+    subset = _events(nlp, linker, gazetteer, "A bomb hit a bus in Peshawar on Sunday, killing 12 people. "
+                     "Two of the 12 were children, police said.")  # fmt: skip
+    assert [e.killed for e in subset] == [12]

@@ -159,8 +159,22 @@ def _role_from_word(tok: Token) -> str | None:
     return None
 
 
+def _adjacent_role(span: Span) -> str | None:
+    """ "48 killed and 67 injured", "12 people dead": a participle or adjective right after the number
+    (or after its noun) names its own role, whatever the parse hangs the number from."""
+    doc, i = span.doc, span.end
+    if i < span.sent.end and doc[i].pos_ == "NOUN" and _role_from_word(doc[i]) is None:
+        i += 1  # "12 people dead"
+    if i < span.sent.end and doc[i].tag_ in ("VBN", "JJ"):
+        return _role_from_word(doc[i])
+    return None
+
+
 def _role(span: Span) -> str | None:
-    """Which casualty word governs this number: walk up the parse, then look at close neighbours."""
+    """Which casualty word governs this number: the word right after it, the parse, then close neighbours."""
+    adjacent = _adjacent_role(span)
+    if adjacent is not None:
+        return adjacent
     anchor = span[-1]
     for tok in span:
         if tok.dep_ == "nummod" or tok.head.i >= span.end or tok.head.i < span.start:

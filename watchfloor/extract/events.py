@@ -392,9 +392,19 @@ def _date(
     return found.date, found.precision, found.first_day, found.inferred
 
 
-def _apply_amount(event: EventRecord, field: str, amount: Amount | None) -> None:
-    if amount is None or getattr(event, field) is not None or getattr(event, field + "_low") is not None:
+# "the death toll rose to 15": a later, higher figure replaces the first report's
+TOLL_UPDATE = re.compile(r"\b(?:rose|risen|rising|climbed|climbing|increased|jumped|reached)\b", re.I)
+
+
+def _apply_amount(event: EventRecord, field: str, amount: Amount | None, update: bool = False) -> None:
+    """Set a toll the event lacks; with ``update`` also raise one it has (an updated figure)."""
+    if amount is None:
         return
+    known = getattr(event, field) if getattr(event, field) is not None else getattr(event, field + "_low")
+    if known is not None:
+        new = amount.value if amount.value is not None else amount.low
+        if not update or new is None or new <= known:
+            return
     setattr(event, field, amount.value)
     setattr(event, field + "_low", amount.low)
     setattr(event, field + "_high", amount.high)
@@ -526,8 +536,9 @@ def extract_events(
                     events[-1].wounded,
                     events[-1].wounded_low,
                 )
-                _apply_amount(events[-1], "killed", toll.killed)
-                _apply_amount(events[-1], "wounded", toll.wounded)
+                update = bool(TOLL_UPDATE.search(sent.text))
+                _apply_amount(events[-1], "killed", toll.killed, update)
+                _apply_amount(events[-1], "wounded", toll.wounded, update)
                 if before != (
                     events[-1].killed,
                     events[-1].killed_low,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -57,3 +58,13 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subpro
         text=True,
         timeout=timeout,
     )
+
+
+def ingest_jsonl(folder: Path, name: str, articles: list[dict[str, str]]) -> Path:
+    """Write the articles as one JSONL file and ingest it with the real command line into a new store."""
+    source = folder / "articles.jsonl"
+    source.write_text("\n".join(json.dumps(a) for a in articles), "utf-8")
+    db = folder / f"{name}.db"
+    result = run_cli("ingest", str(source), "--db", str(db), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return db

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import ingest_jsonl, run_cli
 
 ARTICLES = [
     {
@@ -37,13 +37,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("ledger")
-    source = folder / "articles.jsonl"
-    source.write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
-    db = folder / "ledger.db"
-    result = run_cli("ingest", str(source), "--db", str(db), "--quiet")
-    assert result.returncode == 0, result.stderr
-    return db
+    return ingest_jsonl(tmp_path_factory.mktemp("ledger"), "ledger", ARTICLES)
 
 
 def _claims(db: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]

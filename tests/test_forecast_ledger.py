@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import run_cli
+from tests.conftest import ingest_jsonl, run_cli
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 
@@ -67,13 +67,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("forecasts")
-    source = folder / "articles.jsonl"
-    source.write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
-    db = folder / "forecasts.db"
-    result = run_cli("ingest", str(source), "--db", str(db), "--quiet")
-    assert result.returncode == 0, result.stderr
-    return db
+    return ingest_jsonl(tmp_path_factory.mktemp("forecasts"), "forecasts", ARTICLES)
 
 
 def _forecast(db: Path, speaker: str, as_of: str) -> dict[str, Any]:

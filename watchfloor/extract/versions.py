@@ -6,6 +6,6 @@ Bump a version when its extractor's output changes; the extractors re-export the
 
 from __future__ import annotations
 
-EVENTS_VERSION = "0.1.0"
-CLAIMS_VERSION = "0.1.0"
+EVENTS_VERSION = "0.1.1"  # killed and wounded side by side never summed; later higher tolls replace earlier
+CLAIMS_VERSION = "0.2.0"  # learned attribution, datelines, issuing bodies, namesakes, author judgements
 RELATIONS_VERSION = "0.2.0"  # learned relation model, modality and speaker stored

@@ -36,6 +36,13 @@ class Rule:
     block: bool
     to_end: bool
 
+    pattern: re.Pattern[str] = re.compile("(?!)")  # all patterns as one alternation: one search per line
+
+    def __post_init__(self) -> None:
+        if self.patterns:
+            joined = re.compile("|".join(f"(?:{p.pattern})" for p in self.patterns), re.IGNORECASE)
+            object.__setattr__(self, "pattern", joined)  # frozen: set once, at construction
+
 
 @lru_cache(maxsize=1)
 def load_rules() -> tuple[Rule, ...]:
@@ -59,9 +66,20 @@ def classify_line(line: str, rules: tuple[Rule, ...] | None = None) -> Rule | No
     stripped = line.strip().strip("*_#>|•·-– ").strip()
     if not stripped:
         return None
+    if rules is None or rules is load_rules():
+        return _first_shipped_rule(stripped)
+    return _first_rule(stripped, rules)
+
+
+@lru_cache(maxsize=4096)  # each line is classified for its features and again when lines are decided
+def _first_shipped_rule(stripped: str) -> Rule | None:
+    return _first_rule(stripped, load_rules())
+
+
+def _first_rule(stripped: str, rules: tuple[Rule, ...]) -> Rule | None:
     words = len(stripped.split())
-    for rule in rules if rules is not None else load_rules():
-        if words <= rule.max_words and any(p.search(stripped) for p in rule.patterns):
+    for rule in rules:
+        if words <= rule.max_words and rule.pattern.search(stripped):
             return rule
     return None
 

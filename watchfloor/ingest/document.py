@@ -69,6 +69,9 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
     plain = read_plain_metadata(raw_lines, today, month_first=_month_first(raw.url or ex.url))
     published = published or plain.published
     author = author or plain.author
+    publisher = publisher or plain.publisher
+    if author:
+        author = author.strip(" ·•|,;") or None
     if title is None and raw.kind in ("txt", "md", "pdf") and plain.title:
         title = plain.title
     meta_starts = {raw_spans[i][0]: reason for i, reason in plain.meta_lines.items()}
@@ -110,6 +113,9 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
                 how = "dateline" if year else "dateline (year inferred from the text)"
                 published = PublishedDate(found.isoformat(), how, dateline_parts[4])
     text = "\n\n".join(line.strip() for line in body)
+    if published is None and ex.body_date and ex.body_date <= today.isoformat():
+        # Last resort on HTML: htmldate's reading of dates in the page body (stamps near the headline first).
+        published = PublishedDate(ex.body_date, "html-body", "a date shown on the page")
     if published is None:
         # Undated: no guess. The latest full date the article itself mentions bounds it from below.
         in_text = [hit.day for line in body for hit in dates_in_line(line, today)]

@@ -70,6 +70,7 @@ class Extracted:
     author: str | None = None
     publisher: str | None = None
     date: str | None = None
+    body_date: str | None = None  # HTML only: htmldate's guess from the page body, a last resort
     url: str | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -168,15 +169,17 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
         ex.publisher = getattr(result, "sitename", None)
         ex.url = getattr(result, "url", None) or url
     ex.date = _html_date(text, url)
+    if ex.date is None:
+        ex.body_date = _html_date(text, url, extensive=True)
     return ex
 
 
-def _html_date(html: str, url: str | None) -> str | None:
-    """Publication date from the page's metadata and URL only (never guessed from body text)."""
+def _html_date(html: str, url: str | None, extensive: bool = False) -> str | None:
+    """Publication date from the page's metadata and URL; with ``extensive``, htmldate's guess from the body."""
     from htmldate import find_date
 
     try:
-        found = find_date(html, url=url, extensive_search=False, original_date=True)
+        found = find_date(html, url=url, extensive_search=extensive, original_date=True)
     except (ValueError, TypeError):
         return None
     return str(found) if found else None

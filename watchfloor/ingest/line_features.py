@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import string
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -121,6 +122,9 @@ def feature_names() -> tuple[str, ...]:
     return tuple(names)
 
 
+_ASCII_PUNCT = str.maketrans("", "", string.punctuation)
+
+
 def _is_latin_letter(ch: str) -> bool:
     return ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF
 
@@ -152,14 +156,23 @@ def _line_stats(line: str, raw_line: str, rules: tuple[Rule, ...]) -> dict[str, 
     words = stripped.split()
     n_words = len(words)
     n_chars = len(stripped)
-    letters = [c for c in stripped if c.isalpha()]
-    n_letters = len(letters) or 1
     alpha_words = [w for w in words if w[:1].isalpha()]
     title_ratio = sum(1 for w in alpha_words if w[0].isupper()) / len(alpha_words) if alpha_words else 0.0
-    upper_ratio = sum(1 for c in letters if c.isupper()) / n_letters
-    digits = sum(1 for c in stripped if c.isdigit())
-    punct = sum(1 for c in stripped if unicodedata.category(c).startswith(("P", "S")))
-    non_latin = sum(1 for c in letters if not _is_latin_letter(c)) / n_letters
+    if stripped.isascii():
+        # Most lines: the same counts by C-level passes (ASCII punctuation and symbols are exactly
+        # string.punctuation, and every ASCII letter is Latin).
+        n_letters = sum(map(str.isalpha, stripped)) or 1
+        upper_ratio = sum(map(str.isupper, stripped)) / n_letters
+        digits = sum(map(str.isdigit, stripped))
+        punct = len(stripped) - len(stripped.translate(_ASCII_PUNCT))
+        non_latin = 0.0
+    else:
+        letters = [c for c in stripped if c.isalpha()]
+        n_letters = len(letters) or 1
+        upper_ratio = sum(1 for c in letters if c.isupper()) / n_letters
+        digits = sum(1 for c in stripped if c.isdigit())
+        punct = sum(1 for c in stripped if unicodedata.category(c).startswith(("P", "S")))
+        non_latin = sum(1 for c in letters if not _is_latin_letter(c)) / n_letters
     # CJK and similar scripts have no spaces: count their characters as words for prose.
     eff_words = n_words if non_latin < 0.5 else max(n_words, n_chars // 2)
     terminal = stripped.endswith(_TERMINAL)

@@ -50,6 +50,7 @@ class PlainMetadata:
     title: str | None = None
     title_index: int | None = None
     author: str | None = None
+    publisher: str | None = None  # a masthead line standing where a byline would
     published: PublishedDate | None = None
     not_before: str | None = None
     meta_lines: dict[int, str] = field(default_factory=dict)
@@ -62,6 +63,8 @@ class BylineLexicon:
     published: re.Pattern[str]
     other: re.Pattern[str]
     inner: re.Pattern[str]  # a byline after a date or a label inside the line ("… · von Tobi")
+    glued: re.Pattern[str]  # a one-word prefix run into the name by a browser copy ("ByJ.R. Stone")
+    outlet: re.Pattern[str]  # a word that makes a name line a masthead ("Channel Observer")
 
 
 def _alternation(words: list[str]) -> str:
@@ -78,6 +81,12 @@ def byline_lexicon() -> BylineLexicon:
         published=re.compile(rf"(?<!\w)(?:{_alternation(spec['published_labels'])})(?!\w)", re.I),
         other=re.compile(rf"(?<!\w)(?:{_alternation(spec['other_date_labels'])})(?!\w)", re.I),
         inner=re.compile(rf"(?:^|[\s·|,])(?:{_alternation(spec['inner_byline_words'])})\s+(?P<rest>[A-ZÀ-Þ].+)$"),
+        outlet=re.compile(rf"(?<!\w)(?:{_alternation(spec['outlet_words'])})(?!\w)", re.I),
+        # Case-sensitive: a capital prefix glued to a capital ("PorRodolfo"), never a word ("Bypass").
+        glued=re.compile(
+            rf"^(?:{_alternation([w.capitalize() for w in spec['byline_prefixes'] if ' ' not in w])})"
+            r"(?P<rest>[A-ZÀ-Þ][\w.'’-]*(?:\s.*)?)$"
+        ),
     )
 
 
@@ -141,6 +150,11 @@ def dates_in_line(line: str, today: date, month_first: bool = False) -> list[Dat
     """
     if not _DIGIT.search(line):
         return []  # every complete date has a day and a year in digits; most lines have none
+    return list(_dates_in_line(line, today, month_first))
+
+
+@lru_cache(maxsize=4096)  # metadata, not-before bound and features each read the same lines
+def _dates_in_line(line: str, today: date, month_first: bool) -> tuple[DateHit, ...]:
     dmy, mdy, numeric = _date_patterns()
     names = month_names()
     hits: list[DateHit] = []
@@ -170,7 +184,7 @@ def dates_in_line(line: str, today: date, month_first: bool = False) -> list[Dat
         if month > 12 and day <= 12:
             day, month = month, day
         add(_safe(int(year), month, day), m)
-    return sorted(hits, key=lambda h: h.start)
+    return tuple(sorted(hits, key=lambda h: h.start))
 
 
 def _is_prose(line: str) -> bool:
@@ -223,6 +237,9 @@ _NAME_PARTICLES = {"von", "van", "der", "de", "den", "da", "del", "di", "al", "e
 _NAME_JOIN = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
 
 
+_OUTLET_AFTER_NAME = re.compile(r"(?<=\w),\s*[A-Z]{2,6}$")  # "Rob Picheta, CNN": the outlet, not a second author
+
+
 def _clean_name(text: str) -> str | None:
     """The name part of a byline ('David · 18. Oktober 2019' -> 'David'), or None if it is not a name."""
     text = re.split(
@@ -231,6 +248,7 @@ def _clean_name(text: str) -> str | None:
         maxsplit=1,
     )[0]
     text = text.strip(" ,;:-–—|").removeprefix("@")
+    text = _OUTLET_AFTER_NAME.sub("", text)
     names = [n for n in _NAME_JOIN.split(text) if n]
     if not names or len(names) > 4:
         return None
@@ -259,7 +277,7 @@ def byline(line: str) -> str | None:
         return None
     text = _without_dates(line.strip())
     lex = byline_lexicon()
-    m = lex.labels.match(text) or lex.prefixes.match(text)
+    m = lex.labels.match(text) or lex.prefixes.match(text) or lex.glued.match(text)
     if m is None and (inner := lex.inner.search(text)):
         # Mid-line only after a date or a posting verb: "Zerstörung von Häusern" is no byline.
         before = text[: inner.start()].strip(" ·|,-–—").casefold()
@@ -376,6 +394,7 @@ def read_plain_metadata(lines: list[str], today: date, month_first: bool = False
     if title_index_ is not None:
         meta.title, meta.title_index = lines[title_index_].strip(), title_index_
     anchor = title_index_ if title_index_ is not None else start
+    labelled = bool(author_lines)  # "By …"/"Author: …": a credit, even "Staff Writer" or "Redaktion"
     if not author_lines:
         # No "By …": a line that is only a name, right next to the headline or a date line.
         near = {j for j in (anchor, *(i for i, _ in candidates if abs(i - anchor) <= 4)) for j in range(j - 2, j + 3)}
@@ -389,8 +408,12 @@ def read_plain_metadata(lines: list[str], today: date, month_first: bool = False
         }
     if author_lines:
         i = min(author_lines, key=lambda j: abs(j - anchor))
-        meta.author = author_lines[i]
-        meta.meta_lines[i] = "byline"
+        if not labelled and lex.outlet.search(author_lines[i]):
+            meta.publisher = author_lines[i]
+            meta.meta_lines[i] = "masthead (publisher)"
+        else:
+            meta.author = author_lines[i]
+            meta.meta_lines[i] = "byline"
     chosen = publication_stamp(lines, cues, anchor)
     if chosen is not None:
         i, hit = chosen

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -42,7 +42,7 @@ class Gazetteer:
     entries: tuple[GazetteerEntry, ...]
     fingerprint: str
 
-    @property
+    @cached_property  # read for every document; the entries never change
     def by_key(self) -> dict[str, GazetteerEntry]:
         return {e.record.key: e for e in self.entries}
 

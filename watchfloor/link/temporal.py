@@ -16,6 +16,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 import dateparser
 
@@ -53,6 +54,7 @@ class Resolved:
 _OWN_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
+@lru_cache(maxsize=8192)  # pure, and the same phrases recur within an article and a day's articles
 def resolve(text: str, base: date | None, *, bound: bool = False) -> Resolved | None:
     """Resolve one DATE mention; None for durations, vague or future-only expressions.
 

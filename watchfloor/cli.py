@@ -30,11 +30,27 @@ from watchfloor.cli_claims import register as register_claims
 from watchfloor.cli_eval import eval_app
 from watchfloor.cli_export import brief, export_app
 from watchfloor.cli_relations import register as register_relations
+from watchfloor.cli_review import register as register_review
 from watchfloor.cli_scorecard import register as register_scorecard
 from watchfloor.cli_serve import register as register_serve
+from watchfloor.cli_watch import register as register_watch
 from watchfloor.errors import UserError
 from watchfloor.ingest.sources import EXTENSIONS, SourceOptions, count_inputs
-from watchfloor.render import clean, console, err_console, highlight_snippet, print_json, table
+from watchfloor.relative_dates import since_option, until_option
+from watchfloor.render import (
+    Col,
+    NoPagerOption,
+    WideOption,
+    clean,
+    console,
+    err_console,
+    highlight_snippet,
+    paged,
+    print_json,
+    print_line,
+    table,
+    trim_start,
+)
 from watchfloor.workspace import DEFAULT_DB, Workspace, demo_corpus_path
 
 if TYPE_CHECKING:  # the runner imports spaCy: only the commands that ingest load it
@@ -53,13 +69,16 @@ app.add_typer(export_app, name="export")
 app.command("brief")(brief)
 register_claims(app)
 register_relations(app)
+register_review(app)
 register_serve(app)
+register_watch(app)
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 EXIT_INPUT_PROBLEMS = 3
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
+LOADING_MODEL = "loading language model…"
 
 
 class RateColumn(ProgressColumn):
@@ -78,11 +97,12 @@ def _log_path() -> Path:
 
 
 def _progress(label: str, quiet: bool) -> Progress:
-    """The progress bar of long commands: count, documents per second, elapsed time and ETA."""
+    """The progress bar of long commands: what it is doing (its task's description, ``label`` by default),
+    count, documents per second, elapsed time and ETA."""
     return Progress(
         SpinnerColumn(),
-        TextColumn(f"[bold]{label}"),
-        BarColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(bar_width=None),
         MofNCompleteColumn(),
         RateColumn(),
         TimeElapsedColumn(),
@@ -91,17 +111,34 @@ def _progress(label: str, quiet: bool) -> Progress:
         console=err_console,
         disable=quiet,
         transient=False,
+        expand=True,
     )
+
+
+def _load_language_model(options: IngestOptions) -> None:
+    """Load the spaCy pipeline, gazetteer and place index the run will use (the runner reuses them): the
+    slow start of a run, shown as such instead of a progress bar stuck at 0."""
+    from watchfloor.link.gazetteer import load_gazetteer
+    from watchfloor.link.places import load_place_index
+    from watchfloor.nlp.pipeline import acquire_pipeline, release_pipeline
+
+    gazetteer = load_gazetteer(options.gazetteer)
+    load_place_index()
+    release_pipeline(acquire_pipeline(gazetteer, options.model), gazetteer, options.model)
 
 
 def _run_ingest(ws: Workspace, targets: list[str], options: IngestOptions, quiet: bool) -> IngestReport:
     total = count_inputs(targets, options.sources)
     with _progress("ingest", quiet) as progress:
-        task = progress.add_task("ingest", total=total)
+        task = progress.add_task(LOADING_MODEL, total=None)
+        serial = options.workers <= 1  # worker processes load their own: "loading" until the first document
+        if serial:
+            _load_language_model(options)
+        progress.reset(task, total=total, description="ingest" if serial else LOADING_MODEL)
         return ws.ingest(
             targets,
             options,
-            on_progress=lambda _s: progress.advance(task),
+            on_progress=lambda _s: progress.update(task, advance=1, description="ingest"),
             on_problem=lambda line: err_console.print(f"[yellow]skipped[/] {escape(clean(line, one_line=True))}"),
         )
 
@@ -129,10 +166,13 @@ def _finish_ingest(report: IngestReport, as_json: bool) -> None:
                 "problems": report.problems,
                 "words": report.words,
                 "interrupted": report.interrupted,
+                "alerts": report.alerts,
             }
         )
     else:
         err_console.print(_report_summary(report))
+        for line in report.alerts:
+            err_console.print(escape(clean(line, one_line=True)))
     if report.interrupted:
         err_console.print("[yellow]interrupted[/]: finished documents are stored; run the same command again to resume")
         raise typer.Exit(EXIT_INTERRUPTED)
@@ -262,7 +302,7 @@ def status(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None
         ("published", " – ".join(str(x) for x in data["published_range"] if x)),
         ("input problems", data["problems"]),
     ]
-    table("Watchfloor store", ["", ""], rows)
+    table("Watchfloor store", [Col("", token=True), Col("", lines=3)], rows)
     if data["undated_documents"]:
         console.print(
             f"[yellow]{data['undated_documents']} document(s) have no publication date[/]: their relative dates "
@@ -275,7 +315,7 @@ def status(db: DbOption = Path(DEFAULT_DB), as_json: JsonOption = False) -> None
             "run `watchfloor reprocess` to re-clean and re-extract them with this version (corrections are kept)"
         )
     for p in data["last_problems"]:
-        console.print(f"[yellow]problem[/] {escape(clean(p['source'] + ': ' + p['message'], one_line=True))}")
+        print_line(f"[yellow]problem[/] {escape(clean(p['source'] + ': ' + p['message'], one_line=True))}", lines=2)
 
 
 @app.command()
@@ -286,6 +326,8 @@ def docs(
     doc_status: Annotated[
         str | None, typer.Option("--status", help="analysed, duplicate, not_english or undated")
     ] = None,
+    wide: WideOption = False,
+    no_pager: NoPagerOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """List stored documents, newest first."""
@@ -294,22 +336,33 @@ def docs(
     if as_json:
         print_json(rows)
         return
-    table(
-        "Documents",
-        ["id", "published", "title", "publisher", "status", "words", "mentions"],
-        [
-            (
-                r["id"],
-                r["published"],
-                (r["title"] or "")[:70],
-                r["publisher"],
-                r["status"] + (f" of {r['duplicate_of']}" if r["duplicate_of"] else ""),
-                r["word_count"],
-                r["mentions"],
-            )
-            for r in rows
-        ],
-    )
+    columns = [
+        Col("id", token=True),
+        Col("published", token=True),
+        Col("title", lines=1, min_width=24),
+        Col("publisher", lines=1, optional=True),
+        Col("status", token=not wide),
+        Col("words", token=True, optional=True),
+        Col("mentions", token=True, optional=True),
+    ]
+    with paged(not no_pager):
+        table(
+            "Documents",
+            columns,
+            [
+                (
+                    r["id"],
+                    r["published"],
+                    r["title"] or Text(Path((r["source"] or "").split("#")[0]).name, style="dim"),
+                    r["publisher"],
+                    r["status"] + (f" of {r['duplicate_of']}" if r["duplicate_of"] and wide else ""),
+                    r["word_count"],
+                    r["mentions"],
+                )
+                for r in rows
+            ],
+            wide=wide,
+        )
 
 
 @app.command()
@@ -321,6 +374,8 @@ def doc(
         str | None,
         typer.Option("--set-published", help="Set the publication date (YYYY-MM-DD); dates in it are re-resolved."),
     ] = None,
+    wide: WideOption = False,
+    no_pager: NoPagerOption = False,
 ) -> None:
     """One document: metadata, clean text, removed furniture with reasons, and mentions."""
     with Workspace(db) as ws:
@@ -333,6 +388,12 @@ def doc(
         d.pop("raw_text", None)
         print_json(d)
         return
+    with paged(not no_pager):
+        _print_document(d, wide)
+
+
+def _print_document(d: dict[str, Any], wide: bool) -> None:
+    """A document for reading: metadata, clean text, removed furniture, mentions."""
     for label, key in [
         ("id", "id"),
         ("title", "title"),
@@ -362,15 +423,17 @@ def doc(
     console.print(Text(d["text"]))
     console.rule(f"removed furniture ({len(d['removed'])})")
     for r in d["removed"]:
-        console.print(Text.assemble(("- ", "dim"), (r["text"][:100], "strike"), (f"  [{r['reason']}]", "dim")))
+        reason = Text(f"[{r['reason']}] ", style="dim")  # first: a long line must not hide it
+        print_line(Text.assemble(reason, (" ".join(r["text"].split()), "strike")), wide=wide)
     table(
         f"Mentions ({len(d['mentions'])})",
-        ["span", "text", "label", "entity", "how"],
+        [Col("span", token=True), Col("text", lines=1), Col("label", token=True), Col("entity", lines=1), "how"],
         [
             (f"{m['start']}-{m['end']}", m["text"], m["label"], m["entity"] or "", m["link_method"])
             for m in d["mentions"]
             if m["label"] in ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
         ],
+        wide=wide,
     )
 
 
@@ -380,7 +443,9 @@ def reprocess_cmd(
     stage: Annotated[
         str, typer.Option(help="clean: re-clean from the stored input; extract: NLP and extraction only.")
     ] = "clean",
-    since: Annotated[str | None, typer.Option(help="Only documents published on or after (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Only documents published on or after (YYYY-MM-DD, 7d…).", callback=since_option)
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Also documents already processed by this version.")] = False,
     embed_claims: Annotated[
         bool, typer.Option("--embed-claims", help="Embed claims for stance by meaning (as `ingest --embed-claims`).")
@@ -392,13 +457,21 @@ def reprocess_cmd(
 
     with Workspace(db) as ws, _progress("reprocess", quiet) as progress:
         task = progress.add_task("reprocess", total=None)
+        options = IngestOptions(embed_claims=embed_claims)
+
+        def on_total(n: int) -> None:
+            if n:
+                progress.update(task, description=LOADING_MODEL)
+                _load_language_model(options)
+            progress.reset(task, total=n, description="reprocess")
+
         report = ws.reprocess(
             stage,
             since,
             force,
-            options=IngestOptions(embed_claims=embed_claims),
+            options=options,
             on_progress=lambda _d: progress.advance(task),
-            on_total=lambda n: progress.update(task, total=n),
+            on_total=on_total,
         )
     for line in report.problems:
         err_console.print(f"[yellow]kept[/] {escape(clean(line, one_line=True))}")
@@ -414,6 +487,8 @@ def actors(
     kind: Annotated[str | None, typer.Option(help="armed_group, person, state, place, …")] = None,
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 100,
     min_mentions: Annotated[int, typer.Option(help="Hide actors mentioned fewer times.")] = 1,
+    wide: WideOption = False,
+    no_pager: NoPagerOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Canonical actors with aliases, types, mention counts and documents."""
@@ -422,21 +497,21 @@ def actors(
     if as_json:
         print_json(rows)
         return
-    table(
-        "Actors",
-        ["key", "name", "kind", "mentions", "docs", "aliases"],
-        [
-            (
-                r["key"],
-                r["name"],
-                r["kind"],
-                r["mentions"],
-                r["documents"],
-                ", ".join(r["aliases"][:6]) + (" …" if len(r["aliases"]) > 6 else ""),
-            )
-            for r in rows
-        ],
-    )
+    columns = [
+        Col("key", token=True),
+        Col("name", lines=1, min_width=16),
+        Col("kind", token=True, optional=True),
+        Col("mentions", token=True),
+        Col("docs", token=True),
+        Col("aliases", lines=1, optional=True),
+    ]
+    with paged(not no_pager):
+        table(
+            "Actors",
+            columns,
+            [(r["key"], r["name"], r["kind"], r["mentions"], r["documents"], ", ".join(r["aliases"])) for r in rows],
+            wide=wide,
+        )
 
 
 @app.command()
@@ -444,6 +519,8 @@ def actor(
     name: Annotated[str, typer.Argument(help="Any alias, the canonical name or the key.")],
     db: DbOption = Path(DEFAULT_DB),
     limit: Annotated[int, typer.Option(help="Documents and evidence rows to show.")] = 20,
+    wide: WideOption = False,
+    no_pager: NoPagerOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """One actor: aliases, ids, surface forms, documents, co-mentioned actors, evidence."""
@@ -452,6 +529,12 @@ def actor(
     if as_json:
         print_json(a)
         return
+    with paged(not no_pager):
+        _print_actor(a, wide)
+
+
+def _print_actor(a: dict[str, Any], wide: bool) -> None:
+    """An actor for reading: names, counts, documents, co-mentioned actors, evidence."""
     console.print(f"[bold]{escape(a['name'])}[/] ({a['kind']}, key {a['key']}, Wikidata {a['qid'] or 'not recorded'})")
     if a.get("description"):
         console.print(escape(a["description"]))
@@ -459,26 +542,44 @@ def actor(
         console.print(
             f"location: {a['latitude']:.4f}, {a['longitude']:.4f} {a['country_code'] or ''} {a['admin1'] or ''}"
         )
-    console.print(f"aliases: {escape(', '.join(a['aliases']))}")
-    console.print(
+    print_line(f"aliases: {escape(', '.join(a['aliases']))}", wide=wide, lines=3)
+    print_line(
         f"mentions: {a['mention_count']} in {len(a['documents'])} document(s); as "
-        + escape(", ".join(f"{s['text']} ×{s['count']}" for s in a["surface_forms"]))
+        + escape(", ".join(f"{s['text']} ×{s['count']}" for s in a["surface_forms"])),
+        wide=wide,
+        lines=3,
     )
     table(
         "Documents",
-        ["id", "published", "title", "mentions"],
-        [(d["id"], d["published"], (d["title"] or "")[:70], d["mentions"]) for d in a["documents"]],
+        [Col("id", token=True), Col("published", token=True), Col("title", lines=1), Col("mentions", token=True)],
+        [(d["id"], d["published"], d["title"], d["mentions"]) for d in a["documents"]],
+        wide=wide,
     )
     table(
         "Co-mentioned",
-        ["actor", "kind", "shared docs"],
+        [Col("actor", lines=1), Col("kind", token=True), Col("shared docs", token=True)],
         [(c["name"], c["kind"], c["documents"]) for c in a["co_mentioned"]],
+        wide=wide,
     )
     table(
         "Evidence",
-        ["doc", "span", "context"],
-        [(e["doc_id"], f"{e['start']}-{e['end']}", " ".join(e["context"].split())) for e in a["evidence"]],
+        [Col("doc", token=True), Col("span", token=True), Col("context", lines=2)],
+        [(e["doc_id"], f"{e['start']}-{e['end']}", _in_context(e)) for e in a["evidence"]],
+        wide=wide,
     )
+
+
+def _in_context(mention: dict[str, Any]) -> Text:
+    """A mention in bold within its context: a few words before it (from a word start), then what follows."""
+    context, text = mention["context"], mention["text"]
+    at = context.find(text, max(0, min(mention["start"], 80) - 2))
+    if at < 0:
+        return Text(" ".join(context.split()))
+    after = context[at + len(text) :]
+    if len(after) >= 75 and " " in after:  # the context window ends mid-word
+        after = after[: after.rfind(" ")] + " …"
+    after = (" " if after[:1].isspace() else "") + " ".join(after.split())
+    return Text.assemble(trim_start(context[:at], 40), (text, "bold"), after)
 
 
 @app.command()
@@ -488,9 +589,15 @@ def search(
     ],
     db: DbOption = Path(DEFAULT_DB),
     actor_name: Annotated[str | None, typer.Option("--actor", help="Only documents mentioning this actor.")] = None,
-    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD).")] = None,
+    since: Annotated[
+        str | None, typer.Option(help="Published on or after (YYYY-MM-DD, 7d, last-week…).", callback=since_option)
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option(help="Published on or before (YYYY-MM-DD, yesterday…).", callback=until_option)
+    ] = None,
     limit: Annotated[int, typer.Option(help="Results to show.")] = 20,
+    wide: WideOption = False,
+    no_pager: NoPagerOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Full-text search with highlighted snippets, filtered by actor and date."""
@@ -505,9 +612,28 @@ def search(
     if not rows:
         console.print("no matches")
         return
-    for r in rows:
-        console.print(f"[bold]{escape(r['title'] or r['id'])}[/]  [dim]{r['id']} {r['published'] or ''}[/]")
-        console.print(highlight_snippet(" ".join(r["snippet"].split())))
+    with paged(not no_pager):
+        if wide:  # each hit: its title, then the whole snippet
+            for r in rows:
+                console.print(f"[bold]{escape(r['title'] or r['id'])}[/]  [dim]{r['id']} {r['published'] or ''}[/]")
+                console.print(highlight_snippet(" ".join(r["snippet"].split())))
+            return
+        table(  # one line per hit: the snippet from a few words before the first hit
+            f"{len(rows)} match{'es' if len(rows) > 1 else ''}",
+            [
+                Col("id", token=True),
+                Col("published", token=True),
+                Col("title", lines=1, min_width=16, optional=True),
+                Col("match", lines=1, min_width=30),
+            ],
+            [(r["id"], r["published"], r["title"], _snippet_line(r["snippet"])) for r in rows],
+        )
+
+
+def _snippet_line(snippet: str) -> Text:
+    """A search snippet from a few words before its first hit, hits highlighted."""
+    first = snippet.find("[")
+    return highlight_snippet(trim_start(snippet[:first], 16) + snippet[first:] if first > 0 else snippet)
 
 
 EVENT_TYPES = (
@@ -558,8 +684,12 @@ def _event_options(
 
 ActorFilter = Annotated[str | None, typer.Option("--actor", help="Perpetrator or actor named in the evidence.")]
 CountryFilter = Annotated[str | None, typer.Option(help="ISO country code, e.g. AF.")]
-SinceFilter = Annotated[str | None, typer.Option(help="On or after (YYYY-MM-DD).")]
-UntilFilter = Annotated[str | None, typer.Option(help="On or before (YYYY-MM-DD).")]
+SinceFilter = Annotated[
+    str | None, typer.Option(help="On or after (YYYY-MM-DD, 7d, 2w, yesterday, last-week…).", callback=since_option)
+]
+UntilFilter = Annotated[
+    str | None, typer.Option(help="On or before (YYYY-MM-DD, today, last-month…).", callback=until_option)
+]
 TypeFilter = Annotated[str | None, typer.Option("--type", help="Event type or GTD attack type.")]
 BackgroundFlag = Annotated[bool, typer.Option(help="Include historical events mentioned as background.")]
 
@@ -575,35 +705,69 @@ def events(
     include_background: BackgroundFlag = False,
     limit: Annotated[int, typer.Option(help="Rows to show.")] = 100,
     offset: Annotated[int, typer.Option(help="Rows to skip.")] = 0,
+    min_grade: Annotated[
+        str | None, typer.Option(help="Keep events graded at least this well on both scales, e.g. B3.")
+    ] = None,
+    by_grade: Annotated[bool, typer.Option("--by-grade", help="Best Admiralty grade first.")] = False,
+    wide: WideOption = False,
+    no_pager: NoPagerOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Attacks and security events merged across sources, newest first, with evidence."""
+    """Attacks and security events merged across sources, newest first, with evidence and Admiralty grade
+    (source reliability A-F, credibility 1-6 from independent sources; docs/reliability.md)."""
     _event_options(actor_name, country, since, until, event_type)
     with Workspace(db) as ws:
-        rows = ws.events(actor_name, country, since, until, event_type, include_background, limit, offset)
+        rows = ws.events(
+            actor_name, country, since, until, event_type, include_background, limit, offset,
+            min_grade=min_grade, by_grade=by_grade,
+        )  # fmt: skip
     if as_json:
         print_json(rows)
         return
-    table(
-        "Events",
-        ["id", "date", "type", "place", "perpetrator", "target", "killed", "wounded", "sources"],
-        [
-            (
-                r["id"],
-                (r["date"] or "") + (" (bg)" if r["is_background"] else ""),
-                r["attack_type"] if r["event_type"] == "attack" else r["event_type"],
-                ", ".join(x for x in (r["place"], r["country"]) if x),
-                f"{r['perpetrator'] or ''} ({r['perpetrator_status']})" if r["perpetrator"] else "",
-                r["target_type"],
-                _figure(r["killed"], r["killed_low"], r["killed_high"]) + (" *" if r["figures_disagree"] else ""),
-                _figure(r["wounded"], r["wounded_low"], r["wounded_high"]),
-                len(r["sources"]),
-            )
-            for r in rows
-        ],
-    )
-    if any(r["figures_disagree"] for r in rows):
-        console.print("* sources give different figures: see --json for each source's figures")
+    columns = [  # one line per event; --wide for every field in full
+        Col("id", token=True),
+        Col("date", token=True),
+        Col("type", lines=1, min_width=10),
+        Col("place", lines=1),
+        Col("perpetrator", lines=1),
+        Col("target", lines=1, optional=True),
+        Col("killed", token=True),
+        Col("wounded", token=True, optional=True),
+        Col("src", token=True),  # reports; the grade's (n) counts independent sources
+        Col("grade", token=True),
+    ]
+    with paged(not no_pager):
+        table(
+            "Events · grade: Admiralty code (independent sources)",
+            columns,
+            [
+                (
+                    r["id"],
+                    (r["date"] or "") + (" (bg)" if r["is_background"] else ""),
+                    _event_kind(r),
+                    ", ".join(x for x in (r["place"], r["country"]) if x),
+                    f"{r['perpetrator'] or ''} ({r['perpetrator_status']})" if r["perpetrator"] else "",
+                    r["target_type"],
+                    _figure(r["killed"], r["killed_low"], r["killed_high"]) + ("*" if r["figures_disagree"] else ""),
+                    _figure(r["wounded"], r["wounded_low"], r["wounded_high"]),
+                    len(r["sources"]),
+                    f"{r['grade']} ({r['n_independent']})",
+                )
+                for r in rows
+            ],
+            wide=wide,
+        )
+        if any(r["figures_disagree"] for r in rows):
+            print_line("* sources give different figures: see --json for each source's figures", lines=2)
+
+
+def _place(row: dict[str, Any]) -> str:
+    return ", ".join(x for x in (row["place"], row["country"]) if x)
+
+
+def _event_kind(row: dict[str, Any]) -> str:
+    """The attack type of an attack, else the event type, in words ("bombing explosion")."""
+    return str((row["attack_type"] if row["event_type"] == "attack" else row["event_type"]) or "").replace("_", " ")
 
 
 @app.command()
@@ -616,6 +780,8 @@ def timeline(
     event_type: TypeFilter = None,
     include_background: BackgroundFlag = False,
     limit: Annotated[int, typer.Option(help="Events to show.")] = 200,
+    wide: WideOption = False,
+    no_pager: NoPagerOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Events in date order, oldest first, each with its first source sentence."""
@@ -625,20 +791,23 @@ def timeline(
     if as_json:
         print_json(rows)
         return
-    for r in rows:
-        kind = r["attack_type"] if r["event_type"] == "attack" else r["event_type"]
-        killed = _figure(r["killed"], r["killed_low"], r["killed_high"])
-        console.print(
-            f"[bold]{r['date'] or '????'}[/] {escape(kind or '')} "
-            f"{escape(', '.join(x for x in (r['place'], r['country']) if x))}"
-            + (f" — {escape(r['perpetrator'])} ({r['perpetrator_status']})" if r["perpetrator"] else "")
-            + (f" — {killed} killed" if killed else "")
-            + (" [dim](background)[/]" if r["is_background"] else "")
-        )
-        src = r["sources"][0]
-        console.print(
-            f"    [dim]{src['doc_id']} {src['start']}-{src['end']}:[/] {escape(' '.join(src['text'].split())[:200])}"
-        )
+    with paged(not no_pager):
+        for r in rows:  # two lines per event (whole with --wide): what, where, who; its first source sentence
+            killed = _figure(r["killed"], r["killed_low"], r["killed_high"])
+            print_line(
+                f"[bold]{r['date'] or '????'}[/] "
+                + escape(" ".join(x for x in (_event_kind(r), _place(r)) if x))
+                + (f" — {killed} killed" if killed else "")
+                + (" [dim](background)[/]" if r["is_background"] else "")
+                + (f" — {escape(r['perpetrator'])} ({r['perpetrator_status']})" if r["perpetrator"] else ""),
+                wide=wide,
+            )
+            src = r["sources"][0]
+            print_line(
+                f"[dim]{src['doc_id']} {src['start']}-{src['end']}:[/] {escape(' '.join(src['text'].split()))}",
+                wide=wide,
+                indent=4,
+            )
 
 
 def _is_iso_date(value: str) -> bool:

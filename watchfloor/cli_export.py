@@ -1,8 +1,9 @@
-"""`watchfloor export …`: STIX 2.1 for threat-intel platforms, GraphML/GEXF for Gephi, flat tables."""
+"""`watchfloor export …`: STIX 2.1 and MISP for threat-intel platforms, GraphML/GEXF for Gephi, flat tables."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -10,17 +11,22 @@ import typer
 from rich.markup import escape
 
 from watchfloor.errors import UserError
+from watchfloor.relative_dates import since_option, until_option
 from watchfloor.render import err_console
 from watchfloor.workspace import DEFAULT_DB, Workspace
 
 export_app = typer.Typer(
-    help="Export the store: STIX 2.1, GraphML/GEXF, CSV/JSONL/Parquet tables.", no_args_is_help=True
+    help="Export the store: STIX 2.1, MISP, GraphML/GEXF, CSV/JSONL/Parquet tables.", no_args_is_help=True
 )
 
 DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="File to write.")]
-SinceOption = Annotated[str | None, typer.Option(help="Sources published on or after (YYYY-MM-DD).")]
-UntilOption = Annotated[str | None, typer.Option(help="Sources published on or before (YYYY-MM-DD).")]
+SinceOption = Annotated[
+    str | None, typer.Option(help="Sources published on or after (YYYY-MM-DD, 7d…).", callback=since_option)
+]
+UntilOption = Annotated[
+    str | None, typer.Option(help="Sources published on or before (YYYY-MM-DD, today…).", callback=until_option)
+]
 ActorOption = Annotated[str | None, typer.Option(help="Only what concerns this actor (any alias).")]
 
 
@@ -57,6 +63,33 @@ def export_stix(
         if errors:
             raise UserError(summary)
     err_console.print(summary)
+
+
+@export_app.command("misp")
+def export_misp(
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="File to write (default: standard output).")] = None,
+    db: DbOption = Path(DEFAULT_DB),
+    since: SinceOption = None,
+    until: UntilOption = None,
+    actor: ActorOption = None,
+    tlp: Annotated[str, typer.Option(help="TLP tag: clear, green, amber, amber+strict or red.")] = "clear",
+) -> None:
+    """A MISP event (JSON, PyMISP) that keeps the attacks MISP's STIX import drops (docs/exports.md)."""
+    from watchfloor.export.misp import TLP_LEVELS, build_misp
+
+    if tlp not in TLP_LEVELS:
+        raise UserError(f"--tlp {tlp!r}: use one of {', '.join(TLP_LEVELS)}")
+    if out is not None:
+        _writable(out)
+    with Workspace(db) as ws:
+        event = build_misp(ws, since, until, actor, tlp)
+    text = json.dumps(event, indent=2, ensure_ascii=False) + "\n"
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.write_text(text, "utf-8")
+    attacks = sum(1 for o in event["Event"].get("Object", []) if o["name"] == "event")
+    err_console.print(f"wrote a MISP event with {attacks} attacks and security events to {out}")
 
 
 @export_app.command("graph")

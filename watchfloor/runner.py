@@ -8,7 +8,8 @@ re-running the same command skips every input already stored.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,8 +29,16 @@ from watchfloor.ingest.language import detect_language
 from watchfloor.ingest.sources import SourceOptions, iter_inputs
 from watchfloor.link.actors import Linker, enrich_gazetteer_places
 from watchfloor.link.gazetteer import Gazetteer, load_gazetteer
-from watchfloor.link.places import load_place_index
-from watchfloor.models import MentionRecord, RawInput
+from watchfloor.link.places import PlaceIndex, load_place_index
+from watchfloor.models import (
+    ClaimRecord,
+    CleanDocument,
+    EntityRecord,
+    EventRecord,
+    MentionRecord,
+    RawInput,
+    RelationRecord,
+)
 from watchfloor.nlp.pipeline import DEFAULT_MODEL, acquire_pipeline, release_pipeline
 from watchfloor.store.base import DocumentWrite, Repository
 
@@ -66,6 +75,7 @@ class IngestReport:
     words: int = 0
     problems: list[str] = field(default_factory=list)
     interrupted: bool = False
+    alerts: list[str] = field(default_factory=list)  # watchlist alert hooks run after the ingest (watch.py)
 
     @property
     def stored(self) -> int:
@@ -101,35 +111,10 @@ def ingest(
         enrich_gazetteer_places([e.record for e in gazetteer.entries], places),
         gazetteer.fingerprint,
     )
-    linker = Linker(gazetteer, places)
-    nlp = acquire_pipeline(gazetteer, options.model)  # reused by later runs in this process
     near = dedup.NearDuplicateIndex(options.near_duplicate_threshold)
     for doc_id, blob in repo.iter_minhashes():
         near.add(doc_id, dedup.from_bytes(blob))
     seen_text: dict[str, str] = {}
-
-    def problem(source: str, message: str) -> None:
-        line = f"{source}: {message}"
-        report.problems.append(line)
-        repo.record_problem(source, message)
-        on_problem(line)
-        on_progress(source)
-
-    def prepared() -> Iterator[tuple[str, _Prepared]]:
-        for item in iter_inputs(targets, options.sources):
-            if isinstance(item, InputProblem):
-                problem(item.source, item.reason)
-                continue
-            result = _prepare(item, repo, near, seen_text, options, report)
-            if isinstance(result, str):
-                problem(item.source, result)
-                continue
-            if result.write is None:
-                on_progress(item.source)
-                continue
-            text = result.write.doc.text if result.write.status == "analysed" else ""
-            yield text, result
-
     pending: list[DocumentWrite] = []
 
     def flush() -> None:
@@ -140,26 +125,99 @@ def ingest(
             _count(write, report)
         pending.clear()
 
+    items = iter_inputs(targets, options.sources)
+    if options.workers > 1:
+        from watchfloor.parallel import parallel_outcomes
+
+        outcomes = parallel_outcomes(
+            items,
+            gazetteer,
+            options,
+            lambda item: already_stored(item, repo, report),
+            lambda cleaned: decide(cleaned, repo, near, seen_text, report),
+        )
+    else:
+        outcomes = _serial_outcomes(items, repo, near, seen_text, gazetteer, places, options, report)
     try:
-        stream = nlp.pipe(prepared(), as_tuples=True, batch_size=options.batch_size, n_process=options.workers)
-        for spacy_doc, ctx in stream:
-            write = ctx.write
-            assert write is not None
-            if write.status == "analysed":
-                analyse(spacy_doc, write, linker, gazetteer, options)
-            pending.append(write)
-            on_progress(ctx.source)
-            if len(pending) >= options.batch_size:
-                flush()
+        for source, outcome in outcomes:
+            if isinstance(outcome, str):
+                line = f"{source}: {outcome}"
+                report.problems.append(line)
+                repo.record_problem(source, outcome)
+                on_problem(line)
+            elif outcome is not None:
+                pending.append(outcome)
+                if len(pending) >= options.batch_size:
+                    flush()
+            on_progress(source)
         flush()
     except KeyboardInterrupt:
         report.interrupted = True
         flush()  # documents already analysed are complete: keep them
+    except BrokenProcessPool:
+        report.interrupted = True
+        flush()
+        line = (
+            "ingest: a worker process died (out of memory?); what was analysed is stored: "
+            "run the same command again to resume"
+        )
+        report.problems.append(line)
+        on_problem(line)
     finally:
-        release_pipeline(nlp, gazetteer, options.model)
+        outcomes.close()
     if report.stored or refreshed:
         repo.apply_corrections()  # a re-run must not undo the analyst's corrections
     return report
+
+
+Outcome = tuple[str, "DocumentWrite | str | None"]  # (source, what to store | a problem | None: nothing to do)
+
+
+def _serial_outcomes(
+    items: Iterable[RawInput | InputProblem],
+    repo: Repository,
+    near: dedup.NearDuplicateIndex,
+    seen_text: dict[str, str],
+    gazetteer: Gazetteer,
+    places: PlaceIndex,
+    options: IngestOptions,
+    report: IngestReport,
+) -> Generator[Outcome, None, None]:
+    """One process: inputs are cleaned here and parsed by one ``nlp.pipe`` stream."""
+    linker = Linker(gazetteer, places)
+    skipped: list[Outcome] = []
+
+    def prepared() -> Iterator[tuple[str, _Prepared]]:
+        for item in items:
+            if isinstance(item, InputProblem):
+                skipped.append((item.source, item.reason))
+                continue
+            result = _prepare(item, repo, near, seen_text, options, report)
+            if isinstance(result, str):
+                skipped.append((item.source, result))
+            elif result.write is None:
+                skipped.append((item.source, None))
+            else:
+                # Duplicates pass through the pipe too (as empty texts): they must be written after their original.
+                yield (result.write.doc.text if result.write.status == "analysed" else ""), result
+
+    nlp = acquire_pipeline(gazetteer, options.model)  # reused by later runs in this process
+    try:
+        for spacy_doc, ctx in nlp.pipe(prepared(), as_tuples=True, batch_size=options.batch_size):
+            yield from _drain(skipped)
+            write = ctx.write
+            assert write is not None
+            if write.status == "analysed":
+                analyse(spacy_doc, write, linker, gazetteer, options)
+            yield ctx.source, write
+        yield from _drain(skipped)
+    finally:
+        release_pipeline(nlp, gazetteer, options.model)
+
+
+def _drain(queue: list[Outcome]) -> Iterator[Outcome]:
+    while queue:
+        yield queue.pop(0)
 
 
 def write_batch(repo: Repository, writes: list[DocumentWrite], report: IngestReport) -> None:
@@ -189,62 +247,81 @@ def _make_exact_duplicate(write: DocumentWrite, original: str) -> None:
     write.doc.notes.append(f"exact duplicate of {original} (stored by another run meanwhile)")
 
 
-def analyse(spacy_doc: Doc, write: DocumentWrite, linker: Linker, gazetteer: Gazetteer, options: IngestOptions) -> None:
-    """Link mentions and extract events, claims and relations of one parsed document into ``write``."""
-    published = _published(write)
+@dataclass
+class Facts:
+    """What extraction finds in one parsed document."""
+
+    mentions: list[MentionRecord]
+    new_entities: list[EntityRecord]
+    events: list[EventRecord] = field(default_factory=list)
+    claims: list[ClaimRecord] = field(default_factory=list)
+    relations: list[RelationRecord] = field(default_factory=list)
+
+    def apply(self, write: DocumentWrite) -> None:
+        write.mentions, write.new_entities = self.mentions, self.new_entities
+        write.events, write.claims, write.relations = self.events, self.claims, self.relations
+
+
+def extract_facts(
+    spacy_doc: Doc, doc: CleanDocument, linker: Linker, gazetteer: Gazetteer, options: IngestOptions
+) -> Facts:
+    """Pure: link mentions and extract events, claims and relations of one parsed document."""
+    published = _published(doc)
     result = linker.link(spacy_doc, as_of=published)
-    write.mentions = result.mentions
-    write.new_entities = result.entities
+    facts = Facts(result.mentions, result.entities)
     info = entity_info(gazetteer, result.entities)
     if options.events:
-        write.events = extract_events(spacy_doc, result.mentions, published, info, _not_before(write))
+        facts.events = extract_events(spacy_doc, result.mentions, published, info, _not_before(doc))
     kind_of = kind_lookup(info)
     if options.claims:
-        write.claims = extract_claims(spacy_doc, result.mentions, published, kind_of)
-        _add_author_claims(spacy_doc, write, result.mentions, published)
+        facts.claims = extract_claims(spacy_doc, result.mentions, published, kind_of)
+        _add_author_claims(spacy_doc, doc, facts, published)
         if options.embed_claims:
-            _embed_claims(write)
+            _embed_claims(facts.claims)
     if options.relations:
-        write.relations = extract_relations(spacy_doc, result.mentions, published, kind_of, linked_only=True)
+        facts.relations = extract_relations(spacy_doc, result.mentions, published, kind_of, linked_only=True)
+    return facts
 
 
-def _embed_claims(write: DocumentWrite) -> None:
+def analyse(spacy_doc: Doc, write: DocumentWrite, linker: Linker, gazetteer: Gazetteer, options: IngestOptions) -> None:
+    """Link mentions and extract events, claims and relations of one parsed document into ``write``."""
+    extract_facts(spacy_doc, write.doc, linker, gazetteer, options).apply(write)
+
+
+def _embed_claims(claims: list[ClaimRecord]) -> None:
     """Sentence embeddings for stance by meaning (none without the model installed). Stance compares claims
     about a common linked subject only, so a claim with no linked subject (or a responsibility claim) gets
     an empty one: never compared, and half the cost saved."""
     from watchfloor.nlp.embed import embed_texts  # onnxruntime loads on first use only
 
-    wanted = [c for c in write.claims if c.about and c.kind != "responsibility"]
+    wanted = [c for c in claims if c.about and c.kind != "responsibility"]
     blobs = embed_texts([c.text for c in wanted])
     if any(b is not None for b in blobs):
-        for claim in write.claims:
+        for claim in claims:
             claim.embedding = b""
     for claim, blob in zip(wanted, blobs, strict=True):
         claim.embedding = blob
 
 
-def _add_author_claims(
-    spacy_doc: Doc, write: DocumentWrite, mentions: list[MentionRecord], published: date | None
-) -> None:
+def _add_author_claims(spacy_doc: Doc, d: CleanDocument, facts: Facts, published: date | None) -> None:
     """The author's own judgements join the attributed claims (speaker: byline, else outlet, else title)."""
-    d = write.doc
     found, speaker = extract_author_claims(
-        spacy_doc, d.title, d.author, d.publisher, attributed_spans(write.claims), published, mentions
+        spacy_doc, d.title, d.author, d.publisher, attributed_spans(facts.claims), published, facts.mentions
     )
     if found:
-        write.claims = sorted(write.claims + found, key=lambda c: c.start)
-        if speaker.entity is not None and all(e.key != speaker.key for e in write.new_entities):
-            write.new_entities.append(speaker.entity)
+        facts.claims = sorted(facts.claims + found, key=lambda c: c.start)
+        if speaker.entity is not None and all(e.key != speaker.key for e in facts.new_entities):
+            facts.new_entities.append(speaker.entity)
 
 
-def _published(write: DocumentWrite) -> date | None:
-    value = write.doc.published.date
+def _published(doc: CleanDocument) -> date | None:
+    value = doc.published.date
     return date.fromisoformat(value) if value else None
 
 
-def _not_before(write: DocumentWrite) -> date | None:
-    value = write.doc.published.not_before
-    return date.fromisoformat(value) if value and not write.doc.published.date else None
+def _not_before(doc: CleanDocument) -> date | None:
+    value = doc.published.not_before
+    return date.fromisoformat(value) if value and not doc.published.date else None
 
 
 def _count(write: DocumentWrite, report: IngestReport) -> None:
@@ -259,6 +336,72 @@ def _count(write: DocumentWrite, report: IngestReport) -> None:
         report.not_english += 1
 
 
+@dataclass
+class Cleaned:
+    """One input after the work that needs no store: cleaning, language and fingerprints."""
+
+    doc: CleanDocument
+    text_hash: str
+    language: str | None
+    signature: bytes | None = None  # MinHash; worker processes compute it, in-process it waits until needed
+
+
+def clean_input(item: RawInput, today: date | None, signature: bool = False) -> Cleaned | str:
+    """Pure: clean one input and detect its language; a problem message for bad input."""
+    try:
+        doc = build_document(item, today)
+    except FormatError as exc:
+        return str(exc)
+    except ValueError as exc:
+        return f"cannot read as {item.kind} ({exc}); check the file type"
+    if len(doc.text.split()) < MIN_WORDS:
+        return "no article text found after cleaning; is this an article?"
+    language, _prob = detect_language(doc.text)
+    blob = dedup.to_bytes(dedup.minhash(doc.text)) if signature and language == "en" else None
+    return Cleaned(doc, dedup.text_hash(doc.text), language, blob)
+
+
+def already_stored(item: RawInput, repo: Repository, report: IngestReport) -> bool:
+    """The same source with the same bytes is stored: nothing to do."""
+    if repo.has_source(item.source, hashlib.sha256(item.data).hexdigest()):
+        report.already_stored += 1
+        return True
+    return False
+
+
+def decide(
+    cleaned: Cleaned,
+    repo: Repository,
+    near: dedup.NearDuplicateIndex,
+    seen_text: dict[str, str],
+    report: IngestReport,
+) -> DocumentWrite:
+    """What to store for a cleaned input: a new document to analyse, or a duplicate (needs the store)."""
+    doc, text_hash, language = cleaned.doc, cleaned.text_hash, cleaned.language
+    doc_id = doc.doc_id
+    if repo.document_exists(doc_id):
+        # Same bytes under another name: record the source, store nothing twice.
+        report.already_stored += 1
+        return DocumentWrite(doc, doc_id, text_hash, "duplicate", None, source_only=True)
+    if language != "en":
+        doc.notes.append(f"language {language or 'unknown'}: stored, not analysed (English only)")
+        return DocumentWrite(doc, doc_id, text_hash, "not_english", language)
+    original = seen_text.get(text_hash) or repo.document_by_text_hash(text_hash)
+    if original is not None:
+        doc.notes.append(f"exact duplicate of {original}")
+        return DocumentWrite(doc, doc_id, text_hash, "duplicate", language, original, "exact", 1.0)
+    signature = dedup.from_bytes(cleaned.signature) if cleaned.signature else dedup.minhash(doc.text)
+    match = near.best_match(signature)
+    if match is not None:
+        doc.notes.append(f"near duplicate of {match[0]} (similarity {match[1]:.2f})")
+        return DocumentWrite(doc, doc_id, text_hash, "duplicate", language, match[0], "near", match[1])
+    near.add(doc_id, signature)
+    seen_text[text_hash] = doc_id
+    return DocumentWrite(
+        doc, doc_id, text_hash, "analysed", language, minhash=cleaned.signature or dedup.to_bytes(signature)
+    )
+
+
 def _prepare(
     item: RawInput,
     repo: Repository,
@@ -268,45 +411,9 @@ def _prepare(
     report: IngestReport,
 ) -> _Prepared | str:
     """Clean, identify language and duplicates; returns a problem message for bad input."""
-    raw_sha = hashlib.sha256(item.data).hexdigest()
-    if repo.has_source(item.source, raw_sha):
-        report.already_stored += 1
+    if already_stored(item, repo, report):
         return _Prepared(None, item.source)
-    try:
-        doc = build_document(item, options.today)
-    except FormatError as exc:
-        return str(exc)
-    except ValueError as exc:
-        return f"cannot read as {item.kind} ({exc}); check the file type"
-    if len(doc.text.split()) < MIN_WORDS:
-        return "no article text found after cleaning; is this an article?"
-    doc_id = doc.doc_id
-    text_hash = dedup.text_hash(doc.text)
-    if repo.document_exists(doc_id):
-        # Same bytes under another name: record the source, store nothing twice.
-        write = DocumentWrite(doc, doc_id, text_hash, "duplicate", None, source_only=True)
-        report.already_stored += 1
-        return _Prepared(write, item.source)
-    language, _prob = detect_language(doc.text)
-    if language != "en":
-        doc.notes.append(f"language {language or 'unknown'}: stored, not analysed (English only)")
-        return _Prepared(DocumentWrite(doc, doc_id, text_hash, "not_english", language), item.source)
-    original = seen_text.get(text_hash) or repo.document_by_text_hash(text_hash)
-    if original is not None:
-        doc.notes.append(f"exact duplicate of {original}")
-        return _Prepared(
-            DocumentWrite(doc, doc_id, text_hash, "duplicate", language, original, "exact", 1.0),
-            item.source,
-        )
-    signature = dedup.minhash(doc.text)
-    match = near.best_match(signature)
-    if match is not None:
-        doc.notes.append(f"near duplicate of {match[0]} (similarity {match[1]:.2f})")
-        return _Prepared(
-            DocumentWrite(doc, doc_id, text_hash, "duplicate", language, match[0], "near", match[1]),
-            item.source,
-        )
-    near.add(doc_id, signature)
-    seen_text[text_hash] = doc_id
-    write = DocumentWrite(doc, doc_id, text_hash, "analysed", language, minhash=dedup.to_bytes(signature))
-    return _Prepared(write, item.source)
+    cleaned = clean_input(item, options.today)
+    if isinstance(cleaned, str):
+        return cleaned
+    return _Prepared(decide(cleaned, repo, near, seen_text, report), item.source)

@@ -9,10 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from watchfloor.errors import NotFound, UserError
+from watchfloor.reliability import parse_grade
 from watchfloor.store.sqlite import SQLiteRepository, open_store
 from watchfloor.store.sqlite_browse import entity_mentions, entity_overview
+from watchfloor.store.sqlite_reliability import graded_events
 
 if TYPE_CHECKING:  # the runner imports spaCy and the extractors: loaded only when ingesting
+    from watchfloor.review import ReviewQueue
     from watchfloor.runner import IngestOptions, IngestReport
 
 DEFAULT_DB = "watchfloor.db"
@@ -46,14 +49,18 @@ class Workspace:
         on_problem: Callable[[str], None] | None = None,
     ) -> IngestReport:
         from watchfloor.runner import ingest
+        from watchfloor.watch import run_alerts
 
-        return ingest(
+        report = ingest(
             targets,
             self.repo,
             options,
             on_progress or (lambda _s: None),
             on_problem or (lambda _s: None),
         )
+        if report.analysed:
+            report.alerts = run_alerts(self)  # watched items with new facts: their JSONL file or command
+        return report
 
     def status(self) -> dict[str, Any]:
         return self.repo.status()
@@ -81,6 +88,13 @@ class Workspace:
         self.repo.set_published(found["id"], day.isoformat(), author, note)
         return reprocess(self.repo, stage="extract", doc_ids=[found["id"]], force=True).processed
 
+    @property
+    def review(self) -> ReviewQueue:
+        """The review queue: items that need a human, with accept / fix / reject (:mod:`watchfloor.review`)."""
+        from watchfloor.review import ReviewQueue
+
+        return ReviewQueue(self)
+
     def reprocess(self, stage: str = "clean", since: str | None = None, force: bool = False, **kwargs: Any) -> Any:
         """Re-run cleaning (or only extraction) over stored documents; see :mod:`watchfloor.reprocess`."""
         from watchfloor.reprocess import reprocess
@@ -93,8 +107,44 @@ class Workspace:
     def actor(self, name: str, limit: int = 20) -> dict[str, Any]:
         found = self.repo.find_entity(name)
         if found is None:
-            raise NotFound(f"no actor named {name!r}; try `watchfloor actors` or `watchfloor search {name!r}`")
+            raise NotFound(
+                f"no actor named {name!r}"
+                + (self._did_you_mean(name) or f"; try `watchfloor actors` or `watchfloor search {name!r}`")
+            )
         return self.repo.actor_detail(int(found["id"]), limit)
+
+    def suggest_names(self, name: str, limit: int = 3) -> list[str]:
+        """The names of the entities whose key, name or an alias is nearest ``name`` (a typo, part of a longer
+        name), best first and the more mentioned first among equals; only those nearly as near as the best, none
+        when nothing is close."""
+        from rapidfuzz import fuzz, process
+
+        from watchfloor.link.normalize import norm_name
+
+        rows = self.repo.conn.execute(
+            """SELECT a.norm, e.name, coalesce(s.mentions, 0) FROM aliases a JOIN entities e ON e.id = a.entity_id
+               LEFT JOIN entity_stats s ON s.entity_id = e.id WHERE e.merged_into IS NULL
+               UNION ALL SELECT e.key, e.name, coalesce(s.mentions, 0) FROM entities e
+               LEFT JOIN entity_stats s ON s.entity_id = e.id WHERE e.merged_into IS NULL"""
+        ).fetchall()
+
+        def nearness(query: str, choice: str, **_: Any) -> float:  # a typo of the whole, or part of a longer name
+            part = 0.9 * fuzz.partial_ratio(query, choice) if len(choice) > len(query) else 0.0
+            return max(fuzz.ratio(query, choice), part)
+
+        query = norm_name(name) or name.lower()
+        hits = process.extract(query, [r[0] for r in rows], scorer=nearness, limit=None, score_cutoff=80)
+        best: dict[str, tuple[int, int]] = {}
+        for _, score, i in hits:
+            _, entity, mentions = rows[i]
+            best[entity] = max(best.get(entity, (0, 0)), (round(score), int(mentions)))
+        top = max((score for score, _ in best.values()), default=0)
+        near = [e for e in best if best[e][0] >= top - 8]
+        return sorted(near, key=lambda e: (-best[e][0], -best[e][1], e))[:limit]
+
+    def _did_you_mean(self, name: str) -> str:
+        near = self.suggest_names(name)
+        return f"; did you mean {', '.join(repr(n) for n in near)}?" if near else ""
 
     def lookup(self, ref: str) -> dict[str, Any] | None:
         """An entity by numeric id, stable key or any alias; a merged-away entity resolves to the one kept."""
@@ -110,7 +160,7 @@ class Workspace:
             return None
         found = self.lookup(name)
         if found is None:
-            raise NotFound(f"no {what} named {name!r}; see `watchfloor actors`")
+            raise NotFound(f"no {what} named {name!r}{self._did_you_mean(name)}; see `watchfloor actors`")
         return int(found["id"])
 
     def entity_detail(
@@ -208,7 +258,7 @@ class Workspace:
         """A speaker's track record: claims by kind, forecasts that came true, roles."""
         found = self.repo.find_entity(name)
         if found is None:
-            raise NotFound(f"no speaker named {name!r}; see `watchfloor claims`")
+            raise NotFound(f"no speaker named {name!r}{self._did_you_mean(name)}; see `watchfloor claims`")
         record = self.repo.speaker_record(int(found["id"]), as_of)
         return {"id": int(found["id"]), "name": found["name"], "kind": found["kind"], **record}
 
@@ -224,10 +274,13 @@ class Workspace:
         offset: int = 0,
         order: str = "date DESC",
         max_sources: int | None = None,
+        min_grade: str | None = None,
+        by_grade: bool = False,
     ) -> list[dict[str, Any]]:
         """Merged events with sources, newest first (``order="date ASC"`` for a timeline); at most
-        ``max_sources`` sources per event (all when None), ``n_sources`` counts them all."""
-        return self.repo.list_events(
+        ``max_sources`` sources per event (all when None), ``n_sources`` counts them all. Each has its
+        Admiralty ``grade``; ``min_grade`` ("B3") keeps those at least that good, ``by_grade`` sorts best first."""
+        filters: dict[str, Any] = dict(
             actor_id=self._entity_id(actor, "actor"),
             country=country,
             since=since,
@@ -239,6 +292,13 @@ class Workspace:
             order=order,
             max_sources=max_sources,
         )
+        if min_grade or by_grade:
+            try:
+                parse_grade(min_grade or "F6")
+            except ValueError as exc:
+                raise UserError(str(exc)) from None
+            return graded_events(self.repo.conn, min_grade=min_grade, by_grade=by_grade, **filters)
+        return self.repo.list_events(**filters)
 
     def search(
         self,

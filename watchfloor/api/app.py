@@ -20,11 +20,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from watchfloor import __version__
-from watchfloor.api import read, write
+from watchfloor.api import export, read, upload, watch, write
 from watchfloor.api.context import AppContext, ServerSettings
 from watchfloor.api.guard import RequestGuard
 from watchfloor.api.jobs import IngestJobs
 from watchfloor.api.models import ErrorBody
+from watchfloor.api.review import build_router as review_router
 from watchfloor.errors import NotFound, UserError
 from watchfloor.store.sqlite_browse import ensure_entity_stats
 from watchfloor.store.sqlite_claims import stance_index
@@ -178,7 +179,11 @@ def create_app(settings: ServerSettings) -> FastAPI:
         )
 
     app.include_router(read.build_router(ctx))
+    app.include_router(export.build_router(ctx))
     app.include_router(write.build_router(ctx, jobs))
+    app.include_router(upload.build_router(ctx, jobs))
+    app.include_router(review_router(ctx))
+    app.include_router(watch.build_router(ctx))
     app.include_router(web_router(ctx))
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     return app

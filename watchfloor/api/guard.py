@@ -25,6 +25,8 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 UPLOAD_PATH = "/api/ingest/upload"
+BATCH_PATH = "/api/ingest/batch"  # several files in one request (api/upload.py)
+BATCH_FACTOR = 5  # a batch may hold this many times the per-file limit in all
 JSON_BODY_CAP = 1_000_000  # corrections and URL jobs are small JSON objects
 MULTIPART_OVERHEAD = 1_000_000  # boundaries and part headers around the uploaded file
 
@@ -55,6 +57,8 @@ def host_name(header: str) -> str:
 def body_cap(settings: ServerSettings, path: str) -> int:
     if path == UPLOAD_PATH:
         return settings.max_upload_mb * 1_000_000 + MULTIPART_OVERHEAD
+    if path == BATCH_PATH:
+        return BATCH_FACTOR * settings.max_upload_mb * 1_000_000 + MULTIPART_OVERHEAD
     return JSON_BODY_CAP
 
 
@@ -145,6 +149,9 @@ class RequestGuard:
 def _too_large(settings: ServerSettings, path: str) -> str:
     if path == UPLOAD_PATH:
         return f"file is larger than {settings.max_upload_mb} MB"
+    if path == BATCH_PATH:
+        return (f"upload is larger than {BATCH_FACTOR * settings.max_upload_mb} MB in all; send fewer files at once "
+                f"(each at most {settings.max_upload_mb} MB)")  # fmt: skip
     return f"request body is larger than {JSON_BODY_CAP // 1000} kB"
 
 

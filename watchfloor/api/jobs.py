@@ -5,14 +5,16 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from watchfloor.api.models import Job
+from watchfloor.api.models import Job, JobResult
+from watchfloor.api.outcomes import JobTracker
 from watchfloor.errors import UserError
-from watchfloor.ingest.sources import SourceOptions
+from watchfloor.ingest.sources import SourceOptions, count_inputs
 from watchfloor.runner import IngestOptions
 from watchfloor.workspace import Workspace
 
@@ -35,13 +37,25 @@ class IngestJobs:
         self.lock = threading.Lock()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
 
-    def submit(self, targets: list[str], upload: Path | None = None) -> Job:
-        """Queue an ingest run; ``upload`` is a file the server wrote for it, deleted if nothing is stored."""
-        job = Job(id=uuid.uuid4().hex[:12], status="queued", targets=targets, created_at=_now())
+    def submit(
+        self,
+        targets: list[str],
+        upload: Path | None = None,
+        *,
+        uploads: Sequence[Path] = (),
+        names: Mapping[str, str] | None = None,
+        rejected: Sequence[JobResult] = (),
+    ) -> Job:
+        """Queue an ingest run. ``upload``/``uploads`` are files the server wrote for it, each deleted if nothing
+        is stored from it; ``names`` maps a target to the name the user knows it by (an upload's file name);
+        ``rejected`` are inputs refused before the run, listed first in the job's results."""
+        job = Job(id=uuid.uuid4().hex[:12], status="queued", targets=targets, created_at=_now(),
+                  results=list(rejected))  # fmt: skip
         with self.lock:
             self._prune()
             self.jobs[job.id] = job
-        self.pool.submit(self._run, job.id, upload)
+        files = [upload] if upload is not None else list(uploads)
+        self.pool.submit(self._run, job.id, files, dict(names or {}))
         return job
 
     def get(self, job_id: str) -> Job | None:
@@ -60,23 +74,31 @@ class IngestJobs:
             self.jobs.pop(jid, None)
             self.finished.pop(jid, None)
 
-    def _run(self, job_id: str, upload: Path | None = None) -> None:
+    def _run(self, job_id: str, uploads: list[Path], names: dict[str, str]) -> None:
         job = self.jobs[job_id]
         job.status = "running"
         stored = False
         try:
             options = IngestOptions(sources=SourceOptions(allow_private=self.allow_private))
+            job.total = count_inputs(job.targets, options.sources)
             with Workspace(self.db) as ws:
-                report = ws.ingest(job.targets, options)
+                tracker = JobTracker(job, ws.repo.conn, names)
+                report = ws.ingest(job.targets, options, tracker.progress, tracker.problem)
+                results = tracker.results(ws.repo.conn)
             job.report = {**asdict(report), "stored": report.stored}
+            job.results = job.results + results
             stored = report.stored + report.already_stored > 0
+            for path in uploads:
+                if not tracker.stored_from(str(path)):
+                    path.unlink(missing_ok=True)  # nothing was stored from this one: the results say why
+            uploads = []
             job.status = "done"
         except UserError as exc:
             job.error, job.status = str(exc), "failed"
         except Exception as exc:  # a job must never die silently: the user polls for its outcome
             job.error, job.status = f"internal error: {exc!r}", "failed"
-        if upload is not None and not stored:
-            upload.unlink(missing_ok=True)  # a rejected upload is not kept: the report says why
+        for path in uploads if not stored else []:
+            path.unlink(missing_ok=True)  # a rejected upload is not kept: the report says why
         job.finished_at = _now()
         with self.lock:
             self.finished[job_id] = time.monotonic()

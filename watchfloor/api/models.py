@@ -64,6 +64,16 @@ class IngestUrlIn(BaseModel):
     url: str = Field(min_length=8, max_length=2000, pattern="^https?://", description="an article or an RSS/Atom feed")
 
 
+class JobResult(BaseModel):
+    """What became of one input of an ingest job: a file, a JSONL line, a URL or a feed's article."""
+
+    input: str = Field(description="the file name as uploaded (with #L<n> for a JSONL line), or the URL")
+    outcome: Literal["analysed", "duplicate", "not_english", "no_text", "already_stored", "problem"]
+    message: str | None = Field(default=None, description="one line: the problem, or what it duplicates")
+    document: str | None = Field(default=None, description="id of the stored document, when one was stored")
+    title: str | None = None
+
+
 class Job(BaseModel):
     id: str
     status: Literal["queued", "running", "done", "failed"]
@@ -72,3 +82,6 @@ class Job(BaseModel):
     finished_at: str | None = None
     report: dict[str, Any] | None = None
     error: str | None = None
+    done: int = Field(default=0, description="inputs finished so far")
+    total: int | None = Field(default=None, description="inputs expected (a feed counts as one until it is read)")
+    results: list[JobResult] = Field(default_factory=list, description="per input, in order, once the job is done")

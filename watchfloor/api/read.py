@@ -13,6 +13,7 @@ from watchfloor.api.models import Page
 from watchfloor.errors import NotFound
 from watchfloor.store import sqlite_browse as browse
 from watchfloor.store.sqlite_corrections import count_corrections, list_corrections
+from watchfloor.web.visuals import actor_colour
 
 Limit = Annotated[int, Query(ge=1, le=500, description="page size")]
 MAX_OFFSET = 1_000_000_000  # SQLite integers are 64-bit; no store holds a billion rows of one kind
@@ -138,15 +139,23 @@ def build_router(ctx: AppContext) -> APIRouter:
         since: Since = None,
         until: Until = None,
         include_background: bool = False,
-        sort: Annotated[str, Query(pattern="^-?(date|killed|wounded)$")] = "-date",
+        sort: Annotated[
+            str, Query(pattern="^-?(date|killed|wounded)$|^grade$", description="grade: best Admiralty grade first")
+        ] = "-date",
+        min_grade: Annotated[
+            str | None,
+            Query(pattern="^[A-Fa-f][1-6]$", description="Admiralty grade at least this good on both scales, e.g. B3"),
+        ] = None,
         sources: Sources = EVENT_SOURCES,
         limit: Limit = 50,
         offset: Offset = 0,
     ) -> Response:
-        order = as_order(sort)
+        by_grade = sort == "grade"
+        order = "date DESC" if by_grade else as_order(sort)
         rows = ctx.ws.events(
-            actor, country, since, until, type, include_background, limit + 1, offset, order, max_sources=sources
-        )
+            actor, country, since, until, type, include_background, limit + 1, offset, order, max_sources=sources,
+            min_grade=min_grade, by_grade=by_grade,
+        )  # fmt: skip
         return page(request, rows, limit, offset)
 
     @r.get(
@@ -197,6 +206,8 @@ def build_router(ctx: AppContext) -> APIRouter:
             include_background=include_background,
             limit=limit,
         )
+        for point in points:
+            point["perpetrator_colour"] = actor_colour(point["perpetrator_key"])
         return as_json({"items": points, "count": len(points)})
 
     @r.get(
@@ -326,6 +337,8 @@ def build_router(ctx: AppContext) -> APIRouter:
             limit=limit,
             **({"modalities": None} if all_modalities else {}),
         )
+        for node in graph["nodes"]:
+            node["colour"] = actor_colour(node["key"])
         return as_json(graph)
 
     @r.get("/corrections", summary="Analyst corrections, newest first", tags=["corrections"], response_model=Page)

@@ -79,7 +79,7 @@ def build_router(ctx: AppContext, jobs: IngestJobs) -> APIRouter:
             path.write_bytes(data)
         except OSError as exc:
             raise HTTPException(507, f"cannot store the upload ({exc.strerror}); check the upload folder") from exc
-        return jobs.submit([str(path)], upload=path)
+        return jobs.submit([str(path)], upload=path, names={str(path): name})
 
     @r.get("/jobs/{job_id}", summary="State of an ingest job")
     def job(job_id: str) -> Job:

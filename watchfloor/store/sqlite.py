@@ -28,6 +28,7 @@ from watchfloor.store.sqlite_corrections import apply_corrections, register_func
 from watchfloor.store.sqlite_events import list_events, write_events
 from watchfloor.store.sqlite_export import snapshot
 from watchfloor.store.sqlite_relations import list_relations, write_relations
+from watchfloor.store.sqlite_review import review_counts, review_page
 
 EVENTS_EXTRACTOR = "watchfloor.extract.events"
 CLAIMS_EXTRACTOR = "watchfloor.extract.claims"
@@ -306,9 +307,12 @@ class SQLiteRepository:
     def replace_document(self, item: DocumentWrite, extractor: str, version: str) -> None:
         """Write a re-analysed document in place of the stored one (same id), keeping its sources."""
         with self.transaction():
+            ingested = self.conn.execute("SELECT ingested_at FROM documents WHERE id=?", (item.doc_id,)).fetchone()
             sources = sqlite_reprocess.delete_document_facts(self.conn, item.doc_id)
             self.write_document(item, extractor, version)
             sqlite_reprocess.restore_sources(self.conn, item.doc_id, sources)
+            if ingested is not None:  # re-extracted facts are not new to a watchlist: keep the first ingest time
+                self.conn.execute("UPDATE documents SET ingested_at=? WHERE id=?", (ingested[0], item.doc_id))
 
     def reprocess_candidates(self, since: str | None, doc_ids: list[str] | None, skip_version: str | None) -> list[str]:
         return sqlite_reprocess.reprocess_candidates(self.conn, since, doc_ids, skip_version)
@@ -509,6 +513,15 @@ class SQLiteRepository:
     def speaker_record(self, speaker_id: int, as_of: date | None = None) -> Row:
         """A speaker's track record."""
         return speaker_record(self.conn, speaker_id, as_of)
+
+    def review_page(self, **filters: Any) -> tuple[list[Row], int, dict[str, int]]:
+        """A page of open review-queue items, their number and the counts per kind; see
+        :func:`sqlite_review.review_page`."""
+        return review_page(self.conn, **filters)
+
+    def review_counts(self, **filters: Any) -> dict[str, int]:
+        """Open review-queue items per kind; see :func:`sqlite_review.review_counts`."""
+        return review_counts(self.conn, **filters)
 
     def apply_corrections(self) -> dict[str, int]:
         """Re-apply every stored analyst correction (after an ingest run)."""

@@ -346,6 +346,7 @@ def event_points(
         for r in conn.execute(
             f"""SELECT e.id, e.event_type, e.attack_type, e.date, e.date_precision, e.place_text AS place, e.country,
                        pe.latitude, pe.longitude, p.id AS perpetrator_id, p.name AS perpetrator,
+                       p.key AS perpetrator_key,
                        e.perpetrator_status, e.killed, e.killed_low, e.killed_high, e.wounded, e.target_type,
                        (SELECT count(DISTINCT doc_id) FROM event_reports r WHERE r.event_id=e.id) AS n_sources
                 FROM events e LEFT JOIN entities p ON p.id=e.perpetrator_entity_id
@@ -400,7 +401,7 @@ def dashboard_figures(conn: sqlite3.Connection) -> Row:
     active = [
         dict(r)
         for r in q(
-            f"""SELECT e.id, e.name, e.kind, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents
+            f"""SELECT e.id, e.key, e.name, e.kind, count(*) AS mentions, count(DISTINCT m.doc_id) AS documents
                 FROM documents d CROSS JOIN mentions m ON m.doc_id=d.id JOIN entities e ON e.id=m.entity_id
                 WHERE e.kind NOT IN ('place', 'country') AND e.label IN ({_LABELS})
                   AND d.published >= date(?, '-90 days')

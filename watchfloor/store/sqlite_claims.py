@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from watchfloor.models import ClaimRecord
 from watchfloor.store.sqlite_browse import FREQUENT
+from watchfloor.store.sqlite_reliability import attach_claim_grades
 from watchfloor.store.sqlparts import order_term
 
 if TYPE_CHECKING:  # imported where used: extract.claims needs spaCy, stance needs numpy
@@ -248,9 +249,11 @@ def list_claims(
     as_of: date | None = None,
     order: str = "published DESC",
     stance_ids: int | None = None,
+    grades: bool = True,
 ) -> list[Row]:
     """Claims, newest document first, with about, stance links (at most ``stance_ids`` ids of each; the
-    ``n_agree`` / ``n_contradict`` counts are always complete), forecast status and evidence."""
+    ``n_agree`` / ``n_contradict`` counts are always complete), forecast status, evidence and (``grades``)
+    the Admiralty grade (docs/reliability.md)."""
     # First the page of ids (ordering needs only the publication date, from a covering index), then the
     # columns — which include the document text for the evidence sentence — for that page only.
     sql = """SELECT c.id FROM claims c JOIN documents d ON d.id=c.doc_id WHERE 1=1"""
@@ -309,13 +312,16 @@ def list_claims(
             {"doc_id": row["doc_id"], "title": row["title"], "start": row["start"], "end": row["end"],
              "text": row["text"], "sentence_start": start, "sentence_end": end, "sentence": text[start:end]}
         ]  # fmt: skip
+    if grades:
+        attach_claim_grades(conn, rows)  # grade, n_independent, admiralty: computed, never stored
     return rows
 
 
 def speaker_record(conn: sqlite3.Connection, speaker_id: int, as_of: date | None = None) -> Row:
     """A speaker's track record: claims by kind, forecasts by status (supported, contradicted, expired, open,
     open without a horizon), roles seen. The hit rate is supported / (supported + contradicted + expired)."""
-    claims = list_claims(conn, speaker_id=speaker_id, limit=100000, as_of=as_of)
+    claims = list_claims(conn, speaker_id=speaker_id, limit=100000, as_of=as_of, grades=False)
+    attach_claim_grades(conn, claims[:20])  # the recent ones shown
     kinds: dict[str, int] = {}
     status: dict[str, int] = {"open": 0, "open (no horizon)": 0, "supported": 0, "contradicted": 0, "expired": 0}
     for c in claims:

@@ -10,14 +10,14 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from watchfloor.errors import NotFound, UserError
 from watchfloor.link.normalize import norm_name
 from watchfloor.store.base import Row
 
-ACTIONS = ("add_alias", "remove_alias", "merge", "split", "reject")
+ACTIONS = ("add_alias", "remove_alias", "merge", "split", "reject", "set_event")
 REJECTABLE = ("mention", "relation", "claim", "event")
 
 
@@ -141,11 +141,82 @@ def reject(conn: sqlite3.Connection, kind: str, row_id: int, author: str, note: 
     return ids
 
 
+def set_event(
+    conn: sqlite3.Connection,
+    event_id: int,
+    author: str,
+    note: str | None = None,
+    **fields: Any,
+) -> list[int]:
+    """The analyst fills in or corrects an event: ``date`` (YYYY, YYYY-MM or YYYY-MM-DD), ``place_id`` (a place
+    entity) or ``place_text`` (a place by name), ``perpetrator_id``, ``killed``, ``wounded``. Recorded against
+    each report of the event (document + trigger span), like a rejection, so it survives re-runs."""
+    unknown = set(fields) - set(EVENT_FIELDS)
+    if unknown:
+        raise UserError(f"cannot set {', '.join(sorted(unknown))} on an event; choose from {', '.join(EVENT_FIELDS)}")
+    reports = conn.execute(
+        """SELECT r.doc_id, r.trigger_start AS start, r.trigger_end AS end, d.published FROM event_reports r
+           JOIN documents d ON d.id=r.doc_id WHERE r.event_id=? ORDER BY r.id""",
+        (event_id,),
+    ).fetchall()
+    if not reports:
+        raise NotFound(f"no event with id {event_id}")
+    what = _event_fields(conn, fields, [r["published"] for r in reports if r["published"]])
+    if not what:
+        raise UserError("nothing to set: give a date, place, perpetrator, killed or wounded")
+    value = json.dumps(what, sort_keys=True)
+    fields_at = [{"target_kind": "event_report", "doc_id": r["doc_id"], "start": r["start"], "end": r["end"]}
+                 for r in reports]  # fmt: skip
+    return [_insert(conn, "set_event", author, note, **where, value=value) for where in fields_at]
+
+
+EVENT_FIELDS = ("date", "place_id", "place_text", "perpetrator_id", "killed", "wounded")
+_PRECISION = {4: "year", 7: "month", 10: "day"}
+
+
+def _event_fields(conn: sqlite3.Connection, fields: dict[str, Any], published: list[str]) -> dict[str, Any]:
+    """The stored form of :func:`set_event`'s fields (entities by key), validated."""
+    what: dict[str, Any] = {}
+    day = fields.get("date")
+    if day is not None:
+        day = str(day).strip()
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", day) or not _valid_date(day):
+            raise UserError(f"{day!r} is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+        today = date.today().isoformat()
+        if day > today[: len(day)]:
+            raise UserError(f"{day} is in the future; an event cannot be dated after today")
+        first = min(published, default=None)
+        if first is not None and day > first[: len(day)]:
+            raise UserError(f"{day} is after {first}, when the event's first source was published")
+        what.update(date=day, date_precision=_PRECISION[len(day)])
+    if fields.get("place_id") is not None:
+        what["place_key"] = _key_of(conn, int(fields["place_id"]))
+    elif fields.get("place_text") is not None and str(fields["place_text"]).strip():
+        what["place_text"] = str(fields["place_text"]).strip()
+    if fields.get("perpetrator_id") is not None:
+        what["perpetrator_key"] = _key_of(conn, int(fields["perpetrator_id"]))
+    for toll in ("killed", "wounded"):
+        if fields.get(toll) is not None:
+            n = int(fields[toll])
+            if not 0 <= n <= 10_000_000:
+                raise UserError(f"{toll} must be a number from 0 to 10,000,000")
+            what[toll] = n
+    return what
+
+
+def _valid_date(text: str) -> bool:
+    try:
+        date.fromisoformat((text + "-01-01")[:10])
+    except ValueError:
+        return False
+    return True
+
+
 def list_corrections(conn: sqlite3.Connection, limit: int = 100, offset: int = 0) -> list[Row]:
     rows = []
     for r in conn.execute("SELECT * FROM corrections ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset)):
         row = dict(r)
-        if row["value"] and row["action"] in ("split", "reject"):
+        if row["value"] and row["action"] in ("split", "reject", "set_event"):
             row["value"] = json.loads(row["value"])
         rows.append(row)
     return rows
@@ -305,10 +376,50 @@ def _reject(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
     return n
 
 
+def _set_event(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
+    """Set the recorded fields on the event that holds the report; counts only events that changed."""
+    what = json.loads(c["value"])
+    sets: list[tuple[str, Any]] = []
+    if "date" in what:
+        sets += [("date", what["date"]), ("date_precision", what["date_precision"]), ("date_method", "analyst")]
+    entity_fields = (("place_key", "place_entity_id", "place_text"),
+                     ("perpetrator_key", "perpetrator_entity_id", "perpetrator_text"))  # fmt: skip
+    for field, id_column, text_column in entity_fields:
+        entity_id = _entity_by_key(conn, what.get(field))
+        if entity_id is not None:
+            row = conn.execute("SELECT name, country_code FROM entities WHERE id=?", (entity_id,)).fetchone()
+            sets += [(id_column, entity_id), (text_column, row["name"])]
+            if field == "place_key" and row["country_code"]:
+                sets.append(("country", row["country_code"]))
+    if "place_text" in what:
+        sets += [("place_entity_id", None), ("place_text", what["place_text"])]
+    for toll in ("killed", "wounded"):
+        if toll in what:
+            sets += [(toll, what[toll]), (f"{toll}_low", None), (f"{toll}_high", None)]
+    if not sets:
+        return 0
+    assign = ", ".join(f"{column}=?" for column, _ in sets)
+    differs = " OR ".join(f"{column} IS NOT ?" for column, _ in sets)
+    if "perpetrator_key" in what:  # a perpetrator the analyst names is at least attributed
+        assign += ", perpetrator_status=replace(perpetrator_status, 'unknown', 'attributed')"
+        differs += " OR perpetrator_status='unknown'"
+    values = [v for _, v in sets]
+    n = 0
+    for (event_id,) in conn.execute(
+        "SELECT DISTINCT event_id FROM event_reports WHERE doc_id=? AND trigger_start=? AND trigger_end=?",
+        (c["doc_id"], c["start"], c["end"]),
+    ).fetchall():
+        n += conn.execute(
+            f"UPDATE events SET {assign} WHERE id=? AND ({differs})", [*values, event_id, *values]
+        ).rowcount
+    return n
+
+
 _APPLY = {
     "add_alias": _add_alias,
     "remove_alias": _remove_alias,
     "merge": _merge,
     "split": _split,
     "reject": _reject,
+    "set_event": _set_event,
 }

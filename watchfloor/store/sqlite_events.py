@@ -9,6 +9,7 @@ from typing import Any
 from watchfloor.extract.merge import EventKey, same_event, shares_anchor
 from watchfloor.models import EventRecord
 from watchfloor.store.sqlite_browse import is_frequent
+from watchfloor.store.sqlite_reliability import attach_grades
 from watchfloor.store.sqlparts import order_term
 
 Row = dict[str, Any]
@@ -263,6 +264,7 @@ def list_events(
         row["n_sources"], tolls = counts.get(row["id"], (0, 0))
         row["sources"] = sources.get(row["id"], [])
         row["figures_disagree"] = tolls > 1  # judged over all reports, not only the page shown
+    attach_grades(conn, rows)  # grade, n_independent, admiralty: computed from all reports, never stored
     return rows
 
 

@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from watchfloor.models import RelationRecord
+from watchfloor.store.sqlite_reliability import attach_relation_grades
 from watchfloor.store.sqlparts import Where, order_term
 
 Row = dict[str, Any]
@@ -78,7 +79,8 @@ def list_relations(
     """Relations aggregated per (subject, predicate, object): first/last seen, independent sources,
     how many sources deny or hedge it, whether sources contradict each other, and the evidence. Only
     sentences stating it in one of ``modalities`` count (default asserted or reported: a forecast
-    alliance is no alliance); None counts every sentence."""
+    alliance is no alliance); None counts every sentence. Each row has its Admiralty ``grade`` over the
+    documents stating it (docs/reliability.md)."""
     sql = """SELECT r.subject_entity_id, s.name AS subject, s.kind AS subject_kind, r.predicate,
                     r.object_entity_id, o.name AS object, o.kind AS object_kind,
                     COUNT(DISTINCT r.doc_id) AS n_sources, MIN(d.published) AS first_seen,
@@ -101,7 +103,8 @@ def list_relations(
                LIMIT ? OFFSET ?"""
     )
     rows = [dict(r) for r in conn.execute(sql, [*w.args, min_sources, limit, offset])]
-    for row in rows:
+    statements: dict[int, list[Row]] = {}
+    for i, row in enumerate(rows):
         row["negated"] = row["n_asserted"] == 0
         row["hedged"] = row["n_hedged"] == row["n_asserted"] + row["n_negated"]
         row["contradicted"] = bool(row["n_negated"]) and bool(row["n_asserted"])
@@ -110,6 +113,15 @@ def list_relations(
             conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, max_sources,
             modalities,
         )  # fmt: skip
+        statements[i] = (
+            row["sources"]
+            if max_sources is None
+            else relation_sources(
+                conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, None,
+                modalities,
+            )
+        )  # fmt: skip
+    attach_relation_grades(conn, rows, statements)  # grade, n_independent, admiralty: computed, never stored
     return rows
 
 

@@ -13,13 +13,20 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from watchfloor import watch
 from watchfloor.api.context import AppContext
+from watchfloor.api.guard import BATCH_FACTOR
 from watchfloor.api.read import MARK_CLOSE, MARK_OPEN, as_order
 from watchfloor.errors import NotFound
 from watchfloor.extract.relations import load_relation_lexicon
+from watchfloor.ingest.sources import EXTENSIONS
 from watchfloor.store import sqlite_browse as browse
 from watchfloor.store.base import Row
+from watchfloor.store.sqlite_review import KINDS as REVIEW_KINDS
+from watchfloor.store.sqlite_watch import watchlists
+from watchfloor.web.downloads import export_links
 from watchfloor.web.highlight import Span, highlight, mark_snippet
+from watchfloor.web.visuals import actor_colour, actor_swatch, axis_ticks, continuous_months
 
 PAGE = 50
 EVENT_SOURCES = 5  # sources shown per event in lists; the event page pages through all of them
@@ -74,7 +81,7 @@ def _bars(rows: list[Row], key: str, value: str, width: int = 720, height: int =
     ]
     for b in bars:
         b["y"] = round(height - 20 - b["h"], 1)
-    ticks = [b for i, b in enumerate(bars) if i % max(1, len(bars) // 8) == 0]
+    ticks = [{**bars[i], "label": text} for i, text in axis_ticks([str(b["label"]) for b in bars], most=8)]
     return {"bars": bars, "width": width, "height": height, "top": top, "ticks": ticks}
 
 
@@ -109,7 +116,8 @@ def document_spans(doc: Row, spans: Row) -> list[Span]:
 def build_router(ctx: AppContext) -> APIRouter:
     r = APIRouter(include_in_schema=False)
     templates = Jinja2Templates(directory=templates_dir())
-    templates.env.globals.update(evidence_url=evidence_url, figure=_figure)
+    templates.env.globals.update(evidence_url=evidence_url, figure=_figure, export_links=export_links)
+    templates.env.globals.update(actor_colour=actor_colour, actor_swatch=actor_swatch)
     templates.env.filters["quoted"] = quoted
 
     def render(request: Request, name: str, **context: Any) -> HTMLResponse:
@@ -120,7 +128,11 @@ def build_router(ctx: AppContext) -> APIRouter:
         params.update({k: str(v) for k, v in changes.items()})
         return "?" + urlencode(params)
 
-    templates.env.globals.update(qs=qs)
+    def filled(request: Request) -> str:
+        """The page's query string without the empty fields a submitted filter form leaves (``country=``)."""
+        return urlencode([(k, v) for k, v in request.query_params.multi_items() if v.strip()])
+
+    templates.env.globals.update(qs=qs, filled=filled)
 
     @r.get("/", response_class=HTMLResponse)
     def dashboard(request: Request) -> HTMLResponse:
@@ -133,8 +145,9 @@ def build_router(ctx: AppContext) -> APIRouter:
             "dashboard.html",
             status=status,
             board=board,
-            chart=_bars(board["events_by_month"], "month", "events"),
+            chart=_bars(continuous_months(board["events_by_month"]), "month", "events"),
             events=ws.repo.list_events(limit=8, max_sources=EVENT_SOURCES),
+            review=ws.review.counts(),
             claims=ws.repo.list_claims(limit=8),
         )
 
@@ -194,31 +207,40 @@ def build_router(ctx: AppContext) -> APIRouter:
         return render(request, "graph.html", predicates=predicates(), kinds=kinds, params=request.query_params)
 
     @r.get("/timeline", response_class=HTMLResponse)
-    def timeline(request: Request, actor: str = "", type: str = "", country: str = "") -> HTMLResponse:
+    def timeline(
+        request: Request, actor: str = "", type: str = "", country: str = "", since: str = "", until: str = ""
+    ) -> HTMLResponse:
         ws = ctx.ws
         points = browse.event_points(
             ws.repo.conn,
             actor_id=ws._entity_id(actor or None, "actor"),
             event_type=type or None,
             country=country or None,
+            since=since or None,
+            until=until or None,
         )
         types = [t for (t,) in ws.repo.conn.execute(
             "SELECT DISTINCT coalesce(attack_type, event_type) FROM events ORDER BY 1")]  # fmt: skip
         return render(
             request, "timeline.html", points=points, latest=points[::-1][:TABLE_ROWS], actor=actor, type=type,
-            country=country, types=types,
+            country=country, types=types, since=since, until=until,
         )  # fmt: skip
 
     @r.get("/map", response_class=HTMLResponse)
-    def map_page(request: Request, actor: str = "", type: str = "") -> HTMLResponse:
+    def map_page(request: Request, actor: str = "", type: str = "", since: str = "", until: str = "") -> HTMLResponse:
         ws = ctx.ws
         points = browse.event_points(
-            ws.repo.conn, actor_id=ws._entity_id(actor or None, "actor"), event_type=type or None
+            ws.repo.conn,
+            actor_id=ws._entity_id(actor or None, "actor"),
+            event_type=type or None,
+            since=since or None,
+            until=until or None,
         )
         located = [p for p in points if p["latitude"] is not None]
         return render(
-            request, "map.html", located=located, unlocated=len(points) - len(located), actor=actor, type=type
-        )
+            request, "map.html", located=located, unlocated=len(points) - len(located), actor=actor, type=type,
+            since=since, until=until,
+        )  # fmt: skip
 
     @r.get("/events/{event_id}", response_class=HTMLResponse)
     def event(
@@ -260,6 +282,17 @@ def build_router(ctx: AppContext) -> APIRouter:
             by_id=by_id, page=PAGE,
         )  # fmt: skip
 
+    @r.get("/review", response_class=HTMLResponse)
+    def review(
+        request: Request, kind: str = "", offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0
+    ) -> HTMLResponse:
+        queue = ctx.ws.review
+        items, total, counts = queue.page(kind or None, PAGE, offset)
+        return render(
+            request, "review.html", items=items, total=total, counts=counts, kind=kind, kinds=REVIEW_KINDS,
+            offset=offset, page=PAGE, today=queue.opts.today,
+        )  # fmt: skip
+
     @r.get("/documents", response_class=HTMLResponse)
     def documents(
         request: Request, q: str = "", status: str = "", actor: str = "", offset: Annotated[int, Query(ge=0)] = 0
@@ -287,5 +320,22 @@ def build_router(ctx: AppContext) -> APIRouter:
                 focus = (int(start), int(end))
         body = highlight(doc["text"], document_spans(doc, spans), focus)
         return render(request, "document.html", doc=doc, spans=spans, body=body, focus=focus)
+
+    @r.get("/watch", response_class=HTMLResponse)
+    def watch_page(
+        request: Request, watchlist: Annotated[str, Query(min_length=1, max_length=100)] = watch.DEFAULT_LIST
+    ) -> HTMLResponse:
+        ws = ctx.ws
+        board = watch.overview(ws, watchlist, limit=10)
+        return render(request, "watch.html", board=board, lists=watchlists(ws.repo.conn))
+
+    @r.get("/ingest", response_class=HTMLResponse)
+    def ingest_page(request: Request) -> HTMLResponse:
+        """Add articles: upload files or paste URLs into an ingest job (needs the analyst token)."""
+        s = ctx.settings
+        return render(
+            request, "ingest.html", max_mb=s.max_upload_mb, batch_mb=BATCH_FACTOR * s.max_upload_mb,
+            types=sorted(EXTENSIONS), writable=bool(s.token), allow_private=s.allow_private_urls,
+        )  # fmt: skip
 
     return r

@@ -59,19 +59,30 @@
       land.appendChild(path);
     }
     svg.appendChild(land);
-    const types = [...new Set(points.map((p) => p.attack_type || p.event_type))].sort();
-    const colour = Object.fromEntries(types.map((t, i) => [t, window.WF_PALETTE[i % window.WF_PALETTE.length]]));
+    // One colour per perpetrator, the same on every page (the server picks it); the legend lists the busiest.
+    const UNKNOWN = "#9e9e9e";
+    const fill = (p) => p.perpetrator_colour || UNKNOWN;
+    const counts = new Map();
+    for (const p of points) {
+      const k = p.perpetrator || "unknown";
+      counts.set(k, { n: (counts.get(k)?.n || 0) + 1, colour: fill(p) });
+    }
     const legend = document.getElementById("map-legend");
     if (legend) {
-      for (const t of types) { const sw = el("span", { class: "sw" }); sw.style.background = colour[t]; legend.append(sw, el("span", {}, t.replace(/_/g, " "))); }
+      const busiest = [...counts.entries()].sort((a, b) => b[1].n - a[1].n);
+      for (const [name, { n, colour }] of busiest.slice(0, 10)) {
+        const sw = el("span", { class: "sw", "data-colour": colour }); sw.style.background = colour;
+        legend.append(sw, el("span", { "data-perpetrator": name }, `${name} (${n})`));
+      }
+      if (busiest.length > 10) legend.append(el("span", { class: "muted" }, ` and ${busiest.length - 10} more`));
     }
     const dots = el("g");
     const circles = points.map((p) => {
-      const c = el("circle", { cx: px(p.longitude).toFixed(2), cy: py(p.latitude).toFixed(2), fill: colour[p.attack_type || p.event_type],
-        "data-event": p.id, class: p.approximate ? "approx" : "exact" });
+      const c = el("circle", { cx: px(p.longitude).toFixed(2), cy: py(p.latitude).toFixed(2), fill: fill(p),
+        "data-event": p.id, "data-colour": fill(p), class: p.approximate ? "approx" : "exact" });
       const where = p.approximate ? `${p.place || "?"} (placed at the centre of ${p.country})` : p.place || "?";
-      c.appendChild(el("title", {}, `${p.date} · ${(p.attack_type || p.event_type).replace(/_/g, " ")} · ${where} · killed ${p.killed ?? p.killed_low ?? "?"}`));
-      if (p.approximate) c.style.stroke = colour[p.attack_type || p.event_type];
+      c.appendChild(el("title", {}, `${p.date} · ${(p.attack_type || p.event_type).replace(/_/g, " ")} · ${where} · ${p.perpetrator || "unknown"} · killed ${p.killed ?? p.killed_low ?? "?"}`));
+      if (p.approximate) c.style.stroke = fill(p);
       c.addEventListener("click", () => showEvent(p));
       dots.appendChild(c);
       return [c, p];

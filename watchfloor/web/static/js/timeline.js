@@ -13,19 +13,24 @@
   }
   const killed = (p) => p.killed ?? p.killed_low ?? 0;
 
-  function ticks(start, end) {
-    const span = (end - start) / 86400000;
-    const out = [];
+  // Axis ticks for the window: years (every 1, 2, 5, 10… of them) or months (every 1, 2, 3, 6), the finest
+  // step whose labels, `labelWidth` wide in chart units, stay `GAP` apart on a `width`-unit axis.
+  const GAP = 8;
+  const YEAR_STEPS = [1, 2, 5, 10, 20, 25, 50, 100], MONTH_STEPS = [1, 2, 3, 6];
+  function ticks(start, end, width, labelWidth) {
+    const perDay = width / ((end - start) / 86400000);
     const first = new Date(start);
-    if (span > 1500) {
-      for (let y = first.getUTCFullYear(); Date.UTC(y, 0, 1) <= end; y++) out.push([Date.UTC(y, 0, 1), String(y)]);
-    } else {
-      const step = span > 500 ? 3 : 1;
-      for (let t = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1), i = 0; t <= end; i++) {
+    const out = [];
+    const monthStep = MONTH_STEPS.find((s) => s * 30.4 * perDay >= labelWidth.month + GAP);
+    if (monthStep) {
+      for (let t = Date.UTC(first.getUTCFullYear(), first.getUTCMonth(), 1); t <= end;) {
         const d = new Date(t);
-        if (d.getUTCMonth() % step === 0) out.push([t, d.toISOString().slice(0, 7)]);
+        if (d.getUTCMonth() % monthStep === 0) out.push([t, d.toISOString().slice(0, 7)]);
         t = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
       }
+    } else {
+      const step = YEAR_STEPS.find((s) => s * 365.25 * perDay >= labelWidth.year + GAP) || 1000;
+      for (let y = Math.ceil(first.getUTCFullYear() / step) * step; Date.UTC(y, 0, 1) <= end; y += step) out.push([Date.UTC(y, 0, 1), String(y)]);
     }
     return out.filter(([t]) => t >= start && t <= end - (end - start) * 0.03);
   }
@@ -42,7 +47,9 @@
     if (named.length > 9) lanes.push("other groups");
     if (counts.unknown) lanes.push("unknown");
     const laneOf = (p) => { const k = p.perpetrator || "unknown"; return lanes.includes(k) ? k : (k === "unknown" ? "unknown" : "other groups"); };
-    const colour = Object.fromEntries(lanes.map((l, i) => [l, l === "unknown" ? "#9e9e9e" : window.WF_PALETTE[i % window.WF_PALETTE.length]]));
+    // Colours come from the server (one colour per actor on every page); "other groups" has none of its own.
+    const colour = { unknown: "#9e9e9e" };
+    for (const p of points) if (p.perpetrator && lanes.includes(p.perpetrator)) colour[p.perpetrator] = p.perpetrator_colour;
     const H = TOP + LANE * lanes.length + AXIS;
     const times = points.map(when);
     const pad = Math.max(86400000 * 20, (Math.max(...times) - Math.min(...times)) * 0.03);
@@ -52,11 +59,27 @@
     box.replaceChildren(svg);
 
     function x(t) { return LEFT + ((t - domain[0]) / (domain[1] - domain[0])) * (W - LEFT - RIGHT); }
+    // How wide a year and a month label are in chart units, measured once in the axis style.
+    let labelWidth = null;
+    function measure() {
+      const probe = el("g", { class: "axis" });
+      const year = el("text", { x: 0, y: H - 8 }, "2088"), month = el("text", { x: 0, y: H - 8 }, "2088-08");
+      probe.append(year, month);
+      svg.appendChild(probe);
+      labelWidth = { year: year.getBBox().width || 30, month: month.getBBox().width || 52 };
+      probe.remove();
+    }
     function render() {
       svg.replaceChildren();
+      if (!labelWidth) measure();
       const axis = el("g", { class: "axis" });
-      for (const [t, label] of ticks(domain[0], domain[1])) {
-        axis.append(el("line", { x1: x(t), x2: x(t), y1: TOP, y2: H - AXIS + 4 }), el("text", { x: x(t) + 2, y: H - 8 }, label));
+      let right = -Infinity;
+      for (const [t, label] of ticks(domain[0], domain[1], W - LEFT - RIGHT, labelWidth)) {
+        axis.append(el("line", { x1: x(t), x2: x(t), y1: TOP, y2: H - AXIS + 4 }));
+        const width = label.length === 4 ? labelWidth.year : labelWidth.month;
+        if (x(t) + 2 < right + GAP) continue; // never overlap the previous label, whatever the step gave
+        axis.append(el("text", { x: x(t) + 2, y: H - 8 }, label));
+        right = x(t) + 2 + width;
       }
       svg.appendChild(axis);
       lanes.forEach((lane, i) => {
@@ -71,7 +94,7 @@
         if (cx < LEFT - 2 || cx > W - RIGHT + 2) return;
         const lane = lanes.indexOf(laneOf(p));
         const c = el("circle", { cx: cx.toFixed(1), cy: TOP + LANE * lane + LANE / 2, r: Math.min(14, 3.5 + Math.sqrt(killed(p)) * 1.1).toFixed(1),
-          fill: colour[laneOf(p)], "data-event": p.id });
+          fill: p.perpetrator_colour || colour.unknown, "data-event": p.id, "data-colour": p.perpetrator_colour || colour.unknown });
         c.appendChild(el("title", {}, `${p.date} · ${(p.attack_type || p.event_type).replace(/_/g, " ")} · ${p.place || "?"} · ${p.perpetrator || "unknown"} · killed ${p.killed ?? p.killed_low ?? "?"}`));
         c.addEventListener("click", () => { location.href = "/events/" + p.id; });
         dots.appendChild(c);
@@ -110,7 +133,11 @@
     document.getElementById("tl-out").addEventListener("click", () => zoom(2));
     document.getElementById("tl-reset").addEventListener("click", () => { domain = full.slice(); render(); });
     const legend = document.getElementById("tl-legend");
-    for (const l of lanes) { const sw = el("span", { class: "sw" }); sw.style.background = colour[l]; legend.append(sw, el("span", {}, `${l} (${l === "other groups" ? "" : counts[l] || ""})`.replace(" ()", ""))); }
+    for (const l of lanes) {
+      const sw = el("span", { class: "sw" + (colour[l] ? "" : " mixed"), "data-colour": colour[l] || "" });
+      if (colour[l]) sw.style.background = colour[l];
+      legend.append(sw, el("span", { "data-lane": l }, `${l} (${l === "other groups" ? "" : counts[l] || ""})`.replace(" ()", "")));
+    }
     render();
   }
   main();

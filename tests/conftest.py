@@ -6,7 +6,9 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,6 +45,23 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         report = ws.ingest([str(demo_corpus_path())])
     assert report.analysed >= 25, report
     return db
+
+
+@pytest.fixture(scope="module")
+def browsing() -> Iterator[Any]:
+    """One headless Debian Chromium per test module, driven by Playwright (a ``tests.test_web.Browsing``)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_web import CHROMIUM, LAUNCH_ARGS, MISSING_CHROMIUM, Browsing
+
+    if not CHROMIUM.exists():
+        pytest.fail(MISSING_CHROMIUM, pytrace=False)  # every test errors with this; none is skipped
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        try:
+            yield Browsing(browser)
+        finally:
+            browser.close()
 
 
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:

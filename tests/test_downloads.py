@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from stix2validator import ValidationOptions, validate_instance
 
 from tests.test_api import copy_store
-from tests.test_web import CHROMIUM, LAUNCH_ARGS, MISSING_CHROMIUM, Browsing, LiveServer, Tab
+from tests.test_web import Browsing, LiveServer, Tab
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 from watchfloor.export.brief import build_brief
@@ -138,20 +138,6 @@ def test_the_downloads_are_in_the_openapi_document(client: TestClient) -> None:
 
 
 # -- in a real browser ---------------------------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def browsing() -> Iterator[Browsing]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield Browsing(browser)
-        finally:
-            browser.close()
-
-
 @pytest.fixture(scope="module")
 def server(store: Path) -> Iterator[LiveServer]:
     with LiveServer(store) as live:

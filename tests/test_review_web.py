@@ -11,24 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.test_web import CHROMIUM, LAUNCH_ARGS, MISSING_CHROMIUM, PHONE, TOKEN, Browsing, LiveServer, Tab, copy_store
+from tests.test_web import PHONE, TOKEN, Browsing, LiveServer, Tab, copy_store
 
 pytestmark = pytest.mark.browser
 REPROCESS_MS = 120_000  # setting a date re-analyses the document with the language model
-
-
-@pytest.fixture(scope="module")
-def browsing() -> Iterator[Browsing]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield Browsing(browser)
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.test_web import CHROMIUM, DESKTOP, LAUNCH_ARGS, MISSING_CHROMIUM, PHONE, TOKEN, Browsing, LiveServer
+from tests.test_web import DESKTOP, PHONE, TOKEN, Browsing, LiveServer
 from watchfloor.workspace import demo_corpus_path
 
 pytestmark = pytest.mark.browser
@@ -26,18 +26,6 @@ JUNK_JS = """() => {
     return dt;
 }"""
 JOB_TIMEOUT_MS = 240_000  # the first job loads the language model
-
-
-@pytest.fixture(scope="module")
-def browsing() -> Iterator[Browsing]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield Browsing(browser)
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")

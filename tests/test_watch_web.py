@@ -11,9 +11,9 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
-from tests.test_web import CHROMIUM, LAUNCH_ARGS, MISSING_CHROMIUM, PHONE, TOKEN, Browsing, LiveServer, Tab
+from tests.test_web import PHONE, TOKEN, Browsing, LiveServer, Tab
 from watchfloor.workspace import Workspace, demo_corpus_path
 
 pytestmark = pytest.mark.browser
@@ -21,18 +21,6 @@ pytestmark = pytest.mark.browser
 DEMO = ["crocus-city-hall-attack-moscow.html", "kerman-memorial-twin-bombings.txt",
         "kandahar-shia-mosque-bombing-wire.txt"]  # fmt: skip
 LATER = "2999-01-01T00:00:00+00:00"
-
-
-@pytest.fixture(scope="module")
-def browsing() -> Iterator[Browsing]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield Browsing(browser)
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from urllib.parse import quote, urlparse
 import httpx
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, Page, Response, ViewportSize, expect, sync_playwright
+from playwright.sync_api import Browser, Page, Response, ViewportSize, expect
 
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
@@ -141,18 +141,6 @@ class Browsing:
 
 
 MISSING_CHROMIUM = f"{CHROMIUM} is missing; the web UI tests need Debian's chromium: apt-get install chromium"
-
-
-@pytest.fixture(scope="module")
-def browsing() -> Iterator[Browsing]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)  # every test errors with this; none is skipped
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield Browsing(browser)
-        finally:
-            browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,13 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from tests.test_web import (
-    CHROMIUM,
     DESKTOP,
-    LAUNCH_ARGS,
-    MISSING_CHROMIUM,
     PHONE,
     TOKEN,
     Browsing,
@@ -34,18 +31,6 @@ from tests.test_web import (
 pytestmark = pytest.mark.browser
 
 OLD_DATE = "1971-06-01"  # one event moved this far back makes the timeline span over fifty years
-
-
-@pytest.fixture(scope="module")
-def browsing() -> Iterator[Browsing]:
-    if not CHROMIUM.exists():
-        pytest.fail(MISSING_CHROMIUM, pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield Browsing(browser)
-        finally:
-            browser.close()
 
 
 def served_copy(demo_db: Path, folder: Path, change: str | None = None) -> Iterator[LiveServer]:

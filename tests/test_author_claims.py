@@ -148,3 +148,21 @@ def test_cli_says_where_the_data_should_be_when_it_is_absent(tmp_path: Path) -> 
     assert done.returncode != 0
     assert "pass --data pointing at article_extraction" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_one_search_for_any_estimative_phrase_agrees_with_each_phrase() -> None:
+    """The combined pattern (one search per sentence) finds a phrase exactly where one of the phrases'
+    own patterns does, including at word boundaries ("likely" not inside "unlikelyhood")."""
+    from watchfloor.extract.claims_lexicon import load_claims_lexicon
+    from watchfloor.workspace import demo_corpus_path
+
+    lex = load_claims_lexicon()
+    sentences = [s for p in sorted(demo_corpus_path().glob("*.txt")) for s in p.read_text("utf-8").split(". ")]
+    sentences += [phrase for _p, phrase, _lo, _hi in lex.estimative]
+    sentences += [f"x{phrase}x" for _p, phrase, _lo, _hi in lex.estimative] + ["unlikelyhood", "probablys"]
+    hits = 0
+    for text in sentences:
+        each = any(p.search(text) for p, *_ in lex.estimative)
+        assert bool(lex.any_estimative.search(text)) == each, text
+        hits += each
+    assert hits > len(lex.estimative)  # every phrase alone, and some demo sentences, were found

@@ -74,6 +74,10 @@ def test_index_matches_spacy_per_sentence(analysed) -> None:  # type: ignore[no-
             assert index.mentions_in(sent) == naive.mentions_in(sent)
         for tok in doc:
             assert _bounds(index.ent_at(tok.i)) == _bounds(naive.ent_at(tok.i))
+        lemmas, lowers, offsets = index.lowers
+        assert lemmas == [t.lemma_.lower() for t in doc]
+        assert lowers == [t.lower_ for t in doc]
+        assert offsets == [t.idx for t in doc]
 
 
 def test_index_on_spans_that_are_not_sentences(analysed) -> None:  # type: ignore[no-untyped-def]

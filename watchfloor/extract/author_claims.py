@@ -255,32 +255,72 @@ def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> float:
     return covered / max(1, end - start)
 
 
-def sentence_features(sent: Span, in_title: bool, opinion_doc: bool, stance_rate: float) -> dict[str, float]:
+@dataclass(frozen=True)
+class TokenColumns:
+    """The token attributes the sentence features read, for the whole document at once (one
+    ``Doc.to_array``): the features' loops then never create spaCy ``Token`` objects."""
+
+    idx: list[int]
+    tag: list[str]
+    ent_type: list[str]
+    like_num: list[bool]
+    skip: list[bool]  # punctuation or whitespace: not a word
+
+    @classmethod
+    def of(cls, doc: Doc) -> TokenColumns:
+        from spacy.attrs import ENT_TYPE, IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, TAG
+
+        cols = doc.to_array([IDX, TAG, ENT_TYPE, LIKE_NUM, IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
+        strings = doc.vocab.strings
+        names: dict[int, str] = {0: ""}
+
+        def name(h: int) -> str:
+            if h not in names:
+                names[h] = strings[h]
+            return names[h]
+
+        return cls(
+            [c[0] for c in cols],
+            [name(c[1]) for c in cols],
+            [name(c[2]) for c in cols],
+            [bool(c[3]) for c in cols],
+            [bool(c[4] or c[5]) for c in cols],
+        )
+
+
+_COMPARATIVE_TAGS = frozenset({"JJR", "JJS", "RBR", "RBS"})
+
+
+def sentence_features(
+    sent: Span, in_title: bool, opinion_doc: bool, stance_rate: float, columns: TokenColumns | None = None
+) -> dict[str, float]:
     """The features of one sentence (names in FEATURES), each in [0, 1]."""
     lex, claims = load_author_lexicon(), load_claims_lexicon()
+    cols = columns or TokenColumns.of(sent.doc)
     raw = sent.text.strip()
     text, quoted = _blank_quotes(raw)
     quoted_at = [(m.start() + sent.start_char, m.end() + sent.start_char) for m in QUOTE_PAIRS.finditer(sent.text)]
-    own = [t for t in sent if not any(s <= t.idx < e for s, e in quoted_at)]
-    words = [t for t in own if not t.is_punct and not t.is_space]
+    own = [i for i in range(sent.start, sent.end) if not any(s <= cols.idx[i] < e for s, e in quoted_at)]
+    words = [i for i in own if not cols.skip[i]]
     root = sent.root
     copula = root.lemma_ == "be" and any(
         c.dep_ in ("acomp", "attr") and (c.pos_ == "ADJ" or any(t.tag_ in ("JJS", "RBS") for t in c.subtree))
         for c in root.children
     )
     evaluative = len(lex.evaluative.findall(text))
-    named = sum(1 for t in words if t.ent_type_ in NAMED_LABELS)
-    numbers = sum(1 for t in words if t.like_num)
+    named = sum(1 for i in words if cols.ent_type[i] in NAMED_LABELS)
+    numbers = sum(1 for i in words if cols.like_num[i])
+    modal = any(cols.tag[i] == "MD" for i in own)
     return {
-        "estimative": float(any(p.search(text) for p, *_ in claims.estimative)),
+        "estimative": float(bool(claims.any_estimative.search(text))),
         "future": float(bool(lex.future.search(text))),
-        "modal": float(any(t.tag_ == "MD" for t in own)),
+        "modal": float(modal),
         "hedge": float(bool(lex.hedges.search(text))),
         "prescriptive": float(bool(lex.prescriptive.search(text))),
         "first_person": float(bool(lex.first_person.search(text))),
         "evaluative": min(evaluative, 3) / 3,
         "copula_judgement": float(copula or root.pos_ == "ADJ"),
-        "comparative": float(any(t.tag_ in ("JJR", "JJS", "RBR", "RBS") for t in own)),
+        "comparative": float(any(cols.tag[i] in _COMPARATIVE_TAGS for i in own)),
         "title": float(in_title),
         "opinion_doc": float(opinion_doc),
         "doc_stance_rate": stance_rate,
@@ -290,9 +330,9 @@ def sentence_features(sent: Span, in_title: bool, opinion_doc: bool, stance_rate
         "named": min(1.0, 3 * named / max(1, len(words))),
         "question": float(raw.rstrip("”\"’' )").endswith("?")),
         "short": float(len(words) < 4),
-        "past_root": float(root.tag_ in ("VBD", "VBN") and not any(t.tag_ == "MD" for t in own)),
+        "past_root": float(root.tag_ in ("VBD", "VBN") and not modal),
         "present_root": float(root.tag_ in ("VBZ", "VBP") or (root.pos_ == "ADJ" and root.tag_ != "VBN")),
-        "date": float(any(t.ent_type_ == "DATE" for t in own)),
+        "date": float(any(cols.ent_type[i] == "DATE" for i in own)),
     }
 
 
@@ -320,6 +360,7 @@ def candidates(doc: Doc, title: str | None, attributed: list[tuple[int, int]]) -
     sents = _sentences(doc)
     free = [s for s in sents if _covered(s.start_char, s.end_char, attributed) < 0.5]
     rate = sum(_stance_marked(s) for s in free) / max(1, len(free))
+    columns = TokenColumns.of(doc)
     out = []
     for sent in free:
         start, end = sent.start_char, sent.end_char
@@ -327,7 +368,7 @@ def candidates(doc: Doc, title: str | None, attributed: list[tuple[int, int]]) -
             start += 1
         while end > start and whole[end - 1].isspace():
             end -= 1
-        feats = sentence_features(sent, start < title_end, opinion, rate)
+        feats = sentence_features(sent, start < title_end, opinion, rate, columns)
         out.append(Candidate(start, end, sent, feats))
     return out
 
@@ -350,6 +391,8 @@ def judgement_kind(sent: Span, text: str, published: date | None) -> str:
 
 
 def _estimate(text: str) -> tuple[str, float, float] | None:
+    if not load_claims_lexicon().any_estimative.search(text):
+        return None
     found = [(m.start(), -len(phrase), m.group(0), lo, hi) for p, phrase, lo, hi in load_claims_lexicon().estimative
              if (m := p.search(text))]  # fmt: skip
     if not found:

@@ -383,7 +383,7 @@ def _classify(content: str, cue_lemma: str, speaker: _Speaker, has_horizon: bool
         return "responsibility"
     if future:
         return "forecast"
-    if forced == "assessment" or any(p.search(content) for p, *_ in lex.estimative):
+    if forced == "assessment" or lex.any_estimative.search(content):
         return "assessment"
     if FACT_CUES.search(content) or speaker.kind not in (None, "person"):
         return "factual"
@@ -391,6 +391,8 @@ def _classify(content: str, cue_lemma: str, speaker: _Speaker, has_horizon: bool
 
 
 def _estimative(content: str, lex: ClaimsLexicon) -> tuple[str, float, float] | None:
+    if not lex.any_estimative.search(content):
+        return None  # most contents: one search instead of one per phrase
     found = [
         (m.start(), -len(phrase), m.group(0), lo, hi)
         for p, phrase, lo, hi in lex.estimative

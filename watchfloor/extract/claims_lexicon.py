@@ -15,15 +15,16 @@ class ClaimsLexicon:
     cue_verbs: dict[str, str | None]  # lemma -> kind it forces (or None)
     statement_nouns: frozenset[str]
     estimative: tuple[tuple[re.Pattern[str], str, float, float], ...]  # longest phrase first
+    any_estimative: re.Pattern[str]  # matches where any estimative phrase does (one search, not 38)
     future: re.Pattern[str]
     assessment: re.Pattern[str]
     responsibility: re.Pattern[str]
     stance_stopwords: frozenset[str]
 
 
-def _words(items: list[str]) -> re.Pattern[str]:
+def _words(items: list[str], boundary: str = r"\w'") -> re.Pattern[str]:
     alternatives = sorted((re.escape(str(w)) for w in items), key=len, reverse=True)
-    return re.compile(r"(?<![\w'])(?:" + "|".join(alternatives) + r")(?![\w'])", re.I)
+    return re.compile(rf"(?<![{boundary}])(?:" + "|".join(alternatives) + rf")(?![{boundary}])", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -38,6 +39,7 @@ def load_claims_lexicon() -> ClaimsLexicon:
             (re.compile(r"(?<!\w)" + re.escape(phrase) + r"(?!\w)", re.I), phrase, float(lo), float(hi))
             for phrase, (lo, hi) in estimative
         ),
+        any_estimative=_words([phrase for phrase, _ in estimative], boundary=r"\w"),
         future=_words(spec["future_markers"]),
         assessment=_words(spec["assessment_markers"]),
         responsibility=_words(spec["responsibility_words"]),

@@ -39,6 +39,24 @@ class DocIndex:
         return [s.start_char for s in self.sents]
 
     @cached_property
+    def lowers(self) -> tuple[list[str], list[str], list[int]]:
+        """Every token's lower-cased lemma, lower-cased text and character offset (one ``to_array``)."""
+        from spacy.attrs import IDX, LEMMA, LOWER
+
+        if not len(self.doc):
+            return [], [], []
+        strings = self.doc.vocab.strings
+        cols = self.doc.to_array([LEMMA, LOWER, IDX]).tolist()
+        lowered: dict[int, str] = {0: ""}  # string hash -> the string lower-cased (a LOWER string already is)
+
+        def low(h: int) -> str:
+            if h not in lowered:
+                lowered[h] = strings[h].lower()
+            return lowered[h]
+
+        return [low(c[0]) for c in cols], [low(c[1]) for c in cols], [c[2] for c in cols]
+
+    @cached_property
     def text(self) -> str:
         """``doc.text``, joined once."""
         return self.doc.text

@@ -102,7 +102,9 @@ class EntityInfo:
 InfoLookup = Callable[[str], EntityInfo | None]
 
 
-def _sentence_triggers(sent: Span, lex: EventLexicon) -> list[tuple[Trigger, int, int]]:
+def _sentence_triggers(
+    sent: Span, lex: EventLexicon, index: DocIndex | None = None
+) -> list[tuple[Trigger, int, int]]:
     """(trigger, start char, end char) for every lexicon match in the sentence, phrases first."""
     found: list[tuple[Trigger, int, int]] = []
     lower = sent.text.lower()
@@ -111,10 +113,13 @@ def _sentence_triggers(sent: Span, lex: EventLexicon) -> list[tuple[Trigger, int
         start, end = sent.start_char + m.start(), sent.start_char + m.end()
         found.append((lex.phrase_triggers[m.group(0)], start, end))
         taken.append((start, end))
-    for tok in sent:
-        found_trig = lex.lemma_triggers.get(tok.lemma_.lower()) or lex.lemma_triggers.get(tok.lower_)
-        if found_trig is None or any(s <= tok.idx < e for s, e in taken):
+    lemmas, lowers, idx = (index or DocIndex(sent.doc)).lowers
+    get = lex.lemma_triggers.get
+    for i in range(sent.start, sent.end):  # token columns: no spaCy Token made for the many non-triggers
+        found_trig = get(lemmas[i]) or get(lowers[i])
+        if found_trig is None or any(s <= idx[i] < e for s, e in taken):
             continue
+        tok = sent.doc[i]
         if _not_happened(tok):
             continue
         found.append((found_trig, tok.idx, tok.idx + len(tok.text)))
@@ -518,7 +523,7 @@ def extract_events(
         ):
             events.append(historical)
             continue
-        triggers = _sentence_triggers(sent, lex)
+        triggers = _sentence_triggers(sent, lex, index)
         chosen = _choose(triggers, sent, lex)
         claims = (bool(CLAIM_WORDS.search(sent.text)) and "responsibility" in sent.text.lower()) or bool(
             re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent.text, re.I)

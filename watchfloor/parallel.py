@@ -92,6 +92,7 @@ def parallel_outcomes(
     # Outcomes in input order: an entry waits here until every earlier input is settled.
     ordered: deque[tuple[str, DocumentWrite | str | None, bool]] = deque()
     batch: list[tuple[str, DocumentWrite]] = []
+    done: set[int] = set()  # ids of analysed writes whose facts have come back
 
     def submit_batch() -> None:
         if batch:
@@ -122,8 +123,6 @@ def parallel_outcomes(
             for (_source, write), facts in zip(writes, future.result(), strict=True):
                 facts.apply(write)
                 done.add(id(write))
-
-    done: set[int] = set()
 
     def ready() -> Iterator[Outcome]:
         while ordered and (ordered[0][2] or id(ordered[0][1]) in done):

@@ -8,6 +8,7 @@ re-running the same command skips every input already stored.
 from __future__ import annotations
 
 import hashlib
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -185,7 +186,7 @@ def _serial_outcomes(
 ) -> Generator[Outcome, None, None]:
     """One process: inputs are cleaned here and parsed by one ``nlp.pipe`` stream."""
     linker = Linker(gazetteer, places)
-    skipped: list[Outcome] = []
+    skipped: deque[Outcome] = deque()  # problems and skips, passed on between parsed documents
 
     def prepared() -> Iterator[tuple[str, _Prepared]]:
         for item in items:
@@ -215,9 +216,9 @@ def _serial_outcomes(
         release_pipeline(nlp, gazetteer, options.model)
 
 
-def _drain(queue: list[Outcome]) -> Iterator[Outcome]:
+def _drain(queue: deque[Outcome]) -> Iterator[Outcome]:
     while queue:
-        yield queue.pop(0)
+        yield queue.popleft()
 
 
 def write_batch(repo: Repository, writes: list[DocumentWrite], report: IngestReport) -> None:

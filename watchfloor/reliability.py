@@ -29,8 +29,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
-
 LETTERS = "ABCDEF"
 UNKNOWN = "F"
 ENV_FILE = "WATCHFLOOR_SOURCE_RELIABILITY"
@@ -175,6 +173,8 @@ def _load(path: str | None) -> Lexicon:
         text = Path(path).read_text("utf-8")
     else:
         text = (resources.files("watchfloor") / "data/lexicons/source_reliability.yaml").read_text("utf-8")
+    import yaml  # only when grades are read: commands that show none start faster
+
     return parse_lexicon(yaml.safe_load(text))
 
 

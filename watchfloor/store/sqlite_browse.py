@@ -8,8 +8,6 @@ import sqlite3
 from functools import cache
 from typing import Any
 
-import pycountry
-
 from watchfloor.store.base import Row
 from watchfloor.store.sqlite_relations import FACTUAL, modality_label
 from watchfloor.store.sqlparts import Where
@@ -362,6 +360,8 @@ def event_points(
 
 @cache
 def _numeric(alpha2: str) -> str | None:
+    import pycountry  # 25 ms to import: only when a country name is shown
+
     found = pycountry.countries.get(alpha_2=alpha2.upper())
     return str(found.numeric) if found else None
 

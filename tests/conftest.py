@@ -64,6 +64,13 @@ def browsing() -> Iterator[Any]:
             browser.close()
 
 
+@pytest.fixture
+def tab(browsing: Any, server: Any) -> Iterator[Any]:
+    """A fresh browser tab on the module's ``server`` fixture (a ``tests.test_web.Tab``)."""
+    with browsing.tab(server.url) as t:
+        yield t
+
+
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subprocess.CompletedProcess[str]:
     """Run the real command line in a subprocess, as a user would."""
     env = dict(os.environ)

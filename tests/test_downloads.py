@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from stix2validator import ValidationOptions, validate_instance
 
 from tests.test_api import copy_store
-from tests.test_web import Browsing, LiveServer, Tab
+from tests.test_web import LiveServer, Tab
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 from watchfloor.export.brief import build_brief
@@ -142,12 +142,6 @@ def test_the_downloads_are_in_the_openapi_document(client: TestClient) -> None:
 def server(store: Path) -> Iterator[LiveServer]:
     with LiveServer(store) as live:
         yield live
-
-
-@pytest.fixture
-def tab(browsing: Browsing, server: LiveServer) -> Iterator[Tab]:
-    with browsing.tab(server.url) as t:
-        yield t
 
 
 @pytest.mark.browser

@@ -27,12 +27,6 @@ def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield live
 
 
-@pytest.fixture
-def tab(browsing: Browsing, server: LiveServer) -> Iterator[Tab]:
-    with browsing.tab(server.url) as t:
-        yield t
-
-
 def use_token(tab: Tab) -> None:
     page = tab.page
     page.locator("details.token summary").click()

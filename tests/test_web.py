@@ -152,12 +152,6 @@ def server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         yield live
 
 
-@pytest.fixture
-def tab(browsing: Browsing, server: LiveServer) -> Iterator[Tab]:
-    with browsing.tab(server.url) as t:
-        yield t
-
-
 # -- helpers ------------------------------------------------------------------------------------------------
 def evidence_href(doc_id: str, start: int, end: int) -> str:
     return f"/documents/{doc_id}?hl={start}-{end}#hl"

@@ -62,12 +62,6 @@ def merge_server(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     yield from served_copy(demo_db, tmp_path_factory.mktemp("visuals-merge"))
 
 
-@pytest.fixture
-def tab(browsing: Browsing, server: LiveServer) -> Iterator[Tab]:
-    with browsing.tab(server.url) as t:
-        yield t
-
-
 def hex_colour(css: str) -> str:
     """``rgb(0, 114, 178)`` or ``#0072b2`` as ``#0072b2``."""
     if css.startswith("#"):

@@ -28,6 +28,9 @@
     return data;
   }
 
+  // For page scripts loaded after this one (watch.js): one token store, one way to call the write API.
+  window.wfApi = { token, toast, call };
+
   const actions = {
     "add-alias": (el, form) => call("POST", `/api/entities/${el.dataset.entity}/aliases`, { alias: form.get("alias") }),
     "remove-alias": (el) => call("DELETE", `/api/entities/${el.dataset.entity}/aliases?alias=${encodeURIComponent(el.dataset.alias)}`),

@@ -2,28 +2,10 @@
 // that the next visit marks as new only what entered the store after it. Writes need the analyst token.
 "use strict";
 (function () {
-  const KEY = "watchfloor-token";
-  const token = () => sessionStorage.getItem(KEY) || "";
+  const { token, toast, call } = window.wfApi;  // app.js: the analyst token and the write API
   const state = document.getElementById("watch-state");
   const visit = document.getElementById("watch-visit");
   if (!state) return;
-
-  function toast(message) {
-    let box = document.getElementById("toast");
-    if (!box) { box = document.createElement("div"); box.id = "toast"; box.setAttribute("role", "status"); document.body.appendChild(box); }
-    box.textContent = message;
-  }
-
-  async function call(method, url, body) {
-    const response = await fetch(url, {
-      method,
-      headers: { "Authorization": "Bearer " + token(), "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error((data.error && data.error.message) || response.statusText);
-    return data;
-  }
 
   let remembered = false;
   async function rememberVisit() {

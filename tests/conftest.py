@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -45,6 +46,23 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         report = ws.ingest([str(demo_corpus_path())])
     assert report.analysed >= 25, report
     return db
+
+
+def stored_facts(db: Path) -> dict[str, list[tuple[Any, ...]]]:
+    """Every stored fact with its evidence span, in a comparable form (no row ids, no timestamps)."""
+    conn = sqlite3.connect(db)
+    try:
+        queries = {
+            "documents": "SELECT id, status, duplicate_of, published, title FROM documents",
+            "mentions": "SELECT m.doc_id, m.start, m.end, e.key FROM mentions m "
+            "LEFT JOIN entities e ON e.id = m.entity_id",
+            "events": "SELECT doc_id, start, end FROM event_evidence",
+            "claims": "SELECT doc_id, start, end, kind, speaker_text, text FROM claims",
+            "relations": "SELECT doc_id, evidence_start, evidence_end, predicate, modality FROM relations",
+        }
+        return {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in queries.items()}
+    finally:
+        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import asyncio
 import json
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,7 +21,8 @@ from watchfloor.api import jobs as jobs_mod
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 from watchfloor.api.jobs import IngestJobs
-from watchfloor.api.models import Job
+from watchfloor.store import sqlite_jobs as queue
+from watchfloor.workspace import Workspace
 
 TOKEN = "test-token-0123456789abcdef"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -244,15 +246,24 @@ def test_internal_errors_are_json_with_a_csp(app: FastAPI, client: TestClient) -
 
 
 def test_finished_jobs_are_forgotten(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    jobs = IngestJobs(tmp_path / "none.db")
+    db = tmp_path / "jobs.db"
+    Workspace(db).close()
+    jobs = IngestJobs(db, run_worker=False)
+    conn = jobs_mod.connect(db)
     try:
         for i in range(jobs_mod.MAX_FINISHED + 5):
-            job = Job(id=f"j{i}", status="done", targets=[], created_at="2026-01-01T00:00:00+00:00")
-            jobs.jobs[job.id] = job
-            jobs.finished[job.id] = time.monotonic() - 10 + i * 0.001
+            conn.execute(
+                "INSERT INTO ingest_jobs(id, state, inputs, created_at, finished_at) VALUES (?, 'done', '[]', ?, ?)",
+                (f"j{i}", "2026-01-01T00:00:00+00:00", queue.now(datetime.now(UTC) - timedelta(seconds=1000 - i))),
+            )
+        jobs.submit(["x.txt"])  # a submit forgets what is past its time
         assert jobs.get("j0") is None and jobs.get(f"j{jobs_mod.MAX_FINISHED + 4}") is not None
-        assert len(jobs.jobs) == jobs_mod.MAX_FINISHED
+        done = "SELECT count(*) FROM ingest_jobs WHERE state='done'"
+        assert conn.execute(done).fetchone()[0] == jobs_mod.MAX_FINISHED
         monkeypatch.setattr(jobs_mod, "JOB_TTL_S", 1)
-        assert jobs.get(f"j{jobs_mod.MAX_FINISHED + 4}") is None and jobs.jobs == {}
+        jobs.submit(["y.txt"])
+        assert jobs.get(f"j{jobs_mod.MAX_FINISHED + 4}") is None
+        assert conn.execute(done).fetchone()[0] == 0
     finally:
+        conn.close()
         jobs.shutdown()

@@ -4,33 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
 
 import psutil
 
+from tests.conftest import stored_facts
 from watchfloor.runner import IngestOptions
 from watchfloor.workspace import Workspace, demo_corpus_path
-
-
-def _facts(db: Path) -> dict[str, list[tuple[Any, ...]]]:
-    """Every stored fact with its evidence span, in a comparable form (no row ids, no timestamps)."""
-    conn = sqlite3.connect(db)
-    try:
-        queries = {
-            "documents": "SELECT id, status, duplicate_of, published, title FROM documents",
-            "mentions": "SELECT m.doc_id, m.start, m.end, e.key FROM mentions m "
-            "LEFT JOIN entities e ON e.id = m.entity_id",
-            "events": "SELECT doc_id, start, end FROM event_evidence",
-            "claims": "SELECT doc_id, start, end, kind, speaker_text, text FROM claims",
-            "relations": "SELECT doc_id, evidence_start, evidence_end, predicate, modality FROM relations",
-        }
-        return {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in queries.items()}
-    finally:
-        conn.close()
 
 
 def test_two_workers_store_exactly_what_one_process_stores(demo_db: Path, tmp_path: Path) -> None:
@@ -38,7 +20,7 @@ def test_two_workers_store_exactly_what_one_process_stores(demo_db: Path, tmp_pa
     with Workspace(db) as ws:
         report = ws.ingest([str(demo_corpus_path())], IngestOptions(workers=2))
     assert not report.interrupted and not report.problems, report
-    one, two = _facts(demo_db), _facts(db)
+    one, two = stored_facts(demo_db), stored_facts(db)
     assert len(two["documents"]) >= 30 and len(two["events"]) > 50 and len(two["claims"]) > 100
     for table in one:
         assert two[table] == one[table], table
@@ -73,10 +55,10 @@ def test_a_killed_worker_loses_nothing_and_the_run_resumes(demo_db: Path, tmp_pa
     assert killed, "no worker process to kill"
     assert first.interrupted
     assert any("worker process died" in p and "run the same command again" in p for p in first.problems)
-    partial = _facts(db)
-    assert len(partial["documents"]) < len(_facts(demo_db)["documents"])
+    partial = stored_facts(db)
+    assert len(partial["documents"]) < len(stored_facts(demo_db)["documents"])
     with Workspace(db) as ws:
         second = ws.ingest([str(demo_corpus_path())], IngestOptions(workers=2))
     assert not second.interrupted, second
     assert second.already_stored >= len(partial["documents"])
-    assert _facts(db) == _facts(demo_db)  # nothing lost, nothing stored twice
+    assert stored_facts(db) == stored_facts(demo_db)  # nothing lost, nothing stored twice

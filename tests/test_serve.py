@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -63,3 +65,47 @@ def test_serve_explains_a_missing_store_a_taken_port_and_a_short_token(tmp_path:
     (tmp_path / "token").write_text("short\n")
     weak = run_cli("serve", "--db", str(demo_db), "--token-file", str(tmp_path / "token"), cwd=tmp_path)
     assert weak.returncode == 1 and "at least 16 characters" in weak.stderr
+
+
+def test_serve_with_two_workers_answers_from_both_and_runs_a_job_once(demo_db: Path, tmp_path: Path) -> None:
+    db = copy_store(demo_db, tmp_path / "workers.db")
+    port = free_port()
+    token = "test-token-0123456789abcdef"
+    env = {**os.environ, "WATCHFLOOR_TOKEN": token}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "watchfloor", "serve", "--db", str(db), "--port", str(port), "--workers", "2"],
+        env=env, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        pids: set[int] = set()
+        with ThreadPoolExecutor(8) as pool:  # concurrent requests reach both processes
+            while len(pids) < 2:
+                assert proc.poll() is None and time.monotonic() < deadline, f"answered by {pids} only"
+                try:
+                    answers = list(pool.map(lambda _: httpx.get(base + "/api/health", timeout=10), range(16)))
+                except httpx.TransportError:
+                    time.sleep(0.3)
+                    continue
+                pids |= {r.json()["pid"] for r in answers}
+                assert all(r.status_code == 200 for r in answers)
+        assert proc.pid not in pids  # the main process only supervises (and runs the ingest queue)
+        before = httpx.get(base + "/api/stats", timeout=10).json()["documents"]
+        assert before >= 30
+        text = b"Peshawar, May 2, 2026\n\nA roadside bomb killed four policemen in Bajaur on Friday, officials said.\n"
+        auth = {"Authorization": f"Bearer {token}"}
+        job = httpx.post(base + "/api/ingest/upload", files={"file": ("bajaur.txt", text, "text/plain")},
+                         headers=auth, timeout=30).json()  # fmt: skip
+        deadline = time.monotonic() + 300
+        while job["status"] in ("queued", "running") and time.monotonic() < deadline:
+            time.sleep(0.5)
+            job = httpx.get(f"{base}/api/jobs/{job['id']}", headers=auth, timeout=10).json()
+        assert job["status"] == "done" and job["report"]["analysed"] == 1, job
+        assert httpx.get(base + "/api/stats", timeout=10).json()["documents"] == before + 1
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT state, attempts FROM ingest_jobs").fetchall() == [("done", 1)]
+    assert "with 2 workers" in (proc.stderr.read() if proc.stderr else "")

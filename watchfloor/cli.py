@@ -131,7 +131,7 @@ def _run_ingest(ws: Workspace, targets: list[str], options: IngestOptions, quiet
     total = count_inputs(targets, options.sources)
     with _progress("ingest", quiet) as progress:
         task = progress.add_task(LOADING_MODEL, total=None)
-        serial = options.workers <= 1  # worker processes load their own: "loading" until the first document
+        serial = options.in_process  # worker processes load their own: "loading" until the first document
         if serial:
             _load_language_model(options)
         progress.reset(task, total=total, description="ingest" if serial else LOADING_MODEL)
@@ -140,6 +140,7 @@ def _run_ingest(ws: Workspace, targets: list[str], options: IngestOptions, quiet
             options,
             on_progress=lambda _s: progress.update(task, advance=1, description="ingest"),
             on_problem=lambda line: err_console.print(f"[yellow]skipped[/] {escape(clean(line, one_line=True))}"),
+            on_note=lambda line: err_console.print(escape(clean(line, one_line=True))),
         )
 
 
@@ -198,6 +199,12 @@ def ingest_cmd(
     ] = False,
     model: Annotated[str, typer.Option(help="spaCy model: md (default) or sm.")] = "md",
     workers: Annotated[int, typer.Option(help="NLP worker processes.")] = 1,
+    cluster: Annotated[
+        str | None, typer.Option(help="Run on a local Dask cluster of N worker processes: local:N.")
+    ] = None,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Run on a Dask cluster: its scheduler's address, tcp://host:8786.")
+    ] = None,
     batch_size: Annotated[int, typer.Option(help="Documents per transaction.")] = 16,
     gazetteer: Annotated[Path | None, typer.Option(help="Extra gazetteer YAML (extends/overrides).")] = None,
     embed_claims: Annotated[
@@ -234,7 +241,13 @@ def ingest_cmd(
         batch_size=batch_size,
         gazetteer=gazetteer,
         embed_claims=embed_claims,
+        cluster=cluster,
+        scheduler=scheduler,
     )
+    if cluster or scheduler:
+        from watchfloor.dask_ingest import check_options  # imports Dask: only for a cluster run
+
+        check_options(options)
     with Workspace(db) as ws:
         report = _run_ingest(ws, targets, options, quiet)
     _finish_ingest(report, as_json)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import socket
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -91,11 +92,18 @@ def serve(
         list[str] | None,
         typer.Option(help="Also answer requests for this Host name (repeatable), e.g. the name a reverse proxy uses."),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Server processes answering requests (uvicorn workers).")
+    ] = 1,
+    ingest_worker: Annotated[
+        bool,
+        typer.Option(help="Run queued ingest jobs in this server; turn off when `watchfloor worker` runs them."),
+    ] = True,
 ) -> None:
     """Serve the JSON API (docs at /api/docs) and the web UI at http://HOST:PORT/."""
     import uvicorn
 
-    from watchfloor.api.app import create_app
+    from watchfloor.api.app import SETTINGS_ENV, create_app
     from watchfloor.api.context import ServerSettings
 
     if not db.exists():
@@ -103,12 +111,75 @@ def serve(
     token = read_token(token_file)
     allowed = allowed_hosts(host, token, allowed_host or [])
     check_port(host, port)
-    settings = ServerSettings(db=db, token=token, allow_private_urls=allow_private, allowed_hosts=allowed)
-    app = create_app(settings)
+    settings = ServerSettings(db=db, token=token, allow_private_urls=allow_private, allowed_hosts=allowed,
+                              ingest_worker=ingest_worker and workers == 1)  # fmt: skip
     writes = "enabled (bearer token)" if settings.token else "disabled (no token set)"
-    err_console.print(f"watchfloor on http://{host}:{port}/  ·  API docs /api/docs  ·  writes {writes}")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        app = create_app(settings)
+        err_console.print(f"watchfloor on http://{host}:{port}/  ·  API docs /api/docs  ·  writes {writes}")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    # N processes answer requests, each building its app from the environment; this process only supervises
+    # them and (unless --no-ingest-worker) runs the ingest queue, so jobs are not run N times at once.
+    open_store_once(db)
+    os.environ[SETTINGS_ENV] = settings.to_json()
+    stop = start_ingest_worker(db, allow_private) if ingest_worker else None
+    err_console.print(f"watchfloor on http://{host}:{port}/ with {workers} workers  ·  API docs /api/docs  ·  "
+                      f"writes {writes}")  # fmt: skip
+    try:
+        uvicorn.run("watchfloor.api.app:app_from_env", factory=True, host=host, port=port, workers=workers,
+                    log_level="warning")  # fmt: skip
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+def open_store_once(db: Path) -> None:
+    """Create or migrate the store before the worker processes open it."""
+    from watchfloor.workspace import Workspace
+
+    with Workspace(db):
+        pass
+
+
+def start_ingest_worker(db: Path, allow_private: bool) -> threading.Event:
+    """Run the ingest queue of ``db`` in a background thread; set the returned event to stop it."""
+    from watchfloor.api.jobs import run_queue
+
+    stop = threading.Event()
+    threading.Thread(target=run_queue, args=(db, allow_private, stop), name="ingest", daemon=True).start()
+    return stop
+
+
+def worker(
+    db: DbOption = Path(DEFAULT_DB),
+    once: Annotated[bool, typer.Option(help="Run the jobs queued now, then exit.")] = False,
+    allow_private: Annotated[bool, typer.Option(help="Let jobs fetch private or loopback URLs.")] = False,
+) -> None:
+    """Run the ingest jobs submitted through the API (`serve --no-ingest-worker`); Ctrl-C stops it."""
+    from watchfloor.api.jobs import run_queue
+    from watchfloor.api.models import Job
+
+    if not db.exists():
+        raise UserError(f"no store at {db}; run `watchfloor demo` or `watchfloor ingest` first, or pass --db")
+    open_store_once(db)
+
+    def done(job: Job) -> None:
+        outcome = job.error or f"{job.done} input(s) done"
+        err_console.print(f"job {job.id}: {job.status} ({escape(outcome)})")
+
+    if not once:
+        err_console.print(f"watchfloor worker on {escape(str(db))}: waiting for ingest jobs (Ctrl-C to stop)")
+    stop = threading.Event()
+    try:
+        ran = run_queue(db, allow_private, stop, once=once, on_done=done)
+    except KeyboardInterrupt:
+        stop.set()
+        raise typer.Exit(130) from None
+    if once:
+        err_console.print(f"{ran} job(s) run; the queue is empty")
 
 
 def register(app: typer.Typer) -> None:
     app.command()(serve)
+    app.command()(worker)

@@ -16,3 +16,8 @@ class InputProblem(UserError):
         super().__init__(f"{source}: {message}")
         self.source = source
         self.reason = message
+
+
+class WorkersLost(Exception):
+    """The workers of a run are gone (a cluster's scheduler lost, a task killing worker after worker); the
+    message says so in one line. What was analysed before is stored and the run resumes."""

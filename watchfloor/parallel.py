@@ -16,10 +16,11 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from watchfloor.errors import InputProblem
 from watchfloor.link.gazetteer import Gazetteer
@@ -27,41 +28,70 @@ from watchfloor.models import CleanDocument, RawInput
 from watchfloor.runner import Cleaned, Facts, IngestOptions, Outcome, clean_input, extract_facts
 from watchfloor.store.base import DocumentWrite
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+    from watchfloor.link.actors import Linker
+
 DOCS_PER_TASK = 8  # documents per analysis task: enough for spaCy's batching, small enough to spread
 CLEANING_AHEAD = 6  # inputs being cleaned per worker
 ANALYSING_AHEAD = 2  # analysis tasks queued per worker
 
 _state: dict[str, Any] = {}
+_analysing = threading.Lock()  # one pipeline and linker per worker: threads sharing a Dask worker take turns
 
 
-def _init_worker(gazetteer: Gazetteer, options: IngestOptions) -> None:
-    """Load once per worker: pipeline (inherited when idle in the parent), place index, linker."""
+def configure_worker(gazetteer: Gazetteer, options: IngestOptions) -> None:
+    """What this worker's tasks use; the pipeline and linker load on first use (:func:`_loaded`)."""
+    with _analysing:
+        _state.clear()
+        _state.update(gazetteer=gazetteer, options=options)
+
+
+def warm_worker() -> None:
+    """Load what :func:`_analyse` needs now, e.g. in a thread while the first inputs are being cleaned."""
+    with _analysing:
+        _loaded()
+
+
+def _loaded() -> tuple[Language, Linker]:
+    """The pipeline (inherited when idle in a forked parent), place index and linker, loaded once per worker."""
     from watchfloor.link.actors import Linker
     from watchfloor.link.places import load_place_index
     from watchfloor.nlp.pipeline import acquire_pipeline
 
+    if "nlp" not in _state:
+        _state.update(
+            nlp=acquire_pipeline(_state["gazetteer"], _state["options"].model),
+            linker=Linker(_state["gazetteer"], load_place_index()),
+        )
+    return _state["nlp"], _state["linker"]
+
+
+def _init_worker(gazetteer: Gazetteer, options: IngestOptions) -> None:
+    """Process-pool initializer: load everything before the first task."""
     # The main process decides when to stop (Ctrl-C, SIGTERM) and lets running tasks finish.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    _state.update(
-        nlp=acquire_pipeline(gazetteer, options.model),
-        linker=Linker(gazetteer, load_place_index()),
-        gazetteer=gazetteer,
-        options=options,
-    )
+    configure_worker(gazetteer, options)
+    _loaded()
 
 
-def _clean(item: RawInput, options: IngestOptions) -> Cleaned | str:
-    result = clean_input(item, options.today, signature=True)
+def _clean(item: RawInput) -> Cleaned | str:
+    result = clean_input(item, _state["options"].today, signature=True)
     if isinstance(result, Cleaned):
         result.doc.raw_data = None  # the main process has the bytes: do not send them back
     return result
 
 
 def _analyse(docs: list[CleanDocument]) -> list[Facts]:
-    nlp, linker, gazetteer, options = _state["nlp"], _state["linker"], _state["gazetteer"], _state["options"]
-    parsed = nlp.pipe([d.text for d in docs], batch_size=len(docs))
-    return [extract_facts(spacy_doc, d, linker, gazetteer, options) for spacy_doc, d in zip(parsed, docs, strict=True)]
+    with _analysing:
+        nlp, linker = _loaded()
+        gazetteer, options = _state["gazetteer"], _state["options"]
+        parsed = nlp.pipe([d.text for d in docs], batch_size=len(docs))
+        return [
+            extract_facts(spacy_doc, d, linker, gazetteer, options) for spacy_doc, d in zip(parsed, docs, strict=True)
+        ]
 
 
 def _for_analysis(doc: CleanDocument) -> CleanDocument:
@@ -85,8 +115,24 @@ def parallel_outcomes(
 
     A worker that dies raises ``BrokenProcessPool`` here; the caller keeps what was already yielded.
     """
-    workers = options.workers
-    pool = ProcessPoolExecutor(workers, mp_context=_context(), initializer=_init_worker, initargs=(gazetteer, options))
+    pool = ProcessPoolExecutor(
+        options.workers, mp_context=_context(), initializer=_init_worker, initargs=(gazetteer, options)
+    )
+    try:
+        yield from pooled_outcomes(pool, options.workers, items, already_stored, decide)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def pooled_outcomes(
+    pool: Executor,
+    workers: int,
+    items: Iterable[RawInput | InputProblem],
+    already_stored: Callable[[RawInput], bool],
+    decide: Callable[[Cleaned], DocumentWrite],
+) -> Iterator[Outcome]:
+    """The outcomes of :func:`parallel_outcomes` from any executor whose workers ran :func:`configure_worker`
+    (a process pool, a Dask cluster); ``workers`` (task slots) sizes the bounded queues."""
     cleaning: deque[tuple[RawInput, Future[Cleaned | str]]] = deque()
     analysing: deque[tuple[list[tuple[str, DocumentWrite]], Future[list[Facts]]]] = deque()
     # Outcomes in input order: an entry waits here until every earlier input is settled.
@@ -130,26 +176,23 @@ def parallel_outcomes(
             done.discard(id(outcome))
             yield source, outcome
 
-    try:
-        for item in items:
-            if isinstance(item, InputProblem):
-                ordered.append((item.source, item.reason, True))
-            elif already_stored(item):
-                ordered.append((item.source, None, True))
-            else:
-                cleaning.append((item, pool.submit(_clean, item, options)))
-            while len(cleaning) > CLEANING_AHEAD * workers or (cleaning and cleaning[0][1].done()):
-                settle_cleaned()
-            settle_analysed(ANALYSING_AHEAD * workers)
-            yield from ready()
-        while cleaning:
+    for item in items:
+        if isinstance(item, InputProblem):
+            ordered.append((item.source, item.reason, True))
+        elif already_stored(item):
+            ordered.append((item.source, None, True))
+        else:
+            cleaning.append((item, pool.submit(_clean, item)))
+        while len(cleaning) > CLEANING_AHEAD * workers or (cleaning and cleaning[0][1].done()):
             settle_cleaned()
-            settle_analysed(ANALYSING_AHEAD * workers)
-            yield from ready()
-        submit_batch()
-        while analysing:
-            settle_analysed(len(analysing) - 1)  # wait for the oldest task only, then pass on what is ready
-            yield from ready()
+        settle_analysed(ANALYSING_AHEAD * workers)
         yield from ready()
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    while cleaning:
+        settle_cleaned()
+        settle_analysed(ANALYSING_AHEAD * workers)
+        yield from ready()
+    submit_batch()
+    while analysing:
+        settle_analysed(len(analysing) - 1)  # wait for the oldest task only, then pass on what is ready
+        yield from ready()
+    yield from ready()

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from watchfloor import __version__
-from watchfloor.errors import InputProblem
+from watchfloor.errors import InputProblem, WorkersLost
 from watchfloor.extract.author_claims import attributed_spans, extract_author_claims
 from watchfloor.extract.claims import extract_claims
 from watchfloor.extract.events import extract_events
@@ -65,6 +65,13 @@ class IngestOptions:
     # Sentence embeddings of claims for stance by meaning: about half a spaCy pass more per document
     # (benchmarks/claim_embeddings.py), so bulk ingest leaves them off and stance stays lexical.
     embed_claims: bool = False
+    cluster: str | None = None  # "local:N": a Dask LocalCluster of N worker processes for this run
+    scheduler: str | None = None  # "tcp://host:8786": the scheduler of a running Dask cluster
+
+    @property
+    def in_process(self) -> bool:
+        """The main process parses the documents itself (no worker processes, no cluster)."""
+        return self.workers <= 1 and not self.cluster and not self.scheduler
 
 
 @dataclass
@@ -102,8 +109,12 @@ def ingest(
     options: IngestOptions | None = None,
     on_progress: Progress = _noop,
     on_problem: Progress = _noop,
+    on_note: Progress = _noop,
 ) -> IngestReport:
-    """Ingest files, folders, URLs and feeds into ``repo``; never stops for one bad input."""
+    """Ingest files, folders, URLs and feeds into ``repo``; never stops for one bad input.
+
+    ``on_note`` gets one-off information about the run (a Dask cluster's dashboard link).
+    """
     options = options or IngestOptions()
     report = IngestReport()
     gazetteer = load_gazetteer(options.gazetteer)
@@ -127,7 +138,18 @@ def ingest(
         pending.clear()
 
     items = iter_inputs(targets, options.sources)
-    if options.workers > 1:
+    if options.cluster or options.scheduler:
+        from watchfloor.dask_ingest import dask_outcomes
+
+        outcomes = dask_outcomes(
+            items,
+            gazetteer,
+            options,
+            lambda item: already_stored(item, repo, report),
+            lambda cleaned: decide(cleaned, repo, near, seen_text, report),
+            on_note,
+        )
+    elif options.workers > 1:
         from watchfloor.parallel import parallel_outcomes
 
         outcomes = parallel_outcomes(
@@ -155,10 +177,10 @@ def ingest(
     except KeyboardInterrupt:
         report.interrupted = True
         flush()  # documents already analysed are complete: keep them
-    except BrokenProcessPool:
+    except (BrokenProcessPool, WorkersLost) as exc:
         report.interrupted = True
         flush()
-        line = (
+        line = str(exc) if isinstance(exc, WorkersLost) else (
             "ingest: a worker process died (out of memory?); what was analysed is stored: "
             "run the same command again to resume"
         )

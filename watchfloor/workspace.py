@@ -47,6 +47,7 @@ class Workspace:
         options: IngestOptions | None = None,
         on_progress: Callable[[str], None] | None = None,
         on_problem: Callable[[str], None] | None = None,
+        on_note: Callable[[str], None] | None = None,
     ) -> IngestReport:
         from watchfloor.runner import ingest
         from watchfloor.watch import run_alerts
@@ -57,6 +58,7 @@ class Workspace:
             options,
             on_progress or (lambda _s: None),
             on_problem or (lambda _s: None),
+            on_note or (lambda _s: None),
         )
         if report.analysed:
             report.alerts = run_alerts(self)  # watched items with new facts: their JSONL file or command

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -91,7 +92,7 @@ def create_app(settings: ServerSettings) -> FastAPI:
     """Build the app for one store; ``watchfloor serve`` runs it with uvicorn."""
     ctx = AppContext(settings)
     ctx.ws  # noqa: B018 - open (and migrate) the store now, so a bad --db fails at start, not on a request
-    jobs = IngestJobs(settings.db, settings.allow_private_urls)
+    jobs = IngestJobs(settings.db, settings.allow_private_urls, run_worker=settings.ingest_worker)
     warm = threading.Event()
     threading.Thread(target=warm_up, args=(settings.db, warm), name="warm-up", daemon=True).start()
 
@@ -164,9 +165,9 @@ def create_app(settings: ServerSettings) -> FastAPI:
             response.headers[name] = value
         return response
 
-    @app.get("/api/health", tags=["overview"], summary="Liveness, and whether the background warm-up finished")
+    @app.get("/api/health", tags=["overview"], summary="Liveness, warm-up done, and the server process that answered")
     def health() -> dict[str, Any]:
-        return {"status": "ok", "version": __version__, "warm": warm.is_set()}
+        return {"status": "ok", "version": __version__, "warm": warm.is_set(), "pid": os.getpid()}
 
     @app.get("/api/docs", include_in_schema=False)
     def docs() -> HTMLResponse:
@@ -187,3 +188,15 @@ def create_app(settings: ServerSettings) -> FastAPI:
     app.include_router(web_router(ctx))
     app.mount("/static", StaticFiles(directory=static_dir()), name="static")
     return app
+
+
+SETTINGS_ENV = "WATCHFLOOR_SERVE_SETTINGS"
+
+
+def app_from_env() -> FastAPI:
+    """The app factory of ``serve --workers N``: each worker process builds its app from the settings the
+    main process put in ``$WATCHFLOOR_SERVE_SETTINGS`` (uvicorn ``--factory``)."""
+    text = os.environ.get(SETTINGS_ENV)
+    if not text:
+        raise UserError(f"${SETTINGS_ENV} is not set; start the server with `watchfloor serve`")
+    return create_app(ServerSettings.from_json(text))

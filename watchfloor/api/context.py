@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +25,28 @@ class ServerSettings:
     allow_private_urls: bool = False
     # Host header names the server answers to; None answers any (only behind a proxy that checks Host).
     allowed_hosts: tuple[str, ...] | None = LOOPBACK_NAMES
+    # Run queued ingest jobs in a background thread of this process; off in the worker processes of
+    # `serve --workers N` (the main process runs them) and when `watchfloor worker` does.
+    ingest_worker: bool = True
+
+    def to_json(self) -> str:
+        """For the worker processes of ``serve --workers N``, which build their app from the environment."""
+        return json.dumps({
+            "db": str(self.db), "token": self.token, "upload_dir": str(self.upload_dir) if self.upload_dir else None,
+            "max_upload_mb": self.max_upload_mb, "allow_private_urls": self.allow_private_urls,
+            "allowed_hosts": list(self.allowed_hosts) if self.allowed_hosts is not None else None,
+            "ingest_worker": self.ingest_worker,
+        })  # fmt: skip
+
+    @classmethod
+    def from_json(cls, text: str) -> ServerSettings:
+        data = json.loads(text)
+        hosts = data["allowed_hosts"]
+        return cls(db=Path(data["db"]), token=data["token"],
+                   upload_dir=Path(data["upload_dir"]) if data["upload_dir"] else None,
+                   max_upload_mb=int(data["max_upload_mb"]), allow_private_urls=bool(data["allow_private_urls"]),
+                   allowed_hosts=tuple(hosts) if hosts is not None else None,
+                   ingest_worker=bool(data["ingest_worker"]))  # fmt: skip
 
     def uploads(self) -> Path:
         folder = self.upload_dir or self.db.with_name(self.db.name + ".uploads")

@@ -19,9 +19,11 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from spacy.attrs import ORTH
 from spacy.tokens import Doc, Span, Token
 
 from watchfloor.extract.datelines import dateline_spans
+from watchfloor.extract.docindex import doc_text, tables_of
 
 FEATURE_VERSION = 2
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
@@ -122,7 +124,8 @@ class DocFacts:
 
 def doc_facts(doc: Doc) -> DocFacts:
     """Quote membership and entity labels for every token (one pass over the document)."""
-    texts = [tok.text for tok in doc]
+    strings = doc.vocab.strings
+    texts = [strings[h] for h in doc.to_array(ORTH).tolist()] if len(doc) else []  # no Token objects
     in_quote = [False] * len(doc)
     quote_mark = [t in QUOTE_CHARS for t in texts]
     quotes: list[tuple[int, int]] = []
@@ -145,12 +148,13 @@ def doc_facts(doc: Doc) -> DocFacts:
     sent_of: list[tuple[int, int]] = [(0, len(doc))] * len(doc)
     sent_quoted: dict[int, bool] = {}
     ents_in: dict[int, list[tuple[int, int, str, int]]] = {}
-    for sent in doc.sents:
+    tables = tables_of(doc)
+    for sent in tables.sents:
         bounds = (sent.start, sent.end)
         sent_of[sent.start : sent.end] = [bounds] * (sent.end - sent.start)
         sent_quoted[sent.start] = any(in_quote[sent.start : sent.end])
         ents_in[sent.start] = []
-    for ent in doc.ents:
+    for ent in tables.ents:
         for i in range(ent.start, ent.end):
             ent_label[i] = ent.label_
         ents_in.setdefault(sent_of[ent.start][0], []).append((ent.start, ent.end, ent.label_, ent.root.i))
@@ -162,7 +166,7 @@ def doc_facts(doc: Doc) -> DocFacts:
 def _dateline_tokens(doc: Doc, ent_label: list[str]) -> list[bool]:
     """Which tokens belong to a dateline; a name the NER calls a person or group is not a place."""
     flags = [False] * len(doc)
-    for start, end in dateline_spans(doc.text):
+    for start, end in dateline_spans(doc_text(doc)):
         span = doc.char_span(start, end, alignment_mode="contract")
         if span is None or any(ent_label[i] in ("PERSON", "ORG", "NORP") for i in range(span.start, span.end)):
             continue

@@ -30,6 +30,7 @@ import yaml
 from spacy.tokens import Doc, Span
 
 from watchfloor.extract.claims_lexicon import load_claims_lexicon
+from watchfloor.extract.docindex import doc_sents, doc_text
 from watchfloor.extract.horizon import find_horizon
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import ClaimRecord, EntityRecord, MentionRecord
@@ -240,7 +241,7 @@ def _title_end(text: str, title: str | None) -> int:
 
 
 def _sentences(doc: Doc) -> list[Span]:
-    return [s for s in doc.sents if s.text.strip()]
+    return [s for s in doc_sents(doc) if s.text.strip()]
 
 
 def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> float:
@@ -354,7 +355,7 @@ class Candidate:
 
 def candidates(doc: Doc, title: str | None, attributed: list[tuple[int, int]]) -> list[Candidate]:
     """Every sentence that could be the author's judgement, with its features."""
-    whole = doc.text  # spaCy rebuilds Doc.text on every access
+    whole = doc_text(doc)
     title_end = _title_end(whole, title)
     opinion = bool(title and load_author_lexicon().opinion_title.search(title))
     sents = _sentences(doc)
@@ -420,7 +421,7 @@ def extract_author_claims(
     speaker = author_speaker(title, author, outlet, mentions)
     mentions = mentions or []
     claims: list[ClaimRecord] = []
-    whole = doc.text
+    whole = doc_text(doc)
     for cand in candidates(doc, title, attributed):
         p = model.probability(cand.features)
         if p < model.threshold:

@@ -19,6 +19,7 @@ from spacy.tokens import Doc, Span, Token
 
 from watchfloor.extract.attribution import AttributionModel, find_attributions, load_attribution_model, span_chars
 from watchfloor.extract.claims_lexicon import ClaimsLexicon, load_claims_lexicon
+from watchfloor.extract.docindex import doc_sents, doc_text
 from watchfloor.extract.horizon import find_horizon
 from watchfloor.extract.versions import CLAIMS_VERSION
 from watchfloor.link.actors import load_titles
@@ -73,7 +74,7 @@ class _State:
     @cached_property
     def sents(self) -> list[Span]:
         """The document's sentences, listed once (spaCy walks the whole document for each listing)."""
-        return list(self.doc.sents)
+        return doc_sents(self.doc)
 
     @cached_property
     def sent_no(self) -> dict[int, int]:
@@ -478,7 +479,7 @@ def extract_claims(
     doc: Doc, mentions: list[MentionRecord], published: date | None, kind_of: KindLookup
 ) -> list[ClaimRecord]:
     """Every attributed claim in the document, in text order, each with content and cue evidence."""
-    state = _State(doc, doc.text, mentions, kind_of, names=_names(mentions))
+    state = _State(doc, doc_text(doc), mentions, kind_of, names=_names(mentions))
     quotes = quote_spans(state.text)
     model = load_attribution_model()
     if model is None:
@@ -569,7 +570,7 @@ def _rule_claims(state: _State, published: date | None, quotes: list[tuple[int, 
     doc, text = state.doc, state.text
     quote_owner: dict[tuple[int, int], _Speaker] = {}
     claims: list[ClaimRecord] = []
-    sents = list(doc.sents)
+    sents = state.sents
     for sent in sents:
         # Direct quotes that end (or start) in this sentence, attributed by a cue outside them.
         for q_start, q_end in quotes:

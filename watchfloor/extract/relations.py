@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from watchfloor.extract.docindex import doc_sents, tables_of
 from watchfloor.extract.relation_model import (
     Argument,
     DocFacts,
@@ -570,10 +571,10 @@ def extract_relations(
     lexicon = lex.features
     index = _Index(doc, mentions, kind_of)
     spans = mention_spans(doc, mentions) if learned is not None else []
-    facts = DocFacts(doc) if learned is not None else None
+    facts = tables_of(doc).columns if learned is not None else None
     out: list[RelationRecord] = []
     seen: set[tuple[str, str, str, int]] = set()
-    sentences = [(sent, rule_triples(sent, index, lex)) for sent in doc.sents]
+    sentences = [(sent, rule_triples(sent, index, lex)) for sent in doc_sents(doc)]
     candidates: list[tuple[list[tuple[Argument, Argument]], list[list[str]]]] = []
     predictions: list[tuple[str, float]] = []
     if learned is not None and facts is not None:  # one matrix product for the whole document

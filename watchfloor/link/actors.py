@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from watchfloor.extract.docindex import tables_of
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.normalize import norm_name
 from watchfloor.link.places import Place, PlaceIndex
@@ -194,7 +195,7 @@ class Linker:
         acronyms: dict[str, str] = {}
         doc_countries = self._doc_countries(doc)
 
-        for ent in doc.ents:
+        for ent in tables_of(doc).ents:
             label = ent.label_
             text = ent.text
             key: str | None = None
@@ -225,7 +226,7 @@ class Linker:
 
     def _doc_countries(self, doc: Doc) -> set[str]:
         found: set[str] = set()
-        for ent in doc.ents:
+        for ent in tables_of(doc).ents:
             if ent.ent_id_ and ent.ent_id_ in self.by_key:
                 found.update(self.by_key[ent.ent_id_].record.countries)
             elif ent.label_ == "GPE":

@@ -22,9 +22,23 @@ from watchfloor.link.normalize import norm_name
 from watchfloor.models import EntityRecord, RemovedSpan
 from watchfloor.store import rawtext, sqlite_reprocess
 from watchfloor.store.base import DocumentWrite, Row
-from watchfloor.store.sqlite_browse import co_mentioned, ensure_entity_stats, is_frequent, refresh_entity_stats
+from watchfloor.store.sqlite_browse import (
+    add_documents_to_stats,
+    co_mentioned,
+    ensure_entity_stats,
+    entity_stats_fresh,
+    is_frequent,
+    refresh_entity_stats,
+    track_touched_entities,
+)
 from watchfloor.store.sqlite_claims import list_claims, speaker_record, write_claims
-from watchfloor.store.sqlite_corrections import apply_corrections, register_functions
+from watchfloor.store.sqlite_corrections import (
+    apply_corrections,
+    corrections_settled,
+    last_correction,
+    mark_corrections_settled,
+    register_functions,
+)
 from watchfloor.store.sqlite_events import list_events, write_events
 from watchfloor.store.sqlite_export import snapshot
 from watchfloor.store.sqlite_relations import list_relations, write_relations
@@ -80,6 +94,8 @@ class SQLiteRepository:
     """The default zero-set-up store: one SQLite file."""
 
     def __init__(self, path: Path) -> None:
+        self._added: list[str] = []  # documents stored in the open transaction
+        self._stats_addable: bool | None = None
         if path.exists() and path.is_dir():
             raise UserError(f"{path} is a folder; pass a file path to --db")
         if not path.parent.exists():
@@ -127,13 +143,22 @@ class SQLiteRepository:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """All writes inside commit together or not at all (a killed process loses the batch only)."""
+        """All writes inside commit together or not at all (a killed process loses the batch only).
+
+        Documents newly stored inside are added to the entity counts before the commit, when those were
+        fresh before the first of them was written and nothing was replaced meanwhile; else the counts stay
+        stale and the next read recounts them."""
         self.conn.execute("BEGIN IMMEDIATE")
+        self._added, self._stats_addable = [], None  # decided at the first document written
         try:
             yield
+            if self._added and self._stats_addable:
+                add_documents_to_stats(self.conn, self._added)
         except BaseException:
             self.conn.execute("ROLLBACK")
             raise
+        finally:
+            self._added, self._stats_addable = [], None
         self.conn.execute("COMMIT")
 
     def close(self) -> None:
@@ -220,6 +245,9 @@ class SQLiteRepository:
         """Store one document with its removed spans, new entities and mentions."""
         d = item.doc
         if not self.document_exists(item.doc_id):
+            if self._stats_addable is None:
+                self._stats_addable = entity_stats_fresh(self.conn)
+            self._added.append(item.doc_id)
             raw_text, raw_delta = rawtext.for_storage(d.raw_text, d.text)
             self.conn.execute(
                 """INSERT INTO documents(id, text_hash, source, kind, raw_sha256, url, title, publisher,
@@ -308,6 +336,7 @@ class SQLiteRepository:
         """Write a re-analysed document in place of the stored one (same id), keeping its sources."""
         with self.transaction():
             ingested = self.conn.execute("SELECT ingested_at FROM documents WHERE id=?", (item.doc_id,)).fetchone()
+            self._stats_addable = False  # facts are deleted too: only a recount is right
             sources = sqlite_reprocess.delete_document_facts(self.conn, item.doc_id)
             self.write_document(item, extractor, version)
             sqlite_reprocess.restore_sources(self.conn, item.doc_id, sources)
@@ -525,15 +554,23 @@ class SQLiteRepository:
 
     def apply_corrections(self) -> dict[str, int]:
         """Re-apply every stored analyst correction (after an ingest run)."""
-        return self.correct(lambda _conn: None)[1]
+        return self.correct(lambda _conn: None, everything=True)[1]
 
-    def correct(self, record: Callable[[sqlite3.Connection], T]) -> tuple[T, dict[str, int]]:
-        """Record a correction with ``record`` and re-apply all of them, in one transaction; the entity
-        counts are refreshed with them. Returns what ``record`` returned and the rows changed per action."""
+    def correct(
+        self, record: Callable[[sqlite3.Connection], T], everything: bool = False
+    ) -> tuple[T, dict[str, int]]:
+        """Record a correction with ``record`` and apply it, in one transaction, with the entity counts of
+        the entities it touches. Every stored correction is re-applied too when the store changed since they
+        were last applied (an ingest run or re-extraction wrote since), or with ``everything``. Returns what
+        ``record`` returned and the rows changed per action."""
         with self.transaction():
-            made = record(self.conn)
-            changed = apply_corrections(self.conn)
-            refresh_entity_stats(self.conn)
+            fresh = entity_stats_fresh(self.conn)  # else other writes (an ingest run) changed counts too
+            after = None if everything or not corrections_settled(self.conn) else last_correction(self.conn)
+            with track_touched_entities(self.conn) as touched:
+                made = record(self.conn)
+                changed = apply_corrections(self.conn, after)
+            refresh_entity_stats(self.conn, touched if fresh else None)  # only the rows it changed
+            mark_corrections_settled(self.conn)
         return made, changed
 
     def event(self, event_id: int, max_sources: int | None = None, sources_offset: int = 0) -> Row | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -43,34 +45,155 @@ def data_version(conn: sqlite3.Connection) -> str:
     return ":".join(str(v) for v in row)
 
 
-def refresh_entity_stats(conn: sqlite3.Connection) -> None:
-    """Recount mentions, documents, first/last seen and the spellings of every entity. Call in a transaction."""
-    conn.execute("DELETE FROM entity_stats")
+def refresh_entity_stats(conn: sqlite3.Connection, entity_ids: Iterable[int] | None = None) -> None:
+    """Recount mentions, documents, first/last seen and the spellings of every entity, or only of
+    ``entity_ids`` (the rows of other entities are left as they are). Call in a transaction."""
+    if entity_ids is None:
+        _recount(conn, None)
+    else:
+        ids = sorted(set(entity_ids))
+        for start in range(0, len(ids), 500):  # below SQLite's limit on bound parameters
+            _recount(conn, ids[start : start + 500])
+    mark_entity_stats_fresh(conn)
+
+
+def _recount(conn: sqlite3.Connection, ids: Sequence[int] | None) -> None:
+    """Delete and recount the entity_stats rows of ``ids`` (all rows when None)."""
+    marks = "" if ids is None else f" AND m.entity_id IN ({','.join('?' * len(ids))})"
+    args = list(ids or ())
+    conn.execute(f"DELETE FROM entity_stats WHERE 1=1{marks.replace('m.entity_id', 'entity_id')}", args)
     conn.execute(
-        """INSERT INTO entity_stats(entity_id, mentions, documents, first_seen, last_seen)
-           SELECT m.entity_id, count(*), count(DISTINCT m.doc_id), min(d.published), max(d.published)
-           FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id IS NOT NULL GROUP BY m.entity_id"""
+        f"""INSERT INTO entity_stats(entity_id, mentions, documents, first_seen, last_seen)
+            SELECT m.entity_id, count(*), count(DISTINCT m.doc_id), min(d.published), max(d.published)
+            FROM mentions m JOIN documents d ON d.id=m.doc_id WHERE m.entity_id IS NOT NULL{marks}
+            GROUP BY m.entity_id""",
+        args,
     )
+    conn.execute(f"DELETE FROM entity_forms WHERE 1=1{marks.replace('m.entity_id', 'entity_id')}", args)
+    conn.execute(
+        f"""INSERT INTO entity_forms(entity_id, text, n) SELECT m.entity_id, m.text, count(*) FROM mentions m
+            WHERE m.entity_id IS NOT NULL{marks} GROUP BY m.entity_id, m.text""",
+        args,
+    )
+    _write_surface_forms(conn, ids)
+
+
+def _write_surface_forms(conn: sqlite3.Connection, ids: Sequence[int] | None) -> None:
+    """entity_stats.surface_forms of ``ids`` (all when None) from entity_forms: the 20 commonest."""
+    marks = "" if ids is None else f" WHERE entity_id IN ({','.join('?' * len(ids))})"
     forms: dict[int, list[tuple[str, int]]] = {}
-    for entity_id, text, n in conn.execute(
-        "SELECT entity_id, text, count(*) FROM mentions WHERE entity_id IS NOT NULL GROUP BY entity_id, text"
-    ):
+    for entity_id, text, n in conn.execute(f"SELECT entity_id, text, n FROM entity_forms{marks}", list(ids or ())):
         forms.setdefault(int(entity_id), []).append((str(text), int(n)))
     conn.executemany(
         "UPDATE entity_stats SET surface_forms=? WHERE entity_id=?",
         [(json.dumps(sorted(f, key=lambda x: (-x[1], x[0]))[:20]), i) for i, f in forms.items()],
     )
+
+
+def add_documents_to_stats(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> None:
+    """Grow fresh entity counts by newly stored documents (their mentions only; nothing else changed), and
+    mark them fresh: what a full recount would give, at the cost of the new mentions. Call in the
+    transaction that stored the documents."""
+    touched: set[int] = set()
+    for start in range(0, len(doc_ids), 500):  # below SQLite's limit on bound parameters
+        batch = list(doc_ids[start : start + 500])
+        marks = ",".join("?" * len(batch))
+        conn.execute(
+            f"""INSERT INTO entity_stats(entity_id, mentions, documents, first_seen, last_seen)
+                SELECT m.entity_id, count(*), count(DISTINCT m.doc_id), min(d.published), max(d.published)
+                FROM mentions m JOIN documents d ON d.id=m.doc_id
+                WHERE m.doc_id IN ({marks}) AND m.entity_id IS NOT NULL GROUP BY m.entity_id
+                ON CONFLICT(entity_id) DO UPDATE SET
+                    mentions = mentions + excluded.mentions,
+                    documents = documents + excluded.documents,
+                    first_seen = CASE WHEN excluded.first_seen < first_seen OR first_seen IS NULL
+                                      THEN excluded.first_seen ELSE first_seen END,
+                    last_seen = CASE WHEN excluded.last_seen > last_seen OR last_seen IS NULL
+                                     THEN excluded.last_seen ELSE last_seen END""",
+            batch,
+        )
+        conn.execute(
+            f"""INSERT INTO entity_forms(entity_id, text, n)
+                SELECT entity_id, text, count(*) FROM mentions
+                WHERE doc_id IN ({marks}) AND entity_id IS NOT NULL GROUP BY entity_id, text
+                ON CONFLICT(entity_id, text) DO UPDATE SET n = n + excluded.n""",
+            batch,
+        )
+        touched.update(
+            int(r[0])
+            for r in conn.execute(
+                f"SELECT DISTINCT entity_id FROM mentions WHERE doc_id IN ({marks}) AND entity_id IS NOT NULL", batch
+            )
+        )
+    ids = sorted(touched)
+    for start in range(0, len(ids), 500):
+        _write_surface_forms(conn, ids[start : start + 500])
+    mark_entity_stats_fresh(conn)
+
+
+def mark_entity_stats_fresh(conn: sqlite3.Connection) -> None:
+    """Record that entity_stats match the store as it is now."""
     conn.execute(
         "INSERT INTO meta(key, value) VALUES ('entity_stats', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
         (data_version(conn),),
     )
 
 
+def entity_stats_fresh(conn: sqlite3.Connection) -> bool:
+    """Whether entity_stats were counted for the store as it is now."""
+    row = conn.execute("SELECT value FROM meta WHERE key='entity_stats'").fetchone()
+    return row is not None and row[0] == data_version(conn)
+
+
+# Entities whose entity_stats rows a write makes stale, noted by temporary (per-connection) triggers while
+# :func:`track_touched_entities` is active: mentions added, removed, relinked or edited, and documents whose
+# publication date changed.
+_TRACKING = (
+    "CREATE TEMP TABLE IF NOT EXISTS touched_entities(entity_id INTEGER PRIMARY KEY)",
+    """CREATE TEMP TRIGGER IF NOT EXISTS touched_mention_insert AFTER INSERT ON main.mentions
+       WHEN NEW.entity_id IS NOT NULL BEGIN INSERT OR IGNORE INTO touched_entities VALUES (NEW.entity_id); END""",
+    """CREATE TEMP TRIGGER IF NOT EXISTS touched_mention_delete AFTER DELETE ON main.mentions
+       WHEN OLD.entity_id IS NOT NULL BEGIN INSERT OR IGNORE INTO touched_entities VALUES (OLD.entity_id); END""",
+    """CREATE TEMP TRIGGER IF NOT EXISTS touched_mention_update AFTER UPDATE OF entity_id, doc_id, text
+       ON main.mentions BEGIN
+         INSERT OR IGNORE INTO touched_entities SELECT OLD.entity_id WHERE OLD.entity_id IS NOT NULL;
+         INSERT OR IGNORE INTO touched_entities SELECT NEW.entity_id WHERE NEW.entity_id IS NOT NULL;
+       END""",
+    """CREATE TEMP TRIGGER IF NOT EXISTS touched_document_published AFTER UPDATE OF published ON main.documents
+       WHEN OLD.published IS NOT NEW.published BEGIN
+         INSERT OR IGNORE INTO touched_entities
+         SELECT DISTINCT entity_id FROM mentions WHERE doc_id=NEW.id AND entity_id IS NOT NULL;
+       END""",
+)
+_UNTRACKING = (
+    "DROP TRIGGER IF EXISTS temp.touched_mention_insert",
+    "DROP TRIGGER IF EXISTS temp.touched_mention_delete",
+    "DROP TRIGGER IF EXISTS temp.touched_mention_update",
+    "DROP TRIGGER IF EXISTS temp.touched_document_published",
+)
+
+
+@contextmanager
+def track_touched_entities(conn: sqlite3.Connection) -> Iterator[set[int]]:
+    """Collect the ids of entities whose counts the writes inside the block change; the set is filled when
+    the block ends. Only this connection's writes are seen."""
+    touched: set[int] = set()
+    for sql in _TRACKING:
+        conn.execute(sql)
+    conn.execute("DELETE FROM temp.touched_entities")
+    try:
+        yield touched
+        touched.update(int(r[0]) for r in conn.execute("SELECT entity_id FROM temp.touched_entities"))
+    finally:
+        for sql in _UNTRACKING:
+            conn.execute(sql)
+        conn.execute("DELETE FROM temp.touched_entities")
+
+
 def ensure_entity_stats(conn: sqlite3.Connection) -> None:
     """Refresh the entity counts if mentions changed since they were computed (e.g. a store written by
     an older version, or by code that bypassed the ingest run)."""
-    row = conn.execute("SELECT value FROM meta WHERE key='entity_stats'").fetchone()
-    if row is not None and row[0] == data_version(conn):
+    if entity_stats_fresh(conn):
         return
     conn.execute("BEGIN IMMEDIATE")
     try:

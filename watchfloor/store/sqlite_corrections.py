@@ -16,6 +16,7 @@ from typing import Any
 from watchfloor.errors import NotFound, UserError
 from watchfloor.link.normalize import norm_name
 from watchfloor.store.base import Row
+from watchfloor.store.sqlite_browse import data_version
 
 ACTIONS = ("add_alias", "remove_alias", "merge", "split", "reject", "set_event")
 REJECTABLE = ("mention", "relation", "claim", "event")
@@ -227,15 +228,42 @@ def count_corrections(conn: sqlite3.Connection) -> int:
 
 
 # -- applying -------------------------------------------------------------------------------------------
-def apply_corrections(conn: sqlite3.Connection) -> dict[str, int]:
-    """Re-apply every stored correction in the order made; returns rows changed per action.
+def apply_corrections(conn: sqlite3.Connection, after: int | None = None) -> dict[str, int]:
+    """Re-apply every stored correction in the order made (only those with id > ``after`` when given);
+    returns rows changed per action.
 
     Idempotent: applying twice changes nothing the second time. Call inside a transaction.
     """
     changed = dict.fromkeys(ACTIONS, 0)
-    for c in conn.execute("SELECT * FROM corrections ORDER BY id").fetchall():
+    for c in conn.execute("SELECT * FROM corrections WHERE id > ? ORDER BY id", (after or 0,)).fetchall():
         changed[c["action"]] += _APPLY[c["action"]](conn, c)
     return changed
+
+
+def last_correction(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("SELECT coalesce(max(id), 0) FROM corrections").fetchone()[0])
+
+
+def _state(conn: sqlite3.Connection) -> str:
+    """Changes when documents or extracted rows are added or re-extracted, or a correction is made."""
+    row = conn.execute("SELECT (SELECT max(id) FROM relations), (SELECT max(id) FROM event_reports)").fetchone()
+    return f"{data_version(conn)}:{row[0]}:{row[1]}"
+
+
+def corrections_settled(conn: sqlite3.Connection) -> bool:
+    """Whether every stored correction was applied to the store as it is now (so a new correction needs only
+    itself applied): nothing was ingested or re-extracted since the last :func:`mark_corrections_settled`."""
+    row = conn.execute("SELECT value FROM meta WHERE key='corrections_applied'").fetchone()
+    return row is not None and row[0] == _state(conn)
+
+
+def mark_corrections_settled(conn: sqlite3.Connection) -> None:
+    """Record that all corrections were applied just now (inside the same transaction)."""
+    conn.execute(
+        "INSERT INTO meta(key, value) VALUES ('corrections_applied', ?) "
+        "ON CONFLICT(key) DO UPDATE SET value=excluded.value",
+        (_state(conn),),
+    )
 
 
 def _add_alias(conn: sqlite3.Connection, c: sqlite3.Row) -> int:

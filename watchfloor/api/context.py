@@ -8,6 +8,7 @@ from pathlib import Path
 
 from watchfloor.errors import NotFound
 from watchfloor.store.base import Row
+from watchfloor.store.location import pg_url
 from watchfloor.workspace import Workspace
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -26,7 +27,11 @@ class ServerSettings:
     allowed_hosts: tuple[str, ...] | None = LOOPBACK_NAMES
 
     def uploads(self) -> Path:
-        folder = self.upload_dir or self.db.with_name(self.db.name + ".uploads")
+        if pg_url(self.db):  # a database has no folder beside it
+            default = Path.home() / ".cache" / "watchfloor" / "uploads"
+        else:
+            default = self.db.with_name(self.db.name + ".uploads")
+        folder = self.upload_dir or default
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 

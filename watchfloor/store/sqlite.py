@@ -72,7 +72,14 @@ def _enable_wal(conn: sqlite3.Connection, wait_seconds: float = 30.0) -> None:
 
 
 def open_store(path: str | Path) -> SQLiteRepository:
-    """Open (creating if needed) the SQLite store at ``path``."""
+    """Open (creating if needed) the store ``path`` names: a SQLite file, or a ``postgresql://`` URL."""
+    from watchfloor.store.location import pg_url
+
+    url = pg_url(path)
+    if url is not None:
+        from watchfloor.store.postgres import PostgresRepository  # psycopg is imported for PostgreSQL only
+
+        return PostgresRepository(url)
     return SQLiteRepository(Path(path))
 
 
@@ -96,6 +103,7 @@ class SQLiteRepository:
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{path} is not a watchfloor store ({exc}); choose another --db") from exc
         self.path = path
+        self.location = str(path)  # what `status` shows: the file, or the database URL without its password
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -334,7 +342,7 @@ class SQLiteRepository:
         q = self.conn.execute
         by_status = {r[0]: r[1] for r in q("SELECT status, count(*) FROM documents GROUP BY status")}
         return {
-            "db": str(self.path),
+            "db": self.location,
             "schema_version": self.schema_version,
             "documents": sum(by_status.values()),
             "documents_by_status": by_status,

@@ -146,7 +146,8 @@ def co_mentioned(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> l
     sql = f"""SELECT e.id, e.key, e.name, e.kind, c.documents
               FROM (SELECT entity_id, count(*) AS documents
                     FROM (SELECT DISTINCT doc_id, entity_id FROM mentions
-                          WHERE doc_id IN ({",".join("?" * len(recent))}) AND entity_id IS NOT NULL AND entity_id != ?)
+                          WHERE doc_id IN ({",".join("?" * len(recent))}) AND entity_id IS NOT NULL AND entity_id != ?
+                         ) AS pairs
                     GROUP BY entity_id) c
               JOIN entities e ON e.id=c.entity_id WHERE e.label IN ('PERSON','ORG','NORP')
               ORDER BY c.documents DESC, e.name LIMIT ?"""

@@ -50,8 +50,11 @@ typecheck: install
 browser:
 	test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium)
 
+# The store tests run on SQLite and PostgreSQL: tools/pg_test_server.sh (as root) installs and starts a local
+# server and prints its URL; tests create a database each and drop it after. An already exported
+# WATCHFLOOR_TEST_PG is used as is. Without a server the PostgreSQL tests fail (they never skip).
 unit: install browser
-	$(BIN)/pytest -q -n 2 --dist loadfile
+	WATCHFLOOR_TEST_PG="$${WATCHFLOOR_TEST_PG:-$$(sh tools/pg_test_server.sh)}" $(BIN)/pytest -q -n 2 --dist loadfile
 
 test: lint typecheck unit
 

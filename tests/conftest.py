@@ -7,7 +7,7 @@ import os
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,11 +104,113 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subpro
     )
 
 
-def ingest_jsonl(folder: Path, name: str, articles: list[dict[str, str]]) -> Path:
-    """Write the articles as one JSONL file and ingest it with the real command line into a new store."""
+def ingest_jsonl(folder: Path, name: str, articles: list[dict[str, str]], db: Path | None = None) -> Path:
+    """Write the articles as one JSONL file and ingest it with the real command line into a new store
+    (``folder/name.db``, or ``db``: e.g. a PostgreSQL database from :func:`module_db`)."""
     source = folder / "articles.jsonl"
     source.write_text("\n".join(json.dumps(a) for a in articles), "utf-8")
-    db = folder / f"{name}.db"
+    db = db or folder / f"{name}.db"
     result = run_cli("ingest", str(source), "--db", str(db), "--quiet")
     assert result.returncode == 0, result.stderr
     return db
+
+
+BACKENDS = ("sqlite", "postgres")
+
+
+@pytest.fixture()
+def pg_database() -> Iterator[str]:
+    """A fresh PostgreSQL database (URL) for one test, dropped after; fails if no server is configured."""
+    from tests.pg import fresh_database
+
+    with fresh_database() as url:
+        yield url
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test using it runs once per storage backend."""
+    return str(request.param)
+
+
+@pytest.fixture()
+def new_store(backend: str, tmp_path: Path) -> Iterator[Callable[[str], Path]]:
+    """``new_store(name)``: the location of a new empty store on the test's backend (a SQLite file in
+    tmp_path, or a fresh PostgreSQL database), usable wherever a --db path is."""
+    from tests.pg import create_database, drop_database
+
+    made: list[str] = []
+
+    def make(name: str) -> Path:
+        if backend == "sqlite":
+            return tmp_path / name
+        made.append(create_database())
+        return Path(made[-1])
+
+    yield make
+    for url in made:
+        drop_database(url)
+
+
+class StoreCopier:
+    """``copy(source, name)``: a private copy of the SQLite store ``source`` on a backend (PostgreSQL: a fresh
+    database filled by migrate-store); ``drop()`` removes the databases made."""
+
+    def __init__(self, backend: str, folder: Callable[[], Path]) -> None:
+        self.backend, self.folder, self.made = backend, folder, list[str]()
+
+    def __call__(self, source: Path, name: str = "copy.db") -> Path:
+        from tests.pg import create_database
+        from tests.test_api import copy_store
+        from watchfloor.store.migrate import migrate_store
+
+        if self.backend == "sqlite":
+            return copy_store(source, self.folder() / name)
+        self.made.append(create_database())
+        report = migrate_store(source, self.made[-1])
+        assert not report.mismatches, report.mismatches
+        return Path(self.made[-1])
+
+    def drop(self) -> None:
+        from tests.pg import drop_database
+
+        for url in self.made:
+            drop_database(url)
+
+
+@pytest.fixture()
+def store_copier(backend: str, tmp_path: Path) -> Iterator[Callable[[Path, str], Path]]:
+    """A :class:`StoreCopier` on the test's backend, its databases dropped after the test."""
+    copier = StoreCopier(backend, lambda: tmp_path)
+    yield copier
+    copier.drop()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def module_backend(request: pytest.FixtureRequest) -> str:
+    """A module's tests run once per storage backend (for module-scoped stores)."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def module_db(module_backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The location of a new empty store shared by a module's tests: a SQLite file, or a fresh PostgreSQL
+    database (dropped after the module)."""
+    if module_backend == "sqlite":
+        yield tmp_path_factory.mktemp("store") / "store.db"
+        return
+    from tests.pg import create_database, drop_database
+
+    url = create_database()
+    yield Path(url)
+    drop_database(url)
+
+
+@pytest.fixture(scope="module")
+def module_store_copier(
+    module_backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Callable[[Path, str], Path]]:
+    """Like ``store_copier``, for a store shared by a module's tests (dropped after the module)."""
+    copier = StoreCopier(module_backend, lambda: tmp_path_factory.mktemp("copy"))
+    yield copier
+    copier.drop()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,8 @@ def copy_store(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def client(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    db = copy_store(demo_db, tmp_path_factory.mktemp("api") / "read.db")
+def client(demo_db: Path, module_store_copier: Callable[[Path, str], Path]) -> Iterator[TestClient]:
+    db = module_store_copier(demo_db, "read.db")  # on SQLite and on PostgreSQL
     with TestClient(create_app(ServerSettings(db=db)), base_url="http://127.0.0.1") as c:
         yield c
 

@@ -36,8 +36,8 @@ ARTICLES = [
 
 
 @pytest.fixture(scope="module")
-def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ingest_jsonl(tmp_path_factory.mktemp("ledger"), "ledger", ARTICLES)
+def ledger(tmp_path_factory: pytest.TempPathFactory, module_db: Path) -> Path:
+    return ingest_jsonl(tmp_path_factory.mktemp("ledger"), "ledger", ARTICLES, module_db)
 
 
 def _claims(db: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,8 @@ ARTICLE = (
 )
 
 
-def test_the_same_text_ingested_by_two_runs_at_once_is_analysed_once(tmp_path: Path) -> None:
-    db = tmp_path / "same.db"
+def test_the_same_text_ingested_by_two_runs_at_once_is_analysed_once(new_store: Callable[[str], Path]) -> None:
+    db = new_store("same.db")
     first, second = open_store(db), open_store(db)
     options = IngestOptions()
     writes = []

@@ -6,7 +6,7 @@ import functools
 import http.server
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +23,9 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture()
-def store(demo_db: Path, tmp_path: Path) -> Path:
-    return copy_store(demo_db, tmp_path / "corrected.db")
+def store(demo_db: Path, store_copier: Callable[[Path, str], Path]) -> Path:
+    """A copy of the demo store on each backend (SQLite, PostgreSQL)."""
+    return store_copier(demo_db, "corrected.db")
 
 
 @pytest.fixture()

@@ -7,7 +7,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,6 @@ from pymisp import MISPEvent
 from pypdf import PdfReader
 from stix2validator import ValidationOptions, validate_instance
 
-from tests.test_api import copy_store
 from tests.test_web import LiveServer, Tab
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
@@ -30,8 +29,8 @@ EXPLAINED_WARNINGS = {"103", "202", "302"}  # docs/exports.md, as in tests/test_
 
 
 @pytest.fixture(scope="module")
-def store(demo_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_store(demo_db, tmp_path_factory.mktemp("downloads") / "downloads.db")
+def store(demo_db: Path, module_store_copier: Callable[[Path, str], Path]) -> Path:
+    return module_store_copier(demo_db, "downloads.db")  # on SQLite and on PostgreSQL
 
 
 @pytest.fixture(scope="module")

@@ -66,8 +66,8 @@ ARTICLES = [
 
 
 @pytest.fixture(scope="module")
-def ledger(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return ingest_jsonl(tmp_path_factory.mktemp("forecasts"), "forecasts", ARTICLES)
+def ledger(tmp_path_factory: pytest.TempPathFactory, module_db: Path) -> Path:
+    return ingest_jsonl(tmp_path_factory.mktemp("forecasts"), "forecasts", ARTICLES, module_db)
 
 
 def _forecast(db: Path, speaker: str, as_of: str) -> dict[str, Any]:

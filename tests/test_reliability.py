@@ -96,7 +96,7 @@ WIRE = (
 
 
 @pytest.fixture(scope="module")
-def syndicated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def syndicated_db(tmp_path_factory: pytest.TempPathFactory, module_db: Path) -> Path:
     """The same wire story under two outlets (the second with a line added): one event, one source."""
     title = "Suicide bomber kills 12 at Quetta police checkpoint"
     return ingest_jsonl(
@@ -118,6 +118,7 @@ def syndicated_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
                 "url": "https://frontierblog.blogspot.com/2024/05/quetta.html",
             },
         ],
+        module_db,  # SQLite and PostgreSQL
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 from tests.conftest import run_cli
-from tests.test_api import copy_store
 from watchfloor.errors import NotFound, UserError
 from watchfloor.review import ReviewQueue
 from watchfloor.store import rawtext
@@ -80,8 +79,9 @@ def review_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def store(review_store: Path, tmp_path: Path) -> Path:
-    return copy_store(review_store, tmp_path / "store.db")
+def store(review_store: Path, store_copier: Callable[[Path, str], Path]) -> Path:
+    """A copy of the review store on each backend (SQLite, PostgreSQL)."""
+    return store_copier(review_store, "store.db")
 
 
 @pytest.fixture

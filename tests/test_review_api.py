@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.test_api import copy_store
 from tests.test_review import review_store  # noqa: F401 - the session store of the review tests
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
@@ -19,8 +18,11 @@ AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
-def client(review_store: Path, tmp_path: Path) -> Iterator[TestClient]:  # noqa: F811 - the fixture imported above
-    db = copy_store(review_store, tmp_path / "api.db")
+def client(
+    review_store: Path,  # noqa: F811 - the fixture imported above
+    store_copier: Callable[[Path, str], Path],
+) -> Iterator[TestClient]:
+    db = store_copier(review_store, "api.db")  # on SQLite and on PostgreSQL
     with TestClient(create_app(ServerSettings(db=db, token=TOKEN)), base_url="http://127.0.0.1") as c:
         yield c
 

@@ -1,8 +1,10 @@
-"""The SQLite store: migrations, WAL, foreign keys, full-text index kept in sync."""
+"""The store: migrations, WAL, foreign keys, full-text search (the tests taking ``new_store`` or
+``store_copier`` run on SQLite and PostgreSQL; PostgreSQL's own migration tests are in test_postgres.py)."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -44,8 +46,8 @@ def test_a_version_1_store_is_upgraded_in_place_and_keeps_its_documents(tmp_path
     repo.close()
 
 
-def test_mentions_cannot_point_to_missing_documents(tmp_path: Path) -> None:
-    repo = open_store(tmp_path / "fk.db")
+def test_mentions_cannot_point_to_missing_documents(new_store: Callable[[str], Path]) -> None:
+    repo = open_store(new_store("fk.db"))
     with pytest.raises(sqlite3.IntegrityError):
         repo.conn.execute(
             "INSERT INTO mentions(doc_id, start, end, text, label, link_method, link_score, extractor, "
@@ -53,8 +55,8 @@ def test_mentions_cannot_point_to_missing_documents(tmp_path: Path) -> None:
         )
 
 
-def test_search_query_syntax_errors_are_user_errors(tmp_path: Path) -> None:
-    repo = open_store(tmp_path / "q.db")
+def test_search_query_syntax_errors_are_user_errors(new_store: Callable[[str], Path]) -> None:
+    repo = open_store(new_store("q.db"))
     with pytest.raises(UserError):
         repo.search("")
     assert repo.search("ISIS-K (Khorasan)") == []  # punctuation is literal, not FTS syntax
@@ -74,8 +76,8 @@ def test_a_trailing_star_searches_by_prefix(tmp_path: Path) -> None:
     assert _fts_query("OR Taliban AND NOT") == '"Taliban"' and _fts_query("* Taliban **") == '"Taliban"'
 
 
-def test_prefix_search_finds_documents(demo_db: Path) -> None:
-    repo = open_store(demo_db)
+def test_prefix_search_finds_documents(demo_db: Path, store_copier: Callable[[Path, str], Path]) -> None:
+    repo = open_store(store_copier(demo_db, "demo.db"))
     hits = repo.search("Talib*")
     assert hits and all("Talib" in h["snippet"] for h in hits)
     assert len(repo.search("Talib*", limit=50)) >= len(repo.search("Taliban", limit=50))

@@ -60,7 +60,7 @@ SECOND = [
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = run_cli(*args, "--db", str(db), cwd=db.parent)
+    result = run_cli(*args, "--db", str(db), cwd=db.parent if db.parent.is_dir() else None)
     assert result.returncode == 0, (args, result.stderr)
     return result
 
@@ -102,9 +102,9 @@ class Flow:
 
 
 @pytest.fixture(scope="module")
-def flow(tmp_path_factory: pytest.TempPathFactory) -> Flow:
+def flow(tmp_path_factory: pytest.TempPathFactory, module_db: Path) -> Flow:
     folder = tmp_path_factory.mktemp("watch")
-    db = ingest_jsonl(folder, "watch", FIRST)
+    db = ingest_jsonl(folder, "watch", FIRST, module_db)
     cli(db, "watch", "add", "ISKP")
     cli(db, "watch", "add", "--search", "suicide bomb*")
     first_docs = doc_ids(db)

@@ -3,16 +3,13 @@ does; what a later ingest stored is new, by ingest time, to the second."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import closing
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.test_api import copy_store
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 from watchfloor.store.sqlite_watch import Mark, high_water
@@ -35,8 +32,8 @@ def small_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def db(small_store: Path, tmp_path: Path) -> Path:
-    return copy_store(small_store, tmp_path / "watch.db")
+def db(small_store: Path, store_copier: Callable[[Path, str], Path]) -> Path:
+    return store_copier(small_store, "watch.db")  # on SQLite and on PostgreSQL
 
 
 @pytest.fixture
@@ -52,8 +49,8 @@ def ok(response: Any, status: int = 200) -> Any:
 
 def store_later(db: Path, doc_id: str) -> None:
     """Make one document look ingested after everything else (what a second ingest run does)."""
-    with closing(sqlite3.connect(db)) as conn, conn:
-        conn.execute("UPDATE documents SET ingested_at=? WHERE id=?", (LATER, doc_id))
+    with Workspace(db) as ws, ws.repo.transaction():  # either backend
+        ws.repo.conn.execute("UPDATE documents SET ingested_at=? WHERE id=?", (LATER, doc_id))
 
 
 def test_reading_is_open_and_changing_needs_the_token(client: TestClient) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import signal
 import sys
 import traceback
+from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -73,7 +75,9 @@ register_review(app)
 register_serve(app)
 register_watch(app)
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="Store: a SQLite file, or a postgresql:// URL.", envvar="WATCHFLOOR_DB")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 EXIT_INPUT_PROBLEMS = 3
 EXIT_INTERRUPTED = 130
@@ -831,6 +835,38 @@ def _is_iso_date(value: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+@app.command("migrate-store")
+def migrate_store_cmd(
+    src: Annotated[str, typer.Argument(help="Store to copy: a SQLite file or a postgresql:// URL.")],
+    dst: Annotated[
+        str, typer.Argument(help="Store to fill (created if needed): a SQLite file or a postgresql:// URL.")
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace the destination's data if it has any.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Copy a whole store SQLite -> PostgreSQL or back, then compare row counts and a sample of rows."""
+    from watchfloor.store.migrate import migrate_store
+
+    with _progress("copying", quiet or as_json) as progress:
+        task = progress.add_task("copying", total=None)
+
+        def on_table(table: str, rows: int) -> None:
+            progress.update(task, description=table, total=rows, completed=0)
+
+        report = migrate_store(src, dst, force, on_table, lambda n: progress.advance(task, n))
+    if as_json:
+        print(json.dumps(asdict(report), indent=2))
+    else:
+        total = sum(report.counts.values())
+        console.print(
+            f"copied {total} rows in {len(report.counts)} tables from {report.source} to {report.destination}; "
+            f"checked counts and {report.sampled} sampled rows"
+        )
+    if report.mismatches:
+        raise UserError("the copy differs from the source: " + "; ".join(report.mismatches))
 
 
 @app.command()

@@ -15,7 +15,9 @@ from watchfloor.render import Col, NoPagerOption, WideOption, console, paged, pr
 from watchfloor.workspace import DEFAULT_DB, Workspace
 
 KINDS = ("forecast", "assessment", "factual", "denial", "responsibility")
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="Store: a SQLite file, or a postgresql:// URL.", envvar="WATCHFLOOR_DB")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="Judge forecast status as of this date (default: today).")

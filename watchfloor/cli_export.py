@@ -19,7 +19,9 @@ export_app = typer.Typer(
     help="Export the store: STIX 2.1, MISP, GraphML/GEXF, CSV/JSONL/Parquet tables.", no_args_is_help=True
 )
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="Store: a SQLite file, or a postgresql:// URL.", envvar="WATCHFLOOR_DB")
+]
 OutOption = Annotated[Path, typer.Option("--out", "-o", help="File to write.")]
 SinceOption = Annotated[
     str | None, typer.Option(help="Sources published on or after (YYYY-MM-DD, 7d…).", callback=since_option)

@@ -12,7 +12,9 @@ from watchfloor.relative_dates import since_option, until_option
 from watchfloor.render import Col, NoPagerOption, WideOption, paged, print_json, print_line, table
 from watchfloor.workspace import DEFAULT_DB, Workspace
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="Store: a SQLite file, or a postgresql:// URL.", envvar="WATCHFLOOR_DB")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 
 

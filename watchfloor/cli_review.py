@@ -23,9 +23,11 @@ review_app = typer.Typer(
     no_args_is_help=False,
 )
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="Store: a SQLite file, or a postgresql:// URL.", envvar="WATCHFLOOR_DB")
+]
 SubDbOption = Annotated[
-    Path | None, typer.Option("--db", help="SQLite store to use (default: as for `review`).", envvar="WATCHFLOOR_DB")
+    Path | None, typer.Option("--db", help="Store (default: as for `review`).", envvar="WATCHFLOOR_DB")
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 ItemArg = Annotated[str, typer.Argument(help="Item id as listed, e.g. undated:doc-e5c43f9f or tolls:event-12.")]

@@ -15,9 +15,12 @@ from rich.markup import escape
 from watchfloor.api.context import LOOPBACK_NAMES
 from watchfloor.errors import UserError
 from watchfloor.render import err_console
+from watchfloor.store.location import pg_url
 from watchfloor.workspace import DEFAULT_DB
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="Store: a SQLite file, or a postgresql:// URL.", envvar="WATCHFLOOR_DB")
+]
 
 
 def read_token(token_file: Path | None) -> str | None:
@@ -106,7 +109,7 @@ def serve(
     from watchfloor.api.app import SETTINGS_ENV, create_app
     from watchfloor.api.context import ServerSettings
 
-    if not db.exists():
+    if pg_url(db) is None and not db.exists():
         raise UserError(f"no store at {db}; run `watchfloor demo` or `watchfloor ingest` first, or pass --db")
     token = read_token(token_file)
     allowed = allowed_hosts(host, token, allowed_host or [])

@@ -12,7 +12,9 @@ from watchfloor import watch
 from watchfloor.render import clean, console, print_json, table
 from watchfloor.workspace import DEFAULT_DB, Workspace
 
-DbOption = Annotated[Path, typer.Option("--db", help="SQLite store to use.", envvar="WATCHFLOOR_DB")]
+DbOption = Annotated[
+    Path, typer.Option("--db", help="Store: a SQLite file, or a postgresql:// URL.", envvar="WATCHFLOOR_DB")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 ListOption = Annotated[str, typer.Option("--list", help="Watchlist name.")]
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from watchfloor.errors import NotFound, UserError
 from watchfloor.relative_dates import moment
 from watchfloor.store import sqlite_watch as store
+from watchfloor.store.location import is_postgres
 from watchfloor.store.sqlite import _fts_query
 from watchfloor.store.sqlite_watch import Mark, Scope
 
@@ -46,6 +47,11 @@ def plural(n: int, kinds: str) -> str:
 def _check_search(conn: sqlite3.Connection, query: str) -> str:
     """The FTS5 form of a saved search, refused now rather than at every `news` if SQLite cannot run it."""
     fts = _fts_query(query)
+    if is_postgres(conn):
+        from watchfloor.store.postgres import ts_query
+
+        ts_query(fts)  # refuses a query without words
+        return fts
     try:
         conn.execute("SELECT 1 FROM documents_fts WHERE documents_fts MATCH ? LIMIT 1", (fts,)).fetchall()
     except sqlite3.OperationalError as exc:
@@ -162,7 +168,7 @@ def remove_id(ws: Workspace, item_id: int) -> Row:
 
 def _scope(conn: sqlite3.Connection, item: Row) -> Scope | None:
     if item["kind"] == "search":
-        return Scope(fts=_fts_query(item["query"]))
+        return Scope(fts=_fts_query(item["query"]), postgres=is_postgres(conn))
     entity = item["entity"]
     return Scope(entity_id=int(entity["id"])) if entity else None
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from watchfloor.errors import NotFound
 from watchfloor.store.base import Row
+from watchfloor.store.location import pg_url
 from watchfloor.workspace import Workspace
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
@@ -49,7 +50,11 @@ class ServerSettings:
                    ingest_worker=bool(data["ingest_worker"]))  # fmt: skip
 
     def uploads(self) -> Path:
-        folder = self.upload_dir or self.db.with_name(self.db.name + ".uploads")
+        if pg_url(self.db):  # a database has no folder beside it
+            default = Path.home() / ".cache" / "watchfloor" / "uploads"
+        else:
+            default = self.db.with_name(self.db.name + ".uploads")
+        folder = self.upload_dir or default
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 

@@ -26,6 +26,7 @@ from watchfloor.ingest.sources import SourceOptions, count_inputs
 from watchfloor.runner import IngestOptions
 from watchfloor.store import sqlite_jobs as queue
 from watchfloor.store.base import Row
+from watchfloor.store.location import pg_url
 from watchfloor.workspace import Workspace
 
 JOB_TTL_S = 3600  # finished jobs answer GET /api/jobs/{id} this long
@@ -37,6 +38,11 @@ log = logging.getLogger("watchfloor.jobs")
 
 def connect(db: Path) -> sqlite3.Connection:
     """A short-lived autocommit connection for the queue table (the store is already migrated)."""
+    url = pg_url(db)
+    if url is not None:
+        from watchfloor.store.postgres import plain_connection
+
+        return plain_connection(url)
     conn = sqlite3.connect(db, timeout=30, isolation_level=None, check_same_thread=False)
     conn.row_factory = sqlite3.Row
     return conn

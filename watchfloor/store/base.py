@@ -1,4 +1,4 @@
-"""The repository interface every storage backend implements (SQLite now, PostgreSQL later)."""
+"""The repository interface every storage backend implements (SQLite, PostgreSQL)."""
 
 from __future__ import annotations
 

@@ -86,7 +86,14 @@ def _enable_wal(conn: sqlite3.Connection, wait_seconds: float = 30.0) -> None:
 
 
 def open_store(path: str | Path) -> SQLiteRepository:
-    """Open (creating if needed) the SQLite store at ``path``."""
+    """Open (creating if needed) the store ``path`` names: a SQLite file, or a ``postgresql://`` URL."""
+    from watchfloor.store.location import pg_url
+
+    url = pg_url(path)
+    if url is not None:
+        from watchfloor.store.postgres import PostgresRepository  # psycopg is imported for PostgreSQL only
+
+        return PostgresRepository(url)
     return SQLiteRepository(Path(path))
 
 
@@ -112,6 +119,7 @@ class SQLiteRepository:
         except sqlite3.DatabaseError as exc:
             raise UserError(f"{path} is not a watchfloor store ({exc}); choose another --db") from exc
         self.path = path
+        self.location = str(path)  # what `status` shows: the file, or the database URL without its password
 
     # -- schema ---------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -363,7 +371,7 @@ class SQLiteRepository:
         q = self.conn.execute
         by_status = {r[0]: r[1] for r in q("SELECT status, count(*) FROM documents GROUP BY status")}
         return {
-            "db": str(self.path),
+            "db": self.location,
             "schema_version": self.schema_version,
             "documents": sum(by_status.values()),
             "documents_by_status": by_status,
@@ -569,7 +577,7 @@ class SQLiteRepository:
             with track_touched_entities(self.conn) as touched:
                 made = record(self.conn)
                 changed = apply_corrections(self.conn, after)
-            refresh_entity_stats(self.conn, touched if fresh else None)  # only the rows it changed
+            refresh_entity_stats(self.conn, touched if fresh else None)  # only the rows it changed (if known)
             mark_corrections_settled(self.conn)
         return made, changed
 

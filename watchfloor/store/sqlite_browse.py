@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from watchfloor.store.base import Row
+from watchfloor.store.location import is_postgres
 from watchfloor.store.sqlite_relations import FACTUAL, modality_label
 from watchfloor.store.sqlparts import Where
 
@@ -104,19 +105,21 @@ def add_documents_to_stats(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> 
                 FROM mentions m JOIN documents d ON d.id=m.doc_id
                 WHERE m.doc_id IN ({marks}) AND m.entity_id IS NOT NULL GROUP BY m.entity_id
                 ON CONFLICT(entity_id) DO UPDATE SET
-                    mentions = mentions + excluded.mentions,
-                    documents = documents + excluded.documents,
-                    first_seen = CASE WHEN excluded.first_seen < first_seen OR first_seen IS NULL
-                                      THEN excluded.first_seen ELSE first_seen END,
-                    last_seen = CASE WHEN excluded.last_seen > last_seen OR last_seen IS NULL
-                                     THEN excluded.last_seen ELSE last_seen END""",
+                    mentions = entity_stats.mentions + excluded.mentions,
+                    documents = entity_stats.documents + excluded.documents,
+                    first_seen = CASE WHEN excluded.first_seen < entity_stats.first_seen
+                                           OR entity_stats.first_seen IS NULL
+                                      THEN excluded.first_seen ELSE entity_stats.first_seen END,
+                    last_seen = CASE WHEN excluded.last_seen > entity_stats.last_seen
+                                          OR entity_stats.last_seen IS NULL
+                                     THEN excluded.last_seen ELSE entity_stats.last_seen END""",
             batch,
         )
         conn.execute(
             f"""INSERT INTO entity_forms(entity_id, text, n)
                 SELECT entity_id, text, count(*) FROM mentions
                 WHERE doc_id IN ({marks}) AND entity_id IS NOT NULL GROUP BY entity_id, text
-                ON CONFLICT(entity_id, text) DO UPDATE SET n = n + excluded.n""",
+                ON CONFLICT(entity_id, text) DO UPDATE SET n = entity_forms.n + excluded.n""",
             batch,
         )
         touched.update(
@@ -174,9 +177,13 @@ _UNTRACKING = (
 
 
 @contextmanager
-def track_touched_entities(conn: sqlite3.Connection) -> Iterator[set[int]]:
+def track_touched_entities(conn: sqlite3.Connection) -> Iterator[set[int] | None]:
     """Collect the ids of entities whose counts the writes inside the block change; the set is filled when
-    the block ends. Only this connection's writes are seen."""
+    the block ends. Only this connection's writes are seen. None on PostgreSQL, which has no per-connection
+    triggers: the caller recounts every entity."""
+    if is_postgres(conn):
+        yield None
+        return
     touched: set[int] = set()
     for sql in _TRACKING:
         conn.execute(sql)
@@ -269,7 +276,8 @@ def co_mentioned(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> l
     sql = f"""SELECT e.id, e.key, e.name, e.kind, c.documents
               FROM (SELECT entity_id, count(*) AS documents
                     FROM (SELECT DISTINCT doc_id, entity_id FROM mentions
-                          WHERE doc_id IN ({",".join("?" * len(recent))}) AND entity_id IS NOT NULL AND entity_id != ?)
+                          WHERE doc_id IN ({",".join("?" * len(recent))}) AND entity_id IS NOT NULL AND entity_id != ?
+                         ) AS pairs
                     GROUP BY entity_id) c
               JOIN entities e ON e.id=c.entity_id WHERE e.label IN ('PERSON','ORG','NORP')
               ORDER BY c.documents DESC, e.name LIMIT ?"""

@@ -231,7 +231,8 @@ def _many_claims_about(conn: sqlite3.Connection, entity_id: int) -> bool:
     """Enough claims about the entity that walking documents newest first finds a page quickly (an actor
     mentioned everywhere may still have no claims about it: then the walk would read the whole store)."""
     found = conn.execute(
-        "SELECT count(*) FROM (SELECT 1 FROM claim_about WHERE entity_id=? LIMIT ?)", (entity_id, FREQUENT + 1)
+        "SELECT count(*) FROM (SELECT 1 FROM claim_about WHERE entity_id=? LIMIT ?) AS capped",
+        (entity_id, FREQUENT + 1),
     ).fetchone()[0]
     return int(found) > FREQUENT
 

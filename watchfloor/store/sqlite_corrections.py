@@ -318,7 +318,11 @@ def _merge(conn: sqlite3.Connection, c: sqlite3.Row) -> int:
     n = 0
     for table, column in _REFERENCES:
         n += conn.execute(f"UPDATE {table} SET {column}=? WHERE {column}=?", (keep, gone)).rowcount
-    conn.execute("UPDATE OR IGNORE claim_about SET entity_id=? WHERE entity_id=?", (keep, gone))
+    conn.execute(  # what UPDATE OR IGNORE does, in SQL both backends run: skip a claim already about ``keep``
+        """UPDATE claim_about SET entity_id=? WHERE entity_id=? AND NOT EXISTS (
+               SELECT 1 FROM claim_about x WHERE x.claim_id=claim_about.claim_id AND x.entity_id=?)""",
+        (keep, gone, keep),
+    )
     conn.execute("DELETE FROM claim_about WHERE entity_id=?", (gone,))
     conn.execute("DELETE FROM relations WHERE subject_entity_id=object_entity_id AND subject_entity_id=?", (keep,))
     conn.execute(

@@ -284,7 +284,7 @@ def _report_counts(conn: sqlite3.Connection, event_ids: list[int]) -> dict[int, 
     out: dict[int, tuple[int, int]] = {}
     for ids in _chunks(event_ids):
         sql = f"""SELECT event_id, count(*), count(DISTINCT CASE WHEN killed IS NOT NULL OR killed_low IS NOT NULL
-                         THEN coalesce(killed, '') || '/' || coalesce(killed_low, '') END)
+                         THEN coalesce(CAST(killed AS TEXT), '') || '/' || coalesce(CAST(killed_low AS TEXT), '') END)
                   FROM event_reports WHERE event_id IN ({_marks(ids)}) GROUP BY event_id"""
         out.update((int(r[0]), (int(r[1]), int(r[2]))) for r in conn.execute(sql, ids))
     return out
@@ -306,7 +306,8 @@ def event_sources(
                     SELECT r.id AS report_id, r.event_id, r.doc_id, d.title, d.published, r.trigger_text, r.killed,
                            r.killed_low, r.killed_high, r.wounded, r.wounded_low, r.wounded_high, r.perpetrator_status,
                            row_number() OVER (PARTITION BY r.event_id ORDER BY d.published, r.id) AS n
-                    FROM event_reports r JOIN documents d ON d.id=r.doc_id WHERE r.event_id IN ({_marks(ids)}))
+                    FROM event_reports r JOIN documents d ON d.id=r.doc_id WHERE r.event_id IN ({_marks(ids)})
+                  ) AS ranked
                   WHERE n > ? AND (? < 0 OR n <= ?) ORDER BY event_id, n"""
         reports += [dict(r) for r in conn.execute(sql, [*ids, offset, high, high])]
     evidence: dict[int, list[Row]] = {}

@@ -97,7 +97,7 @@ def list_relations(
     w.window("d.published", since, until)
     sql += (
         w.sql
-        + f""" GROUP BY r.subject_entity_id, r.predicate, r.object_entity_id
+        + f""" GROUP BY r.subject_entity_id, s.id, r.predicate, r.object_entity_id, o.id
                HAVING COUNT(DISTINCT r.doc_id) >= ?
                ORDER BY {order_term(order, RELATION_ORDERS)}, n_sources DESC, last_seen DESC, subject, object
                LIMIT ? OFFSET ?"""

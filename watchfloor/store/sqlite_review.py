@@ -80,7 +80,8 @@ class SqlSource:
     build: Callable[[sqlite3.Connection, list[Row]], list[Item]]
 
     def count(self, conn: sqlite3.Connection) -> int:
-        return int(conn.execute(f"SELECT count(*) FROM ({self.select} WHERE {self.where})", self.args).fetchone()[0])
+        sql = f"SELECT count(*) FROM ({self.select} WHERE {self.where}) AS items"
+        return int(conn.execute(sql, self.args).fetchone()[0])
 
     def fetch(self, conn: sqlite3.Connection, limit: int = -1, offset: int = 0) -> list[Item]:
         sql = f"{self.select} WHERE {self.where} ORDER BY {self.order} LIMIT ? OFFSET ?"
@@ -110,11 +111,11 @@ class Ref:
     def sql(self, column: str, target: str) -> tuple[str, tuple[Any, ...]]:
         """A condition restricting ``column`` to this object (matching nothing for another target)."""
         if self.target != target:
-            return "0", ()
+            return "1=0", ()
         if target == "doc":
             exact = len(self.value) == 16
             return (f"{column}=?", (self.value,)) if exact else (f"{column} GLOB ?", (self.value + "*",))
-        return (f"{column}=?", (int(self.value),)) if self.value.isdigit() else ("0", ())
+        return (f"{column}=?", (int(self.value),)) if self.value.isdigit() else ("1=0", ())
 
 
 def _open(kind: str, anchor: str) -> str:
@@ -312,7 +313,8 @@ def _tolls_why(e: Row, rs: list[Row]) -> str:
 
 
 _TOLL_SIGNATURE = """count(DISTINCT CASE WHEN {f} IS NOT NULL OR {f}_low IS NOT NULL
-                     THEN coalesce({f}, '') || '/' || coalesce({f}_low, '') || '/' || coalesce({f}_high, '') END)"""
+                     THEN coalesce(CAST({f} AS TEXT), '') || '/' || coalesce(CAST({f}_low AS TEXT), '') || '/'
+                          || coalesce(CAST({f}_high AS TEXT), '') END)"""
 _CONFLICTING = f"""e.id IN (SELECT event_id FROM event_reports GROUP BY event_id
                    HAVING {_TOLL_SIGNATURE.format(f="killed")} > 1 OR {_TOLL_SIGNATURE.format(f="wounded")} > 1)"""
 
@@ -613,8 +615,10 @@ def mark(
 def list_marks(conn: sqlite3.Connection, limit: int = 100, offset: int = 0) -> list[Item]:
     """Reviewed items, latest first (one row per item, however many anchors it was stored under)."""
     rows = conn.execute(
-        """SELECT item, kind, decision, corrections, author, note, max(created_at) AS created_at, count(*) AS anchors
-           FROM review_marks GROUP BY item, decision ORDER BY max(id) DESC LIMIT ? OFFSET ?""",
+        """SELECT m.item, m.kind, m.decision, m.corrections, m.author, m.note, g.created_at, g.anchors
+           FROM (SELECT max(id) AS latest, max(created_at) AS created_at, count(*) AS anchors
+                 FROM review_marks GROUP BY item, decision) AS g
+           JOIN review_marks m ON m.id=g.latest ORDER BY g.latest DESC LIMIT ? OFFSET ?""",
         (limit, offset),
     ).fetchall()
     return [{**dict(r), "corrections": json.loads(r["corrections"])} for r in rows]

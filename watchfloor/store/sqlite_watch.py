@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from watchfloor.errors import UserError
+from watchfloor.store.location import is_postgres
 from watchfloor.store.sqlite_claims import list_claims
 from watchfloor.store.sqlite_events import list_events
 from watchfloor.store.sqlite_relations import modality_label
@@ -197,6 +198,7 @@ class Scope:
 
     entity_id: int | None = None
     fts: str | None = None
+    postgres: bool = False  # full-text search by tsvector (watchfloor.store.postgres) rather than FTS5
 
     def docs(self, alias: str, whole: bool = False) -> tuple[str, list[Any]]:
         """Documents of the scope: mentioning the entity, or matching the query. ``whole``: all of them are
@@ -209,6 +211,11 @@ class Scope:
         return self._fts(alias)
 
     def _fts(self, alias: str) -> tuple[str, list[Any]]:
+        if self.postgres:
+            from watchfloor.store.postgres import FTS_VECTOR, ts_query
+
+            vector = FTS_VECTOR.replace("d.", f"{alias}.")
+            return f"{vector} @@ to_tsquery('english', ?)", [ts_query(self.fts or "")]
         return f"{alias}.rowid IN (SELECT rowid FROM documents_fts WHERE documents_fts MATCH ?)", [self.fts]
 
     def events(self, report: str, doc: str) -> tuple[str, list[Any]]:
@@ -254,7 +261,16 @@ class Scope:
 
 def _matching(conn: sqlite3.Connection, fts: str, texts: dict[int, str]) -> set[int]:
     """Which of the texts (evidence sentences by id) a saved search matches, with the tokenizer of the
-    documents' index (a scratch FTS5 table in the connection's temp schema)."""
+    documents' index (a scratch FTS5 table in the connection's temp schema; PostgreSQL: ``to_tsvector``)."""
+    if is_postgres(conn):
+        from watchfloor.store.postgres import ts_query
+
+        rows = conn.execute(
+            """SELECT t.id FROM unnest(CAST(? AS bigint[]), CAST(? AS text[])) AS t(id, body)
+               WHERE to_tsvector('english', t.body) @@ to_tsquery('english', ?)""",
+            (list(texts), list(texts.values()), ts_query(fts)),
+        )
+        return {int(r[0]) for r in rows}
     conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.watch_match USING fts5(body, tokenize='porter unicode61')")
     conn.execute("DELETE FROM temp.watch_match")
     conn.executemany("INSERT INTO temp.watch_match(rowid, body) VALUES (?, ?)", texts.items())
@@ -355,7 +371,7 @@ def new_relations(
     where, wargs = (after or Mark()).after("d")
     inside, iargs = scope.relations("r", "d")
     flag, fargs = _new_flag(seen, "d")
-    older, oargs = seen.after("d0") if seen is not None else ("1", [])  # without a mark nothing is older
+    older, oargs = seen.after("d0") if seen is not None else ("1=1", [])  # without a mark nothing is older
     sql = f"""SELECT r.id AS relation_id, r.doc_id, d.title, d.published, d.ingested_at, {flag} AS new,
                      r.subject_entity_id, s.name AS subject, r.predicate, r.object_entity_id, o.name AS object,
                      r.negated, r.hedged, r.modality, sp.name AS speaker, r.evidence_start AS start,

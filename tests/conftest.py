@@ -48,6 +48,14 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
+def demo_subset(tmp_path_factory: pytest.TempPathFactory, names: tuple[str, ...]) -> Path:
+    """A folder holding copies of the named demo-corpus files."""
+    folder = tmp_path_factory.mktemp("corpus")
+    for name in names:
+        (folder / name).write_bytes((demo_corpus_path() / name).read_bytes())
+    return folder
+
+
 def stored_facts(db: Path) -> dict[str, list[tuple[Any, ...]]]:
     """Every stored fact with its evidence span, in a comparable form (no row ids, no timestamps)."""
     conn = sqlite3.connect(db)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,10 +12,10 @@ from typing import Any
 import pytest
 from distributed import Client, LocalCluster, WorkerPlugin
 
-from tests.conftest import run_cli, stored_facts
+from tests.conftest import demo_subset, run_cli, stored_facts
 from watchfloor import parallel
 from watchfloor.runner import IngestOptions
-from watchfloor.workspace import Workspace, demo_corpus_path
+from watchfloor.workspace import Workspace
 
 # Wire copies, pages, a PDF, a French article, a page repeating the wire before it (a duplicate, decided in
 # input order) and a syndicated copy (the same bytes as the file before it: one more source).
@@ -42,10 +41,7 @@ Facts = dict[str, list[tuple[Any, ...]]]
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    for name in CORPUS:
-        shutil.copy(demo_corpus_path() / name, folder / name)
-    return folder
+    return demo_subset(tmp_path_factory, CORPUS)
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import demo_subset
 from tests.pg import create_database, drop_database, fresh_database
 from watchfloor.errors import UserError
 from watchfloor.link.normalize import norm_name
@@ -20,7 +21,7 @@ from watchfloor.store import open_store
 from watchfloor.store.location import pg_url
 from watchfloor.store.migrate import TABLES, migrate_store
 from watchfloor.store.postgres import PostgresRepository, ts_query
-from watchfloor.workspace import Workspace, demo_corpus_path
+from watchfloor.workspace import Workspace
 
 CORPUS = (
     "crocus-city-hall-attack-moscow.html",
@@ -32,10 +33,7 @@ CORPUS = (
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("corpus")
-    for name in CORPUS:
-        shutil.copy(demo_corpus_path() / name, folder / name)
-    return folder
+    return demo_subset(tmp_path_factory, CORPUS)
 
 
 @pytest.fixture(scope="module")

@@ -311,6 +311,7 @@ def test_migrate_store_cli_reports_and_refuses_a_missing_source(tmp_path: Path) 
 
     done = run_cli("migrate-store", str(tmp_path / "missing.db"), "postgresql://u@127.0.0.1:9/x")
     assert done.returncode == 1 and "no store at" in done.stderr and "Traceback" not in done.stderr
+    assert "copying" not in done.stderr, "refused before any progress bar"
 
 
 @pytest.mark.parametrize(

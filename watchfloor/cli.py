@@ -848,8 +848,9 @@ def migrate_store_cmd(
     as_json: JsonOption = False,
 ) -> None:
     """Copy a whole store SQLite -> PostgreSQL or back, then compare row counts and a sample of rows."""
-    from watchfloor.store.migrate import migrate_store
+    from watchfloor.store.migrate import check_stores, migrate_store
 
+    check_stores(src, dst)  # before the progress bar shows
     with _progress("copying", quiet or as_json) as progress:
         task = progress.add_task("copying", total=None)
 

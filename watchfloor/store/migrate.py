@@ -96,6 +96,14 @@ def _quote(column: str) -> str:
     return column  # `end` is quoted by the PostgreSQL adapter; SQLite accepts it bare
 
 
+def check_stores(src: str | Path, dst: str | Path) -> None:
+    """Refuse, in one line, a copy that cannot start: the same store twice, or no source store."""
+    if str(src) == str(dst):
+        raise UserError("migrate-store needs two different stores")
+    if "://" not in str(src) and ":/" not in str(src) and not Path(src).exists():
+        raise UserError(f"no store at {src}; give an existing SQLite file or a postgresql:// URL")
+
+
 def migrate_store(
     src: str | Path,
     dst: str | Path,
@@ -107,10 +115,7 @@ def migrate_store(
     batches, in one transaction; move PostgreSQL's id sequences past the copied ids; then compare the row
     counts of every table and a sample of rows. ``dst`` must be empty unless ``force`` (its rows are
     replaced). ``on_table(name, rows)`` and ``on_rows(n)`` report progress."""
-    if str(src) == str(dst):
-        raise UserError("migrate-store needs two different stores")
-    if "://" not in str(src) and ":/" not in str(src) and not Path(src).exists():
-        raise UserError(f"no store at {src}; give an existing SQLite file or a postgresql:// URL")
+    check_stores(src, dst)
     source = open_store(src)
     dest = open_store(dst)
     report = MigrateReport(source.location, dest.location)

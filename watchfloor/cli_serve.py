@@ -109,8 +109,7 @@ def serve(
     from watchfloor.api.app import SETTINGS_ENV, create_app
     from watchfloor.api.context import ServerSettings
 
-    if pg_url(db) is None and not db.exists():
-        raise UserError(f"no store at {db}; run `watchfloor demo` or `watchfloor ingest` first, or pass --db")
+    require_store(db)
     token = read_token(token_file)
     allowed = allowed_hosts(host, token, allowed_host or [])
     check_port(host, port)
@@ -135,6 +134,12 @@ def serve(
     finally:
         if stop is not None:
             stop.set()
+
+
+def require_store(db: Path) -> None:
+    """A one-line error unless ``db`` is an existing SQLite file or a PostgreSQL URL."""
+    if pg_url(db) is None and not db.exists():
+        raise UserError(f"no store at {db}; run `watchfloor demo` or `watchfloor ingest` first, or pass --db")
 
 
 def open_store_once(db: Path) -> None:
@@ -163,8 +168,7 @@ def worker(
     from watchfloor.api.jobs import run_queue
     from watchfloor.api.models import Job
 
-    if not db.exists():
-        raise UserError(f"no store at {db}; run `watchfloor demo` or `watchfloor ingest` first, or pass --db")
+    require_store(db)
     open_store_once(db)
 
     def done(job: Job) -> None:

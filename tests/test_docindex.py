@@ -102,3 +102,23 @@ def test_events_identical_with_index_and_naive_lookups(analysed) -> None:  # typ
         assert [asdict(e) for e in extract_events(doc, mentions, PUBLISHED, info)] == indexed
         total += len(indexed)
     assert total >= 3  # the comparison covered real events
+
+
+def test_shared_tables_do_not_keep_parsed_documents_alive(nlp, linker) -> None:  # type: ignore[no-untyped-def]
+    """The tables hold spans of their Doc; they must go with it, or every document of a run stays in memory."""
+    import gc
+    import weakref
+
+    from watchfloor.extract.docindex import tables_of
+
+    refs = []
+    for text in _texts()[:2]:
+        doc = nlp(text)
+        tables = tables_of(doc)
+        assert tables.sents and tables.ents and tables.text == doc.text
+        assert tables_of(doc) is tables, "one set of tables per document"
+        linker.link(doc)
+        refs.append(weakref.ref(doc))
+        del doc, tables
+    gc.collect()
+    assert all(r() is None for r in refs)

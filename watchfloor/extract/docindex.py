@@ -13,7 +13,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
 from spacy.tokens import Doc, Span
 
@@ -102,16 +101,19 @@ class DocTables:
         return DocFacts(self.doc)
 
 
-# Keyed weakly by the Doc: the tables live exactly as long as the parsed document. Extraction treats a
-# parsed Doc as read-only, so tables built by one extractor stay true for the next.
-_TABLES: WeakKeyDictionary[Doc, DocTables] = WeakKeyDictionary()
+_KEY = "watchfloor.tables"
 
 
 def tables_of(doc: Doc) -> DocTables:
-    """The shared tables of ``doc`` (built on first use by whichever extractor asks first)."""
-    found = _TABLES.get(doc)
-    if found is None:
-        found = _TABLES[doc] = DocTables(doc)
+    """The shared tables of ``doc`` (built on first use by whichever extractor asks first).
+
+    They live in the Doc's ``user_data``, so they go with the document. Extraction treats a parsed Doc as
+    read-only, so tables built by one extractor stay true for the next. (Not a WeakKeyDictionary: the
+    tables hold spans, spans hold their Doc, and a value that refers to its key keeps it alive forever.)
+    """
+    found = doc.user_data.get(_KEY)
+    if not isinstance(found, DocTables):
+        found = doc.user_data[_KEY] = DocTables(doc)
     return found
 
 

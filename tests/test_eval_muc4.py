@@ -1,5 +1,5 @@
-"""The MUC-4 scorer (GRIT's CEAF-REE, official and lenient) on hand-made cases, the filler and the bare
-baseline on sentences written here, and a small end-to-end run when ../shared/eval is present."""
+"""The MUC-4 scorer (GRIT's CEAF-REE, official and lenient) on hand-made cases, the shipped role filler
+on a wire written here, and a small end-to-end run when ../shared/eval is present."""
 
 from __future__ import annotations
 
@@ -14,23 +14,16 @@ from watchfloor.eval.muc4 import (
     aligned_matches,
     entity_matches,
     evaluate,
-    fill_parsed,
-    fit,
     grit_normalize,
     grit_predictions,
     load_grit,
-    normalize_mention,
     score,
     summary,
+    watchfloor_fill,
 )
+from watchfloor.extract.roles import load_role_model
 
 SHARED_MUC4 = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "muc4"
-
-
-def test_mentions_match_without_case_or_leading_article() -> None:
-    assert normalize_mention("The  Shining Path,") == "shining path"
-    assert normalize_mention("an urban guerrilla") == "urban guerrilla"
-    assert normalize_mention("theatre") == "theatre"
 
 
 def test_grit_normalisation_drops_case_punctuation_and_every_article() -> None:
@@ -100,28 +93,25 @@ def test_micro_average_over_roles_and_documents() -> None:
     assert round(result["all"].f1, 4) == round(2 / 3, 4)
 
 
-def test_filler_learns_from_training_documents_written_here(nlp) -> None:  # type: ignore[no-untyped-def]
-    def doc(docid: str, text: str, **gold: list[list[str]]) -> GritDoc:
-        return GritDoc(docid, text, {r: gold.get(r, []) for r in ROLES})
-
-    train = [
-        doc(
-            f"t{i}",
-            f"urban guerrillas bombed the {place} in the capital yesterday. the police said that a bomb "
-            "destroyed the building.",
-            PerpInd=[["urban guerrillas"]],
-            Target=[[place]],
-            Weapon=[["bomb"]],
-        )
-        for i, place in enumerate(["bank", "power station", "bus terminal", "embassy"])
-    ]
-    model = fit(train, [nlp(d.text) for d in train])
-    test_text = "urban guerrillas bombed the telephone exchange last night with a bomb."
-    predicted = fill_parsed(nlp(test_text), model)
-    assert ["urban guerrillas"] in predicted["PerpInd"]
-    assert any("bomb" in entity for entity in predicted["Weapon"])
-    assert any("telephone exchange" in entity for entity in predicted["Target"])
-    assert predicted["Victim"] == []
+def test_the_shipped_filler_reads_roles_from_a_wire_written_here(nlp) -> None:  # type: ignore[no-untyped-def]
+    model = load_role_model()
+    assert model is not None
+    text = (
+        "urban guerrillas bombed the telephone exchange in the capital last night with a car bomb. "
+        "the police said that two watchmen were killed in the attack."
+    )
+    predicted = watchfloor_fill(nlp(text), model)
+    assert set(predicted) == set(ROLES)
+    names = {role: {grit_normalize(m) for entity in predicted[role] for m in entity} for role in ROLES}
+    assert "urban guerrillas" in names["PerpInd"]
+    assert names["Target"] & {"telephone exchange", "telephone exchange in capital"}
+    assert names["Weapon"] & {"car bomb", "bomb"}
+    # one mention per entity, and no phrase in two roles
+    assert all(len(entity) == 1 for role in ROLES for entity in predicted[role])
+    assert not names["PerpInd"] & names["Target"]
+    # a wire with no attack gets no fillers
+    calm = watchfloor_fill(nlp("the minister met the delegation of farmers to discuss coffee prices."), model)
+    assert calm == {role: [] for role in ROLES}
 
 
 def test_grit_files_load_when_the_shared_data_is_present() -> None:
@@ -134,14 +124,14 @@ def test_grit_files_load_when_the_shared_data_is_present() -> None:
     assert sum(len(d.gold["PerpInd"]) for d in docs) > 0
 
 
-def test_both_systems_and_both_rules_on_a_few_shared_documents() -> None:
-    dev, train = SHARED_MUC4 / "grit_dev.jsonl", SHARED_MUC4 / "grit_train.jsonl"
-    if not (dev.is_file() and train.is_file()):
+def test_both_systems_and_both_rules_on_a_few_shared_documents(nlp) -> None:  # type: ignore[no-untyped-def]
+    dev = SHARED_MUC4 / "grit_dev.jsonl"
+    if not dev.is_file():
         pytest.skip(f"MUC-4 GRIT data not found at {SHARED_MUC4} (public gold data lives outside the repository)")
     from watchfloor.nlp.pipeline import load_base_model
 
     # a handful of documents keeps this quick; the full run is `watchfloor eval muc4`
-    scores, predictions = evaluate(dev, train, load_base_model(), limit=8)
+    scores, predictions = evaluate(dev, nlp, load_base_model(), limit=8)
     result = summary(scores)
     assert set(result) >= {"watchfloor", "baseline"} and result["documents"] == 8
     assert len(predictions) == 8

@@ -189,10 +189,11 @@ def _polnear(data: Path) -> list[Row]:
 
 def _muc4(data: Path) -> list[Row]:
     from watchfloor.eval import muc4
-    from watchfloor.nlp.pipeline import load_base_model
+    from watchfloor.link.gazetteer import load_gazetteer
+    from watchfloor.nlp.pipeline import build_pipeline, load_base_model
 
     folder = data / "muc4"
-    scores, _ = muc4.evaluate(folder / "grit_dev.jsonl", folder / "grit_train.jsonl", load_base_model())
+    scores, _ = muc4.evaluate(folder / "grit_dev.jsonl", build_pipeline(load_gazetteer()), load_base_model())
     result = muc4.summary(scores)
     ours = result.get("watchfloor", result)
     base = result.get("baseline")

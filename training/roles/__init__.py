@@ -1,0 +1,1 @@
+"""Training of the event role filler (MUC-4 train)."""

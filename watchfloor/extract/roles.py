@@ -165,20 +165,44 @@ def _governor(token: Token) -> list[str]:
     return feats
 
 
-def _attack_context(root: Token, sent: Span, attack: frozenset[str]) -> list[str]:
+@dataclass(frozen=True)
+class _DocFacts:
+    """What every occurrence of a document needs, read once: lower-cased lemmas, each token's sentence,
+    and each sentence's attack words (index, lemma)."""
+
+    lemmas: list[str]
+    lowers: list[str]
+    unknown: list[bool]  # alphabetic and without a word vector
+    sent_of: list[int]
+    attack_words: list[list[tuple[int, str]]]
+
+    @classmethod
+    def of(cls, doc: Doc, attack: frozenset[str]) -> _DocFacts:
+        lemmas = [t.lemma_.lower() for t in doc]
+        lowers = [t.lower_ for t in doc]
+        unknown = [t.is_alpha and not t.has_vector for t in doc]
+        sent_of = [0] * len(doc)
+        attack_words: list[list[tuple[int, str]]] = []
+        for k, sent in enumerate(doc.sents):
+            sent_of[sent.start : sent.end] = [k] * (sent.end - sent.start)
+            attack_words.append([(i, lemmas[i]) for i in range(sent.start, sent.end) if lemmas[i] in attack])
+        return cls(lemmas, lowers, unknown, sent_of, attack_words)
+
+
+def _attack_context(root: Token, facts: _DocFacts, attack: frozenset[str]) -> list[str]:
     """The attack words of the sentence seen from the phrase: which ones, on which side, and whether the
     phrase hangs under one (and through which relation)."""
-    feats = []
-    for tok in sent:
-        lemma = tok.lemma_.lower()
-        if lemma in attack and tok.i != root.i:
-            feats.append(f"attack_word={lemma}:{'before' if tok.i < root.i else 'after'}")
+    feats = [
+        f"attack_word={lemma}:{'before' if i < root.i else 'after'}"
+        for i, lemma in facts.attack_words[facts.sent_of[root.i]]
+        if i != root.i
+    ]
     child, up = root, root.head
     for depth in range(3):
         if up is child:
             break
-        if up.lemma_.lower() in attack:
-            feats += [f"under={up.lemma_.lower()}:{child.dep_}", f"under_depth={depth}:{child.dep_}"]
+        if facts.lemmas[up.i] in attack:
+            feats += [f"under={facts.lemmas[up.i]}:{child.dep_}", f"under_depth={depth}:{child.dep_}"]
             break
         child, up = up, up.head
     return feats
@@ -190,12 +214,10 @@ def _cluster(token: Token, clusters: Sequence[int]) -> str:
     return str(clusters[row]) if 0 <= row < len(clusters) else "-"
 
 
-def _occurrence_features(kind: str, span: Span, attack_sentence: bool, clusters: Sequence[int]) -> list[str]:
-    root = span.root
+def _root_features(root: Token, facts: _DocFacts, clusters: Sequence[int]) -> list[str]:
+    """The features an occurrence owes to its head word alone (shared by every variant with that head)."""
     feats = [
-        f"kind={kind}",
-        f"head={root.lemma_.lower()}",
-        f"len={min(len(span), 5)}",
+        f"head={facts.lemmas[root.i]}",
         f"ent={root.ent_type_ or '-'}",
         f"pos={root.pos_}",
         *_governor(root),
@@ -203,21 +225,28 @@ def _occurrence_features(kind: str, span: Span, attack_sentence: bool, clusters:
     if root.lower_ in role_lexicon()["person_nouns"]:
         feats.append("person_noun")
     if clusters:
-        head = root.head
-        feats += [f"cluster={_cluster(root, clusters)}", f"gov_cluster={_cluster(head, clusters)}:{root.dep_}"]
-        feats.append(f"no_vector={min(sum(1 for t in span if not t.has_vector and t.is_alpha), 3)}")
-    feats += [f"mod={t.lemma_.lower()}" for t in root.children if t.dep_ in _MODIFIER_DEPS and t.i < root.i]
-    if span.start > 0:
-        feats.append(f"left={span.doc[span.start - 1].lower_}")
-    if span.end < len(span.doc):
-        feats.append(f"right={span.doc[span.end].lower_}")
-    if span.start > 1:
-        feats.append(f"left2={span.doc[span.start - 2].lower_}")
-    if span.end + 1 < len(span.doc):
-        feats.append(f"right2={span.doc[span.end + 1].lower_}")
-    if attack_sentence:
+        feats += [f"cluster={_cluster(root, clusters)}", f"gov_cluster={_cluster(root.head, clusters)}:{root.dep_}"]
+    feats += [f"mod={facts.lemmas[t.i]}" for t in root.children if t.dep_ in _MODIFIER_DEPS and t.i < root.i]
+    if facts.attack_words[facts.sent_of[root.i]]:
         feats += ["attack_sentence", f"attack_sentence:dep={root.dep_}"]
-        feats += _attack_context(root, span.sent, _attack_lemmas())
+        feats += _attack_context(root, facts, _attack_lemmas())
+    return feats
+
+
+def _span_features(kind: str, start: int, end: int, facts: _DocFacts, clusters: Sequence[int]) -> list[str]:
+    """The features an occurrence owes to its extent: variant kind, length, neighbours, unknown words."""
+    lowers, n = facts.lowers, len(facts.lowers)
+    feats = [f"kind={kind}", f"len={min(end - start, 5)}"]
+    if clusters:
+        feats.append(f"no_vector={min(sum(facts.unknown[start:end]), 3)}")
+    if start > 0:
+        feats.append(f"left={lowers[start - 1]}")
+    if end < n:
+        feats.append(f"right={lowers[end]}")
+    if start > 1:
+        feats.append(f"left2={lowers[start - 2]}")
+    if end + 1 < n:
+        feats.append(f"right2={lowers[end + 1]}")
     return feats
 
 
@@ -226,15 +255,10 @@ def candidate_phrases(doc: Doc, clusters: Sequence[int] = ()) -> list[Phrase]:
 
     ``clusters`` maps each row of the pipeline's word-vector table to a cluster (shipped with the model),
     so that unseen words of a seen kind share features."""
-    attack = _attack_lemmas()
-    sentences = list(doc.sents)
-    attack_sents = {i for i, s in enumerate(sentences) if any(t.lemma_.lower() in attack for t in s)}
-    sent_of = {}
-    for i, sent in enumerate(sentences):
-        for t in sent:
-            sent_of[t.i] = i
+    facts = _DocFacts.of(doc, _attack_lemmas())
     phrases: dict[str, Phrase] = {}
     seen: set[tuple[int, int, str]] = set()
+    by_root: dict[int, list[str]] = {}
     for source in (*doc.noun_chunks, *doc.ents):
         for kind, span in _variants(source):
             if (span.start, span.end, kind) in seen or not span.text.strip():
@@ -243,14 +267,19 @@ def candidate_phrases(doc: Doc, clusters: Sequence[int] = ()) -> list[Phrase]:
             key = phrase_key(span.text)
             if not key or len(span) > MAX_TOKENS:
                 continue
-            s = sent_of[span.root.i]
+            s = facts.sent_of[span.root.i]
             phrase = phrases.setdefault(key, Phrase(key))
             if (span.start_char, span.end_char) not in phrase.spans:
                 phrase.spans.append((span.start_char, span.end_char))
                 phrase.texts.append(span.text)
             phrase.first_sentence = min(phrase.first_sentence, s)
-            phrase.features.update(_occurrence_features(kind, span, s in attack_sents, clusters))
-    doc_feats = [f"doc_attack_sentences={_bucket(len(attack_sents), (0, 1, 2, 4, 8))}"]
+            root = span.root
+            if root.i not in by_root:
+                by_root[root.i] = _root_features(root, facts, clusters)
+            phrase.features.update(by_root[root.i])
+            phrase.features.update(_span_features(kind, span.start, span.end, facts, clusters))
+    n_attack = sum(1 for words in facts.attack_words if words)
+    doc_feats = [f"doc_attack_sentences={_bucket(n_attack, (0, 1, 2, 4, 8))}"]
     for phrase in phrases.values():
         phrase.spans.sort()
         phrase.features.add(f"phrase={phrase.key}")

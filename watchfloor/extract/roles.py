@@ -259,25 +259,28 @@ def candidate_phrases(doc: Doc, clusters: Sequence[int] = ()) -> list[Phrase]:
     phrases: dict[str, Phrase] = {}
     seen: set[tuple[int, int, str]] = set()
     by_root: dict[int, list[str]] = {}
+    text = doc.text
     for source in (*doc.noun_chunks, *doc.ents):
         for kind, span in _variants(source):
-            if (span.start, span.end, kind) in seen or not span.text.strip():
+            start, end = span.start, span.end
+            if (start, end, kind) in seen:
                 continue
-            seen.add((span.start, span.end, kind))
-            key = phrase_key(span.text)
-            if not key or len(span) > MAX_TOKENS:
+            seen.add((start, end, kind))
+            chars = (span.start_char, span.end_char)
+            written = text[chars[0] : chars[1]]
+            key = phrase_key(written)
+            if not key or end - start > MAX_TOKENS:
                 continue
-            s = facts.sent_of[span.root.i]
-            phrase = phrases.setdefault(key, Phrase(key))
-            if (span.start_char, span.end_char) not in phrase.spans:
-                phrase.spans.append((span.start_char, span.end_char))
-                phrase.texts.append(span.text)
-            phrase.first_sentence = min(phrase.first_sentence, s)
             root = span.root
+            phrase = phrases.setdefault(key, Phrase(key))
+            if chars not in phrase.spans:
+                phrase.spans.append(chars)
+                phrase.texts.append(written)
+            phrase.first_sentence = min(phrase.first_sentence, facts.sent_of[root.i])
             if root.i not in by_root:
                 by_root[root.i] = _root_features(root, facts, clusters)
             phrase.features.update(by_root[root.i])
-            phrase.features.update(_span_features(kind, span.start, span.end, facts, clusters))
+            phrase.features.update(_span_features(kind, start, end, facts, clusters))
     n_attack = sum(1 for words in facts.attack_words if words)
     doc_feats = [f"doc_attack_sentences={_bucket(n_attack, (0, 1, 2, 4, 8))}"]
     for phrase in phrases.values():

@@ -169,3 +169,21 @@ def test_a_later_higher_toll_replaces_the_first_report(nlp, linker, gazetteer) -
     subset = _events(nlp, linker, gazetteer, "A bomb hit a bus in Peshawar on Sunday, killing 12 people. "
                      "Two of the 12 were children, police said.")  # fmt: skip
     assert [e.killed for e in subset] == [12]
+
+
+def test_plural_attackers_who_acted_make_an_event_and_generic_plurals_do_not(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    acted = _events(nlp, linker, gazetteer, "Gunmen and suicide bombers attacked an army camp in Helmand on Friday.")
+    assert [e.event_type for e in acted] == ["attack"]
+    undated = _events(nlp, linker, gazetteer, "Gunmen and suicide bombers attacked an army camp in Helmand.")
+    assert len(undated) == 1 and undated[0].date_method != "text"  # no date in the text
+    generic = _events(nlp, linker, gazetteer, "Suicide bombers are a growing threat to the army's camps.")
+    assert generic == []
+
+
+def test_a_day_inside_a_time_expression_dates_the_event(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "On the morning of 1 March 2019, gunmen attacked an army camp in Helmand Province."
+    [event] = _events(nlp, linker, gazetteer, text, published=date(2019, 3, 3))
+    assert (event.date, event.date_precision, event.date_method) == ("2019-03-01", "day", "text")
+    # with no publication date the full date still holds
+    [undated] = _events(nlp, linker, gazetteer, text, published=None)  # type: ignore[arg-type]
+    assert undated.date == "2019-03-01"

@@ -371,6 +371,15 @@ def _weapon(sent: Span, lex: EventLexicon, trigger: Trigger) -> str | None:
     return None
 
 
+def _acting_agents(tok: Token) -> bool:
+    """Whether a plural trigger names attackers who acted ("gunmen and suicide bombers attacked the
+    camp"): the subject, or a conjunct of it, of a past-tense verb; not a generic plural ("suicide
+    bombers are a growing threat", "attacks on minorities")."""
+    while tok.dep_ == "conj" and tok.head is not tok:
+        tok = tok.head
+    return tok.dep_ == "nsubj" and tok.head.tag_ == "VBD"
+
+
 def _date(
     sent: Span, index: DocIndex, published: date | None, trigger_tok: Token | None, not_before: date | None = None
 ) -> tuple[str | None, str | None, date | None, bool]:
@@ -383,7 +392,8 @@ def _date(
         verb = verb.head
     candidates = []
     for ent in index.ents_in(sent):
-        if ent.label_ != "DATE":
+        # "the morning of 1 March 2019" is tagged TIME: a time entity that names a day is a date too
+        if ent.label_ not in ("DATE", "TIME"):
             continue
         found = resolve(ent.text, published) if published else resolve(ent.text, not_before, bound=True)
         if found is None:
@@ -578,6 +588,7 @@ def extract_events(
             trigger_tok is not None
             and trigger_tok.tag_ in ("NNS",)
             and not (casualties.killed or casualties.wounded or d)
+            and not _acting_agents(trigger_tok)
         )
         if trig.weak and not (casualties.killed or casualties.wounded):
             continue

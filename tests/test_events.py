@@ -187,3 +187,11 @@ def test_a_day_inside_a_time_expression_dates_the_event(nlp, linker, gazetteer) 
     # with no publication date the full date still holds
     [undated] = _events(nlp, linker, gazetteer, text, published=None)  # type: ignore[arg-type]
     assert undated.date == "2019-03-01"
+
+
+def test_bulleted_entries_without_a_verb_are_not_new_attacks(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    listing = "See also:\n\n* 2007 Bagram Airfield bombing\n\n* 2019 Kabul wedding bombing\n"
+    assert _events(nlp, linker, gazetteer, listing) == []
+    # a bulleted line that reports an attack with a verb still counts
+    told = "* A suicide bomber killed 12 people at a checkpoint in Kabul on Friday."
+    assert [e.killed for e in _events(nlp, linker, gazetteer, told)] == [12]

@@ -371,6 +371,23 @@ def _weapon(sent: Span, lex: EventLexicon, trigger: Trigger) -> str | None:
     return None
 
 
+_LIST_MARK = re.compile(r"[ \t]*(?:[*•·▪◦‣–—-]|\d{1,3}[.)])")
+
+
+def _verbless_list_item(sent: Span, text: str) -> bool:
+    """A sentence on a bulleted or numbered line without a finite verb ("* 2007 Bagram Airfield bombing",
+    "*2015-12-21, Special Agent …, US Bomb"): an entry of a see-also list, a roll of the dead or a
+    headline index, which names an attack told elsewhere rather than reporting one. The line, not the
+    sentence, is read: the parser often splits "* 2007" from the rest of its line."""
+    start = text.rfind("\n", 0, sent.start_char) + 1
+    if not _LIST_MARK.match(text, start):
+        return False
+    end = text.find("\n", sent.start_char)
+    line = sent.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
+    tokens = line if line is not None else sent
+    return not any(t.tag_ in ("VBD", "VBZ", "VBP") or t.morph.get("VerbForm") == ["Fin"] for t in tokens)
+
+
 def _acting_agents(tok: Token) -> bool:
     """Whether a plural trigger names attackers who acted ("gunmen and suicide bombers attacked the
     camp"): the subject, or a conjunct of it, of a past-tense verb; not a generic plural ("suicide
@@ -533,7 +550,7 @@ def extract_events(
         ):
             events.append(historical)
             continue
-        triggers = _sentence_triggers(sent, lex, index)
+        triggers = [] if _verbless_list_item(sent, text) else _sentence_triggers(sent, lex, index)
         chosen = _choose(triggers, sent, lex)
         claims = (bool(CLAIM_WORDS.search(sent.text)) and "responsibility" in sent.text.lower()) or bool(
             re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent.text, re.I)

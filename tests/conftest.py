@@ -38,14 +38,41 @@ def nlp(gazetteer: Gazetteer):  # type: ignore[no-untyped-def]
     return build_pipeline(gazetteer)
 
 
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """A SQLite store that ``build(path)`` makes, made once per test run and copied for each pytest-xdist
+    worker (each gets its own file, as when every worker built it): the first worker to need it builds it
+    under a file lock, the others wait and copy it. Without xdist, built in place."""
+    import fcntl
+
+    from tests.test_api import copy_store
+
+    own = tmp_path_factory.mktemp(name) / f"{name}.db"
+    if not os.environ.get("PYTEST_XDIST_WORKER"):
+        build(own)
+        return own
+    shared = tmp_path_factory.getbasetemp().parent / f"shared-{name}"  # the run's folder, above each worker's
+    shared.mkdir(exist_ok=True)
+    with (shared / "lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not (shared / "built").exists():  # a failed build leaves no mark: the next worker builds (and fails)
+            db = shared / f"{name}.db"
+            for leftover in shared.glob(f"{name}.db*"):
+                leftover.unlink()
+            build(db)
+            (shared / "built").touch()
+        return copy_store(shared / f"{name}.db", own)
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The bundled demo corpus ingested once through the Python API."""
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    with Workspace(db) as ws:
-        report = ws.ingest([str(demo_corpus_path())])
-    assert report.analysed >= 25, report
-    return db
+    """The bundled demo corpus ingested through the Python API (once per run: :func:`built_once`)."""
+
+    def build(db: Path) -> None:
+        with Workspace(db) as ws:
+            report = ws.ingest([str(demo_corpus_path())])
+        assert report.analysed >= 25, report
+
+    return built_once(tmp_path_factory, "demo", build)
 
 
 def demo_subset(tmp_path_factory: pytest.TempPathFactory, names: tuple[str, ...]) -> Path:
@@ -112,13 +139,86 @@ def run_cli(*args: str, cwd: Path | None = None, timeout: float = 600) -> subpro
     )
 
 
+def invoke_cli(
+    *args: str, cwd: Path | None = None, columns: int = 200, env: dict[str, str | None] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the command line in this process: its entry point ``watchfloor.cli.main`` with ``args`` as argv,
+    output captured by Click's CliRunner, the exit code as :func:`run_cli` would get it. For tests about
+    what a command does, not about its process: no interpreter start, and the spaCy pipeline an ingest
+    builds is kept for the next one (as the server keeps it). ``env``: variables to set for the call (None
+    unsets one).
+
+    What the command writes to stderr is what a new process would write: the Rich consoles are set up
+    again for the call (width from COLUMNS, no colour on a pipe), warnings are shown on stderr under
+    Python's default filters and log records reach stderr through logging's last-resort handler (pytest
+    would otherwise capture both)."""
+    import contextlib
+    import logging
+    import signal
+    import warnings
+
+    from click.testing import CliRunner
+    from rich.console import Console
+
+    from watchfloor import cli, render
+
+    log = os.environ.get("WATCHFLOOR_LOG") or str(Path(cwd or ".").resolve() / "watchfloor-test.log")
+    variables = {"COLUMNS": str(columns), "WATCHFLOOR_LOG": log, **(env or {})}
+    consoles = {render.console: False, render.err_console: True}  # console: stderr?
+    saved = {c: dict(c.__dict__) for c in consoles}
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    argv, sigterm = sys.argv, signal.getsignal(signal.SIGTERM)
+
+    def show(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
+
+    code: int = 0
+    with (
+        contextlib.chdir(cwd or Path.cwd()),
+        CliRunner().isolation(env=variables) as (out, err, _mixed),
+        warnings.catch_warnings(),
+    ):
+        warnings.resetwarnings()  # Python's defaults for a new process
+        for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+            warnings.simplefilter("ignore", category)
+        warnings.showwarning = show
+        root.handlers = []
+        for console, stderr in consoles.items():
+            Console.__init__(console, stderr=stderr)  # what a new process's import makes
+        sys.argv = ["watchfloor", *args]
+        try:
+            cli.main()
+        except SystemExit as exc:
+            if isinstance(exc.code, int) or exc.code is None:
+                code = exc.code or 0
+            else:  # sys.exit("message"): the message on stderr, status 1, as Python does
+                print(exc.code, file=sys.stderr)
+                code = 1
+        finally:
+            sys.argv = argv
+            signal.signal(signal.SIGTERM, sigterm)
+            for handler in root.handlers:  # e.g. the log file of an internal error
+                handler.close()
+            root.handlers = handlers
+            root.setLevel(level)
+            for console, state in saved.items():
+                console.__dict__.clear()
+                console.__dict__.update(state)
+            sys.stdout.flush()
+            sys.stderr.flush()
+        stdout, stderr_text = out.getvalue().decode(), err.getvalue().decode(errors="backslashreplace")
+    return subprocess.CompletedProcess(["watchfloor", *args], code, stdout, stderr_text)
+
+
 def ingest_jsonl(folder: Path, name: str, articles: list[dict[str, str]], db: Path | None = None) -> Path:
-    """Write the articles as one JSONL file and ingest it with the real command line into a new store
-    (``folder/name.db``, or ``db``: e.g. a PostgreSQL database from :func:`module_db`)."""
+    """Write the articles as one JSONL file and ingest it with the command line (in this process: see
+    :func:`invoke_cli`) into a new store (``folder/name.db``, or ``db``: e.g. a PostgreSQL database from
+    :func:`module_db`)."""
     source = folder / "articles.jsonl"
     source.write_text("\n".join(json.dumps(a) for a in articles), "utf-8")
     db = db or folder / f"{name}.db"
-    result = run_cli("ingest", str(source), "--db", str(db), "--quiet")
+    result = invoke_cli("ingest", str(source), "--db", str(db), "--quiet")
     assert result.returncode == 0, result.stderr
     return db
 

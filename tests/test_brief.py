@@ -10,14 +10,14 @@ from typing import Any
 import pypdfium2
 from pypdf import PdfReader
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 
 SECTIONS = ("Bottom line up front", "Key judgements", "Recent events", "Actor relationships",
             "What experts forecast", "Where they disagree", "Sources")  # fmt: skip
 
 
 def _brief(demo_db: Path, out: Path, *extra: str) -> str:
-    result = run_cli("brief", "--about", "ISKP", "--db", str(demo_db), "-o", str(out), *extra)
+    result = invoke_cli("brief", "--about", "ISKP", "--db", str(demo_db), "-o", str(out), *extra)
     assert result.returncode == 0, result.stderr
     return result.stderr
 
@@ -36,7 +36,7 @@ def test_markdown_brief_cites_every_sentence_and_lists_its_sources(demo_db: Path
     for line in bullets:
         cited = [int(n) for n in re.findall(r"\[(\d+)\]", line)]
         assert cited and set(cited) <= numbers, line
-    events = json.loads(run_cli("events", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout)
+    events = json.loads(invoke_cli("events", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout)
     table_rows = [line for line in text.splitlines() if re.match(r"\| \d{4}", line)]
     assert len(table_rows) == min(len(events), 25)
     assert (tmp_path / "brief-chart-1.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -66,9 +66,9 @@ def test_pdf_brief_renders_to_images(demo_db: Path, tmp_path: Path) -> None:
 
 
 def test_brief_errors(demo_db: Path, tmp_path: Path) -> None:
-    result = run_cli("brief", "--about", "Nobody Known", "--db", str(demo_db), "-o", str(tmp_path / "x.md"))
+    result = invoke_cli("brief", "--about", "Nobody Known", "--db", str(demo_db), "-o", str(tmp_path / "x.md"))
     assert result.returncode == 1 and "no actor named" in result.stderr
-    result = run_cli("brief", "--about", "ISKP", "--db", str(demo_db), "-o", str(tmp_path / "x.docx"))
+    result = invoke_cli("brief", "--about", "ISKP", "--db", str(demo_db), "-o", str(tmp_path / "x.docx"))
     assert result.returncode == 1 and "cannot tell the format" in result.stderr
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ingest_jsonl, run_cli
+from tests.conftest import ingest_jsonl, invoke_cli
 
 ARTICLES = [
     {
@@ -41,7 +41,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory, module_db: Path) -> Path:
 
 
 def _claims(db: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
-    result = run_cli("claims", "--db", str(db), "--json", *args)
+    result = invoke_cli("claims", "--db", str(db), "--json", *args)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
@@ -67,7 +67,7 @@ def test_a_forecast_is_supported_by_a_later_matching_event(ledger: Path) -> None
     assert rahimi["probability_band"] == [0.8, 0.95]
     assert (rahimi["horizon_start"], rahimi["horizon_end"]) == ("2024-01-10", "2024-07-10")
     assert rahimi["status"] == "supported" and rahimi["supporting_events"]
-    events = json.loads(run_cli("events", "--db", str(ledger), "--json").stdout)
+    events = json.loads(invoke_cli("events", "--db", str(ledger), "--json").stdout)
     assert set(rahimi["supporting_events"]) <= {e["id"] for e in events}
 
 
@@ -79,11 +79,11 @@ def test_a_forecast_expires_when_its_horizon_passes_without_an_event(ledger: Pat
 
 
 def test_speaker_track_record(ledger: Path) -> None:
-    result = run_cli("speaker", "Nadia Rahimi", "--db", str(ledger), "--json", "--as-of", "2024-06-01")
+    result = invoke_cli("speaker", "Nadia Rahimi", "--db", str(ledger), "--json", "--as-of", "2024-06-01")
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["forecasts"]["supported"] == 1 and record["hit_rate"] == 1.0
-    text = run_cli("speaker", "Peter Lang", "--db", str(ledger), "--as-of", "2025-06-01").stdout
+    text = invoke_cli("speaker", "Peter Lang", "--db", str(ledger), "--as-of", "2025-06-01").stdout
     assert "1 expired" in text and "former British diplomat" in text
 
 
@@ -93,12 +93,12 @@ def test_bad_filters_are_one_line_errors(ledger: Path) -> None:
         (("--speaker", "Nobody Atall"), "no speaker named"),
         (("--as-of", "someday"), "is not a date"),
     ):
-        result = run_cli("claims", "--db", str(ledger), *args)
+        result = invoke_cli("claims", "--db", str(ledger), *args)
         assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr
 
 
 def test_a_responsibility_claim_links_to_the_event_it_claims(ledger: Path) -> None:
-    events = json.loads(run_cli("events", "--db", str(ledger), "--json").stdout)
+    events = json.loads(invoke_cli("events", "--db", str(ledger), "--json").stdout)
     bombing = next(e for e in events if e["attack_type"] == "bombing_explosion")
     claims = _claims(ledger, "--kind", "responsibility")
     assert claims, "the ISKP claim of the Kabul bombing was not extracted as a responsibility claim"

@@ -6,13 +6,13 @@ import json
 import sqlite3
 from pathlib import Path
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 from watchfloor.store.sqlite import _migrations
 from watchfloor.workspace import Workspace
 
 
 def test_actors_json_lists_canonical_actors_with_aliases_counts_and_documents(demo_db: Path) -> None:
-    result = run_cli("actors", "--db", str(demo_db), "--json", "--limit", "500")
+    result = invoke_cli("actors", "--db", str(demo_db), "--json", "--limit", "500")
     assert result.returncode == 0, result.stderr
     actors = json.loads(result.stdout)
     keys = {"key", "name", "kind", "aliases", "mentions", "documents", "document_ids", "qid"}
@@ -31,8 +31,8 @@ def test_actors_json_lists_canonical_actors_with_aliases_counts_and_documents(de
 
 
 def test_actor_by_acronym_and_by_name_is_the_same_entity(demo_db: Path) -> None:
-    a = json.loads(run_cli("actor", "ISKP", "--db", str(demo_db), "--json").stdout)
-    b = json.loads(run_cli("actor", "Islamic State Khorasan", "--db", str(demo_db), "--json").stdout)
+    a = json.loads(invoke_cli("actor", "ISKP", "--db", str(demo_db), "--json").stdout)
+    b = json.loads(invoke_cli("actor", "Islamic State Khorasan", "--db", str(demo_db), "--json").stdout)
     assert a["key"] == b["key"] == "iskp"
     assert a["mention_count"] == b["mention_count"] > 0
     ev = a["evidence"][0]
@@ -50,13 +50,13 @@ def test_father_and_son_stay_apart_in_the_demo(demo_db: Path) -> None:
 
 
 def test_search_highlights_and_filters(demo_db: Path) -> None:
-    rows = json.loads(run_cli("search", "suicide bomber", "--db", str(demo_db), "--json").stdout)
+    rows = json.loads(invoke_cli("search", "suicide bomber", "--db", str(demo_db), "--json").stdout)
     assert rows and all("[" in r["snippet"] for r in rows)
-    with_actor = json.loads(run_cli("search", "attack", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout)
-    without = json.loads(run_cli("search", "attack", "--db", str(demo_db), "--json", "--limit", "100").stdout)
+    with_actor = json.loads(invoke_cli("search", "attack", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout)
+    without = json.loads(invoke_cli("search", "attack", "--db", str(demo_db), "--json", "--limit", "100").stdout)
     assert 0 < len(with_actor) < len(without)
     dated = json.loads(
-        run_cli("search", "attack", "--since", "2024-01-01", "--db", str(demo_db), "--json", "--limit", "100").stdout
+        invoke_cli("search", "attack", "--since", "2024-01-01", "--db", str(demo_db), "--json", "--limit", "100").stdout
     )
     assert dated and all(r["published"] >= "2024-01-01" for r in dated)
     assert len(dated) < len(without)
@@ -67,7 +67,7 @@ def test_doc_shows_removed_furniture_with_reasons_and_mentions(demo_db: Path) ->
         doc_id = conn.execute(
             "SELECT id FROM documents WHERE kind='html' AND status='analysed' ORDER BY id LIMIT 1"
         ).fetchone()[0]
-    result = run_cli("doc", doc_id[:10], "--db", str(demo_db), "--json")
+    result = invoke_cli("doc", doc_id[:10], "--db", str(demo_db), "--json")
     doc = json.loads(result.stdout)
     assert doc["id"] == doc_id
     assert doc["removed"] and all(r["reason"] for r in doc["removed"])
@@ -92,20 +92,20 @@ def test_demo_corpus_special_cases(demo_db: Path) -> None:
 
 
 def test_status_and_docs(demo_db: Path) -> None:
-    status = json.loads(run_cli("status", "--db", str(demo_db), "--json").stdout)
+    status = json.loads(invoke_cli("status", "--db", str(demo_db), "--json").stdout)
     assert status["documents"] >= 30 and status["schema_version"] == max(v for v, _ in _migrations())
     assert status["linked_mentions"] <= status["mentions"]
-    docs = json.loads(run_cli("docs", "--db", str(demo_db), "--json", "--limit", "5").stdout)
+    docs = json.loads(invoke_cli("docs", "--db", str(demo_db), "--json", "--limit", "5").stdout)
     assert len(docs) == 5
     dates = [d["published"] for d in docs if d["published"]]
     assert dates == sorted(dates, reverse=True)
-    table = run_cli("actors", "--db", str(demo_db), "--limit", "5")
+    table = invoke_cli("actors", "--db", str(demo_db), "--limit", "5")
     assert table.returncode == 0 and "Taliban" in table.stdout
 
 
 def test_events_json_fields_filters_and_evidence(demo_db: Path) -> None:
     rows = json.loads(
-        run_cli("events", "--db", str(demo_db), "--json", "--include-background", "--limit", "500").stdout
+        invoke_cli("events", "--db", str(demo_db), "--json", "--include-background", "--limit", "500").stdout
     )
     required = {
         "id",
@@ -138,16 +138,16 @@ def test_events_json_fields_filters_and_evidence(demo_db: Path) -> None:
     abbey = [r for r in rows if r["date"] == "2021-08-26" and r["perpetrator_key"] == "iskp"]
     assert abbey and abbey[0]["is_background"] and abbey[0]["killed"] == 183
     assert len({s["doc_id"] for s in abbey[0]["sources"]}) >= 2  # merged across documents
-    news = json.loads(run_cli("events", "--db", str(demo_db), "--json", "--limit", "500").stdout)
+    news = json.loads(invoke_cli("events", "--db", str(demo_db), "--json", "--limit", "500").stdout)
     assert news and not any(r["is_background"] for r in news) and len(news) < len(rows)
-    iskp = json.loads(run_cli("events", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout)
+    iskp = json.loads(invoke_cli("events", "--actor", "ISKP", "--db", str(demo_db), "--json").stdout)
     assert iskp and len(iskp) < len(news)
     recent = json.loads(
-        run_cli("events", "--since", "2024-01-01", "--country", "PK", "--db", str(demo_db), "--json").stdout
+        invoke_cli("events", "--since", "2024-01-01", "--country", "PK", "--db", str(demo_db), "--json").stdout
     )
     assert recent and all(r["date"] >= "2024-01-01" and r["country"] == "PK" for r in recent)
-    timeline = json.loads(run_cli("timeline", "--db", str(demo_db), "--json").stdout)
+    timeline = json.loads(invoke_cli("timeline", "--db", str(demo_db), "--json").stdout)
     dates = [r["date"] for r in timeline if r["date"]]
     assert dates == sorted(dates)
-    bad = run_cli("events", "--type", "picnic", "--db", str(demo_db))
+    bad = invoke_cli("events", "--type", "picnic", "--db", str(demo_db))
     assert bad.returncode == 1 and "unknown --type" in bad.stderr

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
+from tests.conftest import invoke_cli
 from watchfloor import render
 
 WIDTH = 80
@@ -99,8 +100,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
 
 @functools.cache
 def _json(db: Path, *args: str) -> Any:
-    """What a listing shows, as JSON (the store does not change: asked once)."""
-    result = run80(*args, "--db", str(db), "--json")
+    """What a listing shows, as JSON (the store does not change: asked once; in this process, as JSON does not
+    depend on the terminal: the listings themselves run in a real one)."""
+    result = invoke_cli(*args, "--db", str(db), "--json", columns=WIDTH)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 

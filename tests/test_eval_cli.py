@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 
 EVENTS_GOLD = Path(__file__).parent / "data" / "events"
 
 
 def test_eval_events_on_the_held_out_half_reports_detection_and_fields() -> None:
-    result = run_cli("eval", "events", str(EVENTS_GOLD / "heldout"), "--json")
+    result = invoke_cli("eval", "events", str(EVENTS_GOLD / "heldout"), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     gold_lines = (EVENTS_GOLD / "heldout" / "gold.jsonl").read_text("utf-8").splitlines()
@@ -28,13 +28,13 @@ def test_eval_events_on_the_held_out_half_reports_detection_and_fields() -> None
 
 
 def test_eval_events_needs_a_gold_folder() -> None:
-    result = run_cli("eval", "events", "/nonexistent/gold")
+    result = invoke_cli("eval", "events", "/nonexistent/gold")
     assert result.returncode == 1
     assert "has no gold.jsonl" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_eval_muc4_without_the_data_says_where_to_point_it(tmp_path: Path) -> None:
-    result = run_cli("eval", "muc4", "--data", str(tmp_path))
+    result = invoke_cli("eval", "muc4", "--data", str(tmp_path))
     assert result.returncode == 1
     assert "grit_dev.jsonl not found" in result.stderr and "--data" in result.stderr
 
@@ -44,7 +44,7 @@ SHARED_POLNEAR = Path(__file__).resolve().parents[2] / "shared" / "eval" / "poln
 
 
 def test_eval_claims_on_the_held_out_half() -> None:
-    result = run_cli("eval", "claims", str(CLAIMS_GOLD / "heldout"), "--json")
+    result = invoke_cli("eval", "claims", str(CLAIMS_GOLD / "heldout"), "--json")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     gold_lines = (CLAIMS_GOLD / "heldout" / "gold.jsonl").read_text("utf-8").splitlines()

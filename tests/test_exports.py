@@ -12,7 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 import stix2
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 from watchfloor.export.stix import build_bundle, validate
 from watchfloor.workspace import Workspace
 
@@ -22,7 +22,7 @@ EXPLAINED_WARNINGS = {"103", "202", "302"}
 
 
 def _json(db: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
-    result = run_cli(*args, "--db", str(db), "--json")
+    result = invoke_cli(*args, "--db", str(db), "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)  # type: ignore[no-any-return]
 
@@ -30,7 +30,7 @@ def _json(db: Path, *args: str) -> list[dict]:  # type: ignore[type-arg]
 def test_stix_bundle_is_valid_complete_and_deterministic(demo_db: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "a.json", tmp_path / "b.json"
     for out in (first, second):
-        result = run_cli("export", "stix", "--db", str(demo_db), "-o", str(out))
+        result = invoke_cli("export", "stix", "--db", str(demo_db), "-o", str(out))
         assert result.returncode == 0, result.stderr
         assert "0 errors" in result.stderr
     assert first.read_bytes() == second.read_bytes()  # same store, same ids and timestamps: an update, not a copy
@@ -38,7 +38,7 @@ def test_stix_bundle_is_valid_complete_and_deterministic(demo_db: Path, tmp_path
     by_type: dict[str, list] = {}  # type: ignore[type-arg]
     for obj in bundle.objects:
         by_type.setdefault(obj.type, []).append(obj)
-    status = json.loads(run_cli("status", "--db", str(demo_db), "--json").stdout)
+    status = json.loads(invoke_cli("status", "--db", str(demo_db), "--json").stdout)
     assert len(by_type["report"]) == status["documents_by_status"]["analysed"]
     iskp = next(o for o in by_type["threat-actor"] if o.name == "Islamic State Khorasan Province")
     assert "ISKP" in iskp.aliases
@@ -61,7 +61,7 @@ def test_graphml_and_gexf_open_in_networkx_with_the_store_counts(demo_db: Path, 
     relations = _json(demo_db, "relations", "--limit", "100000")
     for fmt, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
         out = tmp_path / f"g.{fmt}"
-        assert run_cli("export", "graph", "--format", fmt, "--db", str(demo_db), "-o", str(out)).returncode == 0
+        assert invoke_cli("export", "graph", "--format", fmt, "--db", str(demo_db), "-o", str(out)).returncode == 0
         graph = reader(out)
         assert graph.number_of_edges() == len(relations)
     graph = nx.read_graphml(tmp_path / "g.graphml")
@@ -75,7 +75,7 @@ def test_tables_round_trip_in_every_format(demo_db: Path, tmp_path: Path, table:
     counts = {}
     for fmt in ("csv", "jsonl", "parquet"):
         out = tmp_path / f"{table}.{fmt}"
-        result = run_cli("export", "table", table, "--db", str(demo_db), "-o", str(out))
+        result = invoke_cli("export", "table", table, "--db", str(demo_db), "-o", str(out))
         assert result.returncode == 0, result.stderr
         if fmt == "csv":
             with out.open(encoding="utf-8", newline="") as f:
@@ -101,5 +101,5 @@ def test_export_errors_are_one_line(demo_db: Path, tmp_path: Path) -> None:
         (("stix", "-o", str(tmp_path / "missing" / "b.json")), "does not exist"),
         (("graph", "--format", "dot", "-o", str(tmp_path / "g.dot")), "use graphml or gexf"),
     ):
-        result = run_cli("export", *args, "--db", str(demo_db))
+        result = invoke_cli("export", *args, "--db", str(demo_db))
         assert result.returncode == 1 and message in result.stderr and "Traceback" not in result.stderr

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ingest_jsonl, run_cli
+from tests.conftest import ingest_jsonl, invoke_cli
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 
@@ -71,7 +71,8 @@ def ledger(tmp_path_factory: pytest.TempPathFactory, module_db: Path) -> Path:
 
 
 def _forecast(db: Path, speaker: str, as_of: str) -> dict[str, Any]:
-    result = run_cli("claims", "--db", str(db), "--json", "--speaker", speaker, "--kind", "forecast", "--as-of", as_of)
+    args = ("--json", "--speaker", speaker, "--kind", "forecast", "--as-of", as_of)
+    result = invoke_cli("claims", "--db", str(db), *args)
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
     return row  # type: ignore[no-any-return]
@@ -79,7 +80,7 @@ def _forecast(db: Path, speaker: str, as_of: str) -> dict[str, Any]:
 
 def _events(db: Path) -> dict[str, int]:
     """Place -> id of the attacks reported after the forecasts were made."""
-    events = json.loads(run_cli("events", "--db", str(db), "--json").stdout)
+    events = json.loads(invoke_cli("events", "--db", str(db), "--json").stdout)
     return {e["place"]: e["id"] for e in events if e.get("place") and (e["date"] or "") > "2025-01-10"}
 
 
@@ -102,7 +103,7 @@ def test_no_horizon_is_open_no_horizon_even_after_a_matching_event(ledger: Path)
     for as_of in ("2025-06-01", "2027-01-01"):
         row = _forecast(ledger, "Leyla Demir", as_of)
         assert row["horizon_end"] is None and row["status"] == "open (no horizon)"
-    text = run_cli("speaker", "Leyla Demir", "--db", str(ledger), "--as-of", "2025-06-01").stdout
+    text = invoke_cli("speaker", "Leyla Demir", "--db", str(ledger), "--as-of", "2025-06-01").stdout
     assert "1 open (no horizon)" in text
 
 

@@ -10,13 +10,13 @@ from typing import Any
 import pytest
 from pymisp import MISPEvent, MISPObject
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 from watchfloor.export.misp import MispRows, build_misp, galaxy_tag, misp_event
 from watchfloor.workspace import Workspace
 
 
 def _export(db: Path, out: Path, *args: str) -> MISPEvent:
-    result = run_cli("export", "misp", "--db", str(db), "-o", str(out), *args)
+    result = invoke_cli("export", "misp", "--db", str(db), "-o", str(out), *args)
     assert result.returncode == 0, result.stderr
     event = MISPEvent()
     event.load(out.read_text("utf-8"))
@@ -150,7 +150,7 @@ def test_misp_stix_drops_the_incidents_that_the_misp_export_keeps(demo_db: Path,
     except ImportError:
         pytest.fail("misp-stix is missing: pip install --no-deps -r tests/requirements-misp-stix.txt", pytrace=False)
     bundle = tmp_path / "picture.json"
-    result = run_cli("export", "stix", "--db", str(demo_db), "-o", str(bundle), "--no-validate")
+    result = invoke_cli("export", "stix", "--db", str(demo_db), "-o", str(bundle), "--no-validate")
     assert result.returncode == 0, result.stderr
     incidents = [o for o in json.loads(bundle.read_text("utf-8"))["objects"] if o["type"] == "incident"]
     assert len(incidents) == len(_store_events(demo_db)) > 50

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 from watchfloor.extract.info import entity_info, kind_lookup
 from watchfloor.extract.relations import extract_relations
 
@@ -81,8 +81,8 @@ def test_relations_aggregate_sources_dates_and_contradictions(tmp_path: Path) ->
     source = tmp_path / "a.jsonl"
     source.write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
     db = tmp_path / "r.db"
-    assert run_cli("ingest", str(source), "--db", str(db), "--quiet").returncode == 0
-    result = run_cli("relations", "--db", str(db), "--json", "--actor", "Taliban", "--predicate", "hosts")
+    assert invoke_cli("ingest", str(source), "--db", str(db), "--quiet").returncode == 0
+    result = invoke_cli("relations", "--db", str(db), "--json", "--actor", "Taliban", "--predicate", "hosts")
     assert result.returncode == 0, result.stderr
     (row,) = json.loads(result.stdout)
     assert (row["subject"], row["object"], row["n_sources"]) == ("Taliban", "Al-Qaeda", 3)
@@ -90,5 +90,5 @@ def test_relations_aggregate_sources_dates_and_contradictions(tmp_path: Path) ->
     assert row["contradicted"] and not row["negated"]
     assert [s["negated"] for s in row["sources"]] == [False, False, True]  # assertions before the denial
     assert all(any(s["text"].strip() in a["text"] for a in ARTICLES) for s in row["sources"])
-    bad = run_cli("relations", "--db", str(db), "--predicate", "likes")
+    bad = invoke_cli("relations", "--db", str(db), "--predicate", "likes")
     assert bad.returncode == 1 and "is not one of" in bad.stderr

@@ -198,13 +198,13 @@ def test_forecast_relation_is_stored_with_its_speaker_and_not_counted_as_an_alli
     import json
     import sqlite3
 
-    from tests.conftest import run_cli
+    from tests.conftest import invoke_cli
     from watchfloor.store.sqlite_browse import graph
 
     source = tmp_path / "a.jsonl"
     source.write_text("\n".join(json.dumps(a) for a in FORECAST_ARTICLES), "utf-8")
     db = tmp_path / "m.db"
-    assert run_cli("ingest", str(source), "--db", str(db), "--quiet").returncode == 0
+    assert invoke_cli("ingest", str(source), "--db", str(db), "--quiet").returncode == 0
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     stored = conn.execute(
@@ -221,15 +221,15 @@ def test_forecast_relation_is_stored_with_its_speaker_and_not_counted_as_an_alli
     assert [e for e in edges if e["predicate"] == "hosts"]
     assert [e for e in graph(conn, modalities=None)["edges"] if e["predicate"] == "allied_with"]
     conn.close()
-    listed = run_cli("relations", "--db", str(db), "--json", "--predicate", "allied_with")
+    listed = invoke_cli("relations", "--db", str(db), "--json", "--predicate", "allied_with")
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == []
-    every = run_cli("relations", "--db", str(db), "--json", "--predicate", "allied_with", "--all-modalities")
+    every = invoke_cli("relations", "--db", str(db), "--json", "--predicate", "allied_with", "--all-modalities")
     rows = json.loads(every.stdout)
     (row,) = [r for r in rows if {r["subject"], r["object"]} == {"Iran", "Russia"}]
     assert row["modalities"] == ["forecast"]
     assert row["sources"][0]["label"].startswith("forecast by ") and row["sources"][0]["speaker"]
-    table = run_cli("relations", "--db", str(db), "--all-modalities", "--predicate", "allied_with")
+    table = invoke_cli("relations", "--db", str(db), "--all-modalities", "--predicate", "allied_with")
     assert "forecast" in table.stdout
 
 

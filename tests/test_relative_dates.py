@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 from watchfloor.errors import UserError
 from watchfloor.relative_dates import moment, months_back, period, resolve
 
@@ -82,10 +82,10 @@ def test_relative_dates_reach_the_listing_commands(tmp_path: Path) -> None:
                  ["claims", "--since", "someday"], ["relations", "--until", "someday"],
                  ["search", "x", "--since", "someday"], ["export", "stix", "-o", str(tmp_path / "x.json"),
                                                          "--since", "someday"]):  # fmt: skip
-        bad = run_cli(*args, "--db", db)
+        bad = invoke_cli(*args, "--db", db)
         assert bad.returncode == 1, (args, bad.stderr)
         lines = [line for line in bad.stderr.splitlines() if line.strip()]
         assert len(lines) == 1 and "'someday' is not a date (e.g. 2024-05-01, 7d" in lines[0], (args, bad.stderr)
-    good = run_cli("events", "--since", "last-month", "--until", "yesterday", "--db", db, "--json")
+    good = invoke_cli("events", "--since", "last-month", "--until", "yesterday", "--db", db, "--json")
     assert good.returncode == 0, good.stderr
     assert good.stdout.strip() == "[]"

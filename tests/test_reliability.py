@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ingest_jsonl, run_cli
+from tests.conftest import ingest_jsonl, invoke_cli
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 from watchfloor.reliability import Copy, Report, grade_reports, load_lexicon, meets, parse_grade
@@ -136,9 +136,9 @@ def test_ingested_wire_copy_under_another_outlet_stays_one_independent_source(sy
     admiralty = event["admiralty"]
     assert isinstance(admiralty, dict) and admiralty["n_reports"] == 2
     assert "1 syndicated copy collapsed" in admiralty["explanation"]
-    cli = run_cli("events", "--db", str(syndicated_db), "--no-pager")
+    cli = invoke_cli("events", "--db", str(syndicated_db), "--no-pager")
     assert cli.returncode == 0 and "B3 (1)" in cli.stdout, cli.stdout
-    assert "B3 (1)" not in run_cli("events", "--db", str(syndicated_db), "--no-pager", "--min-grade", "B2").stdout
+    assert "B3 (1)" not in invoke_cli("events", "--db", str(syndicated_db), "--no-pager", "--min-grade", "B2").stdout
 
 
 def test_api_event_json_has_the_grade_and_filters_by_it(syndicated_db: Path) -> None:

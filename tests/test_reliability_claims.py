@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ingest_jsonl, run_cli
+from tests.conftest import ingest_jsonl, invoke_cli
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 from watchfloor.reliability import Report
@@ -81,7 +81,7 @@ def test_a_relation_in_a_wire_story_and_its_syndicated_copy_has_one_independent_
     assert hostile["n_independent"] == 1 and hostile["grade"] == "B3", hostile["admiralty"]
     assert hostile["admiralty"]["n_reports"] == 2  # the Reuters story and the blog's copy of it
     assert "1 syndicated copy collapsed" in hostile["admiralty"]["explanation"]
-    cli = run_cli("relations", "--db", str(db), "--no-pager")
+    cli = invoke_cli("relations", "--db", str(db), "--no-pager")
     assert cli.returncode == 0 and re.search(r"hostile_to .* B3 \(1\)", cli.stdout), cli.stdout
 
 
@@ -99,7 +99,7 @@ def test_a_claim_from_a_propaganda_outlet_is_graded_e(db: Path) -> None:
     assert claim["grade"] == "E5", claim["admiralty"]  # unreliable source; nothing else corroborates it
     assert "Amaq News Agency (group propaganda outlet, E)" in claim["admiralty"]["explanation"]
     assert "no other document carries this claim" in claim["admiralty"]["explanation"]
-    cli = run_cli("claims", "--db", str(db), "--no-pager")
+    cli = invoke_cli("claims", "--db", str(db), "--no-pager")
     assert cli.returncode == 0 and re.search(r"E5 .*apostates in Kabul", cli.stdout), cli.stdout
 
 

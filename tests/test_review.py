@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import built_once, run_cli
 from watchfloor.errors import NotFound, UserError
 from watchfloor.review import ReviewQueue
 from watchfloor.store import rawtext
@@ -66,16 +66,18 @@ EXTRA_GAZETTEER = """- id: al_qaeda_general_command_test
 
 @pytest.fixture(scope="session")
 def review_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The articles above ingested with the real command line (and the extra gazetteer)."""
-    folder = tmp_path_factory.mktemp("review")
-    source = folder / "articles.jsonl"
-    source.write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
-    extra = folder / "extra.yaml"
-    extra.write_text(EXTRA_GAZETTEER, "utf-8")
-    db = folder / "review.db"
-    result = run_cli("ingest", str(source), "--db", str(db), "--gazetteer", str(extra), "--quiet", cwd=folder)
-    assert result.returncode == 0, result.stderr
-    return db
+    """The articles above ingested with the real command line (and the extra gazetteer), once per run."""
+
+    def build(db: Path) -> None:
+        folder = db.parent
+        source = folder / "articles.jsonl"
+        source.write_text("\n".join(json.dumps(a) for a in ARTICLES), "utf-8")
+        extra = folder / "extra.yaml"
+        extra.write_text(EXTRA_GAZETTEER, "utf-8")
+        result = run_cli("ingest", str(source), "--db", str(db), "--gazetteer", str(extra), "--quiet", cwd=folder)
+        assert result.returncode == 0, result.stderr
+
+    return built_once(tmp_path_factory, "review", build)
 
 
 @pytest.fixture

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import invoke_cli
 from tests.test_api import copy_store
 from tests.test_review import doc_id, review_store  # noqa: F401 - the session store of the review tests
 from watchfloor.workspace import Workspace
@@ -19,12 +18,9 @@ COLUMNS = 80
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real command line in an 80-column terminal."""
-    env = {**os.environ, "COLUMNS": str(COLUMNS), "WATCHFLOOR_LOG": str(cwd / "watchfloor-test.log")}
-    env.pop("WATCHFLOOR_DB", None)
-    return subprocess.run(
-        [sys.executable, "-m", "watchfloor", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=600
-    )
+    """The command line (in this process: tests.conftest.invoke_cli) in an 80-column terminal."""
+    env = {"WATCHFLOOR_LOG": str(cwd / "watchfloor-test.log"), "WATCHFLOOR_DB": None}
+    return invoke_cli(*args, cwd=cwd, columns=COLUMNS, env=env)
 
 
 def ok(*args: str, cwd: Path) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 
 from spacy.language import Language
 
-from tests.conftest import run_cli
+from tests.conftest import invoke_cli
 from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info
 from watchfloor.ingest.document import build_document
@@ -90,19 +90,19 @@ def test_set_published_re_resolves_dates_and_survives_reprocess(tmp_path: Path) 
     article = tmp_path / "kismayo.txt"
     article.write_text(UNDATED, "utf-8")
     db = tmp_path / "store.db"
-    assert run_cli("ingest", str(article), "--db", str(db), "-q").returncode == 0
-    status = run_cli("status", "--db", str(db))
+    assert invoke_cli("ingest", str(article), "--db", str(db), "-q").returncode == 0
+    status = invoke_cli("status", "--db", str(db))
     assert "have no publication date" in status.stdout
-    listed = json.loads(run_cli("docs", "--db", str(db), "--status", "undated", "--json").stdout)
+    listed = json.loads(invoke_cli("docs", "--db", str(db), "--status", "undated", "--json").stdout)
     assert len(listed) == 1
     doc_id = listed[0]["id"]
     with sqlite3.connect(db) as conn:
         dates = [r[0] for r in conn.execute("SELECT date FROM events WHERE is_background=0")]
     assert dates and all(d is None or d.startswith("2022") for d in dates), dates
 
-    future = run_cli("doc", doc_id, "--db", str(db), "--set-published", "2099-01-01")
+    future = invoke_cli("doc", doc_id, "--db", str(db), "--set-published", "2099-01-01")
     assert future.returncode == 1 and "in the future" in future.stderr and "Traceback" not in future.stderr
-    done = run_cli("doc", doc_id[:8], "--db", str(db), "--set-published", "2023-09-10")
+    done = invoke_cli("doc", doc_id[:8], "--db", str(db), "--set-published", "2023-09-10")
     assert done.returncode == 0, done.stderr
     assert "published: 2023-09-10 (found by analyst" in done.stdout
 
@@ -112,9 +112,9 @@ def test_set_published_re_resolves_dates_and_survives_reprocess(tmp_path: Path) 
 
     # "on Friday" before Sunday 10 September 2023 is 8 September; "5 September" is 2023-09-05.
     assert "2023-09-08" in event_dates(), event_dates()
-    again = run_cli("reprocess", "--db", str(db), "-q")
+    again = invoke_cli("reprocess", "--db", str(db), "-q")
     assert again.returncode == 0 and "0 document(s)" in again.stderr
-    forced = run_cli("reprocess", "--db", str(db), "-q", "--force")
+    forced = invoke_cli("reprocess", "--db", str(db), "-q", "--force")
     assert forced.returncode == 0 and "1 document(s)" in forced.stderr, forced.stderr
     assert "2023-09-08" in event_dates()
     with sqlite3.connect(db) as conn:
@@ -135,7 +135,7 @@ def test_api_sets_the_publication_date_with_a_token(tmp_path: Path) -> None:
     article = tmp_path / "kismayo.txt"
     article.write_text(UNDATED, "utf-8")
     db = tmp_path / "store.db"
-    assert run_cli("ingest", str(article), "--db", str(db), "-q").returncode == 0
+    assert invoke_cli("ingest", str(article), "--db", str(db), "-q").returncode == 0
     token = "a-long-enough-test-token"
     with TestClient(create_app(ServerSettings(db=db, token=token)), base_url="http://127.0.0.1") as client:
         _check_api(client, token)

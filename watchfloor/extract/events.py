@@ -388,6 +388,12 @@ def _verbless_list_item(sent: Span, text: str) -> bool:
     return not any(t.tag_ in ("VBD", "VBZ", "VBP") or "Fin" in t.morph.get("VerbForm", []) for t in tokens)
 
 
+def _dated_by_possessive(tok: Token | None) -> bool:
+    """Whether a weak trigger noun is dated by a possessive day ("Saturday's attack", "last week's
+    attack"): an incident, not a figure of speech."""
+    return tok is not None and any(c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children)
+
+
 def _acting_agents(tok: Token) -> bool:
     """Whether a plural trigger names attackers who acted ("gunmen and suicide bombers attacked the
     camp"): the subject, or a conjunct of it, of a past-tense verb; not a generic plural ("suicide
@@ -607,7 +613,7 @@ def extract_events(
             and not (casualties.killed or casualties.wounded or d)
             and not _acting_agents(trigger_tok)
         )
-        if trig.weak and not (casualties.killed or casualties.wounded):
+        if trig.weak and not (casualties.killed or casualties.wounded or _dated_by_possessive(trigger_tok)):
             continue
         if plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text)):
             continue

@@ -26,6 +26,7 @@ import numpy
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from watchfloor.extract.docindex import tables_of
 from watchfloor.extract.lexicon import load_event_lexicon
 from watchfloor.extract.relation_model import RelationModel
 
@@ -178,12 +179,12 @@ class _DocFacts:
 
     @classmethod
     def of(cls, doc: Doc, attack: frozenset[str]) -> _DocFacts:
-        lemmas = [t.lemma_.lower() for t in doc]
-        lowers = [t.lower_ for t in doc]
+        tables = tables_of(doc)  # lemmas, lower-cased words and sentences other extractors read too
+        lemmas, lowers, _offsets = tables.lowers
         unknown = [t.is_alpha and not t.has_vector for t in doc]
         sent_of = [0] * len(doc)
         attack_words: list[list[tuple[int, str]]] = []
-        for k, sent in enumerate(doc.sents):
+        for k, sent in enumerate(tables.sents):
             sent_of[sent.start : sent.end] = [k] * (sent.end - sent.start)
             attack_words.append([(i, lemmas[i]) for i in range(sent.start, sent.end) if lemmas[i] in attack])
         return cls(lemmas, lowers, unknown, sent_of, attack_words)

@@ -67,3 +67,15 @@ def test_future_dates_are_never_chosen() -> None:
     text = "Officials expect elections on March 3, 2031, in the whole province, the commission said today."
     doc = build_document(RawInput("f.txt", "txt", text.encode()), TODAY)
     assert doc.published.date is None and doc.published.not_before is None
+
+
+def test_day_first_wire_dateline_in_capitals_with_a_two_digit_year() -> None:
+    text = (
+        "SAN JOSE (COSTA RICA), 18 NOV 89 (ACAN-EFE) -- [TEXT] THE GUERRILLA MOVEMENT TODAY ANNOUNCED THAT IT\n"
+        "WILL KEEP FIGHTING IN THE NORTH OF THE COUNTRY, ITS RADIO STATION SAID LATE ON FRIDAY."
+    )
+    doc = build_document(RawInput("w.txt", "txt", text.encode()), TODAY)
+    assert (doc.published.date, doc.published.method, doc.publisher) == ("1989-11-18", "dateline", "ACAN-EFE")
+    assert dates.dateline("KABUL, 4 February 2024 (AFP) - Gunmen attacked")[:4] == ("AFP", 2, 4, 2024)
+    # without the agency in brackets a place, a number and a month are not a dateline
+    assert dates.dateline("PARIS, 12 MAY 24 PEOPLE WERE HURT") is None

@@ -203,3 +203,21 @@ def test_a_day_in_the_possessive_makes_the_bare_word_attack_an_incident(nlp, lin
     assert [e.event_type for e in dated] == ["attack"]
     # the bare word without a day stays a figure of speech
     assert _events(nlp, linker, gazetteer, "The senator's attack on his rival drew applause.") == []
+
+
+def test_places_of_nationality_or_office_are_not_where_the_attack_happened(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    citizen = _events(nlp, linker, gazetteer, "A citizen of Kyrgyzstan pleaded not guilty on Wednesday to helping "
+                      "the two men accused of the Boston Marathon bombing.")  # fmt: skip
+    assert citizen and all(e.place_text != "Kyrgyzstan" for e in citizen)
+    office = _events(nlp, linker, gazetteer, "Paris' counterterrorism prosecutor said Friday's explosion wounded "
+                     "13 people.")  # fmt: skip
+    assert [(e.place_text, e.wounded) for e in office] == [(None, 13)]
+    title = _events(nlp, linker, gazetteer, "U.S. Secretary of Defense Ash Carter condemned the suicide bombing "
+                    "that killed six soldiers on Monday.")  # fmt: skip
+    assert [(e.place_text, e.killed) for e in title] == [(None, 6)]
+
+
+def test_a_name_after_city_of_is_a_place_whatever_the_ner_says(nlp, linker) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("Police in the city of Lyon were searching for a man after a blast on Friday.")
+    [lyon] = [m for m in linker.link(doc).mentions if m.text == "Lyon"]
+    assert lyon.label == "GPE" and (lyon.entity_key or "").startswith("geo:")

@@ -154,3 +154,34 @@ def _check_api(client: Any, token: str) -> None:
     assert done.status_code == 200, done.text
     assert done.json()["reprocessed"] == 1
     assert client.get(f"/api/documents/{doc_id}").json()["published"] == "2023-09-10"
+
+
+def test_undated_reports_merge_across_articles_only_with_the_same_town_and_perpetrator(tmp_path: Path) -> None:
+    import sqlite3
+
+    texts = {
+        "a.txt": "A bomb tore through a crowded bus terminal in Quetta, killing nine passengers and wounding "
+        "dozens more, according to provincial officials who spoke to reporters at the scene.",
+        "b.txt": "A bomb exploded outside a police training centre in Quetta, killing four recruits, a senior "
+        "police officer told journalists, adding that the building's gate was badly damaged.",
+        "c.txt": "Tehreek-e-Taliban Pakistan claimed a suicide bombing at a checkpoint in Peshawar that killed "
+        "six soldiers, the militant group said in a statement sent to journalists.",
+        "d.txt": "Six soldiers died when a suicide bomber from Tehreek-e-Taliban Pakistan struck a checkpoint "
+        "in Peshawar, the group said, according to security officials in the province.",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text, "utf-8")
+    db = tmp_path / "store.db"
+    assert invoke_cli("ingest", str(tmp_path), "--db", str(db), "-q").returncode == 0
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute(
+            """SELECT ev.id, group_concat(DISTINCT substr(d.source, -5)), count(DISTINCT r.doc_id), ev.date
+               FROM events ev JOIN event_reports r ON r.event_id = ev.id JOIN documents d ON d.id = r.doc_id
+               WHERE ev.event_type = 'attack' GROUP BY ev.id"""
+        ).fetchall()
+    by_docs = sorted(str(r[1]) for r in rows)
+    assert all(r[3] is None for r in rows)
+    # two undated bombings in one town with no perpetrator: nothing ties them, they stay apart
+    assert "a.txt" in by_docs and "b.txt" in by_docs
+    # the same group's undated bombing in the same town, told twice: one event
+    assert any(set(str(r[1]).split(",")) == {"c.txt", "d.txt"} for r in rows), rows

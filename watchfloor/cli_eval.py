@@ -387,3 +387,49 @@ def eval_stance(
     if out["drifted"]:
         err_console.print(f"skipped {len(out['drifted'])} pairs whose text changed since annotation")
     console.print(f"{out['seconds']} s")
+
+
+@eval_app.command("merging")
+def eval_merging(
+    dataset: Annotated[
+        str, typer.Option(help="wikievents (20 docs, 16 incidents) or muc4 (200 wires).")
+    ] = "wikievents",
+    data: Annotated[
+        Path, typer.Option(help="Shared eval folder (holding wikievents/ and muc4/).")
+    ] = DEFAULT_SHARED_EVAL,
+    labels: Annotated[
+        Path | None, typer.Option(help="Incident labels (default: the shipped file for the dataset).")
+    ] = None,
+    as_json: JsonOption = False,
+    errors: ErrorsOption = 0,
+) -> None:
+    """Event merging on real news: are the reports merged into one event one incident? (pairwise P/R)."""
+    from watchfloor.eval.merging import evaluate
+
+    needed = {"wikievents": "dev.jsonl", "muc4": "templates_dev.jsonl"}
+    if dataset not in needed:
+        raise UserError(f"unknown dataset {dataset!r}; choose wikievents or muc4")
+    if not (data / dataset / needed[dataset]).is_file():
+        raise UserError(f"{data / dataset / needed[dataset]} not found; pass --data pointing at the shared eval folder")
+    if labels is not None and not labels.is_file():
+        raise UserError(f"{labels} not found; pass --labels pointing at an incident label file")
+    with console.status(f"ingesting the {dataset} documents into a fresh store…"):
+        result = evaluate(data / dataset, dataset, labels)
+    if as_json:
+        print_json(result)
+        return
+    rows = [
+        [f"{system} {scope.replace('_', ' ')}", s["same_incident_pairs"], s["merged_pairs"], s["merged_right"],
+         *("–" if s[k] is None else f"{s[k]:.1f}" for k in ("precision", "recall", "f1"))]
+        for scope in ("all", "across_documents")
+        for system, s in (("watchfloor", result["watchfloor"][scope]), ("baseline", result["baseline"][scope]))
+    ]  # fmt: skip
+    table(
+        f"event merging, {dataset} dev ({result['documents']} docs; {result['units']} units naming "
+        f"{result['incidents']} incidents, {result['incidents_in_several_documents']} in several documents)",
+        ["pairs", "same incident", "merged", "merged right", "precision", "recall", "F1"],
+        rows,
+    )
+    console.print("baseline: one event per document (all its reports merged, none across documents)")
+    console.print(f"{result['seconds']} s")
+    _print_errors(result["watchfloor"]["all"]["wrong"], errors)

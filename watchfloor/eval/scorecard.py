@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 FAST_SECTIONS = ("pasted_furniture", "pasted_metadata", "html")
-ALL_SECTIONS = (*FAST_SECTIONS, "wikievents", "re3d", "polnear", "muc4", "author_claims", "stance")
+ALL_SECTIONS = (*FAST_SECTIONS, "wikievents", "merging", "re3d", "polnear", "muc4", "author_claims", "stance")
 
 
 @dataclass(frozen=True)
@@ -141,6 +141,23 @@ def _wikievents(data: Path) -> list[Row]:
     return rows
 
 
+def _merging(data: Path) -> list[Row]:
+    from watchfloor.eval.merging import evaluate
+
+    rows = []
+    for dataset, name in (("wikievents", "WikiEvents"), ("muc4", "MUC-4")):
+        r = evaluate(data / dataset, dataset)
+        section = (
+            f"event merging, {name} dev ({r['documents']} docs; {r['units']} units naming {r['incidents']} incidents)"
+        )
+        for scope, label in (("all", "unit pairs"), ("across_documents", "unit pairs across documents")):
+            ours, base = r["watchfloor"][scope], r["baseline"][scope]
+            for key, n in (("precision", "merged_pairs"), ("recall", "same_incident_pairs")):
+                rows.append(Row(section, f"merge {key}, {label}", ours[key], base[key], "one event per document",
+                                ours[n]))  # fmt: skip
+    return rows
+
+
 def _re3d(data: Path) -> list[Row]:
     from watchfloor.eval.re3d import evaluate
     from watchfloor.link.gazetteer import load_gazetteer
@@ -241,6 +258,7 @@ SECTIONS: dict[str, Callable[[Path], list[Row]]] = {
     "pasted_metadata": _pasted_metadata,
     "html": _html,
     "wikievents": _wikievents,
+    "merging": _merging,
     "re3d": _re3d,
     "polnear": _polnear,
     "muc4": _muc4,

@@ -23,6 +23,7 @@ from watchfloor.extract.lexicon import EventLexicon, Trigger, load_event_lexicon
 from watchfloor.extract.merge import EventKey, same_event
 from watchfloor.extract.numbers import Amount
 from watchfloor.extract.versions import EVENTS_VERSION
+from watchfloor.link.place_words import not_event_place
 from watchfloor.link.temporal import resolve
 from watchfloor.models import EventRecord, MentionRecord
 
@@ -54,7 +55,7 @@ ATTRIBUTE_WORDS = re.compile(r"\b(?:blam\w*|attribut\w*|accus\w*|behind|carried 
 SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*|thought to)\b", re.I)
 DEFINITE_REF = re.compile(
     r"\b(?:the|that|this|sunday's|monday's|tuesday's|wednesday's|thursday's|friday's|saturday's)"
-    r" (?:\w+ )?(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
+    r" (?:[\w-]+ ){0,2}(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
     r"strike|hijacking|kidnapping|siege)\b",
     re.I,
 )
@@ -102,9 +103,7 @@ class EntityInfo:
 InfoLookup = Callable[[str], EntityInfo | None]
 
 
-def _sentence_triggers(
-    sent: Span, lex: EventLexicon, index: DocIndex | None = None
-) -> list[tuple[Trigger, int, int]]:
+def _sentence_triggers(sent: Span, lex: EventLexicon, index: DocIndex | None = None) -> list[tuple[Trigger, int, int]]:
     """(trigger, start char, end char) for every lexicon match in the sentence, phrases first."""
     found: list[tuple[Trigger, int, int]] = []
     lower = sent.text.lower()
@@ -179,6 +178,15 @@ def _place_rank(m: MentionRecord, ei: EntityInfo | None) -> int:
     return 3
 
 
+def _not_where_it_happened(doc: Doc, m: MentionRecord) -> bool:
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None:
+        return False
+    head = span.root.head
+    # "U.S. Secretary of Defense Ash Carter": the place belongs to a person's title
+    return not_event_place(span.root) or (head.i not in range(span.start, span.end) and head.ent_type_ == "PERSON")
+
+
 def _place(
     sent: Span, mentions: list[MentionRecord], info: InfoLookup, anchor: int
 ) -> tuple[str | None, str | None, str | None]:
@@ -194,7 +202,7 @@ def _place(
             continue
         ei = info(m.entity_key) if m.entity_key else None
         rank = _place_rank(m, ei)
-        if rank == 0:
+        if rank == 0 or _not_where_it_happened(sent.doc, m):
             continue
         if ei is not None and ei.country and (country is None or rank > country[0]):
             country = (rank, ei.country)

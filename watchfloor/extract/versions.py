@@ -6,6 +6,6 @@ Bump a version when its extractor's output changes; the extractors re-export the
 
 from __future__ import annotations
 
-EVENTS_VERSION = "0.1.1"  # killed and wounded side by side never summed; later higher tolls replace earlier
+EVENTS_VERSION = "0.2.0"  # places of nationality or office are not event places; list items, possessive days
 CLAIMS_VERSION = "0.2.0"  # learned attribution, datelines, issuing bodies, namesakes, author judgements
 RELATIONS_VERSION = "0.2.0"  # learned relation model, modality and speaker stored

@@ -21,6 +21,7 @@ _MONTH_RE = (
     r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_MONTH_ANY_CASE = "(?i:" + _MONTH_RE.removeprefix("(?P<month>").removesuffix(")\\.?") + ")"
 _WEEKDAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
 URL_DATE = re.compile(r"/(?P<y>(?:19|20)\d{2})[/-](?P<m>\d{1,2})[/-](?P<d>\d{1,2})(?:/|-|$)")
 HEADER_LINE = re.compile(
@@ -30,6 +31,13 @@ DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z .'-]{2,40}),(?:\s+[A-Z][A-Za-z .'-]{2,30},)?\s+"
     + _MONTH_RE
     + r"\s+(?P<day>\d{1,2})(?:,\s+(?P<year>(?:19|20)\d{2}))?\s*(?:\((?P<agency>[^)]{2,40})\))?"
+)
+# Day-first wire datelines, also all-caps and with a two-digit year: "SAN JOSE (COSTA RICA), 18 NOV 89 (ACAN-EFE) --",
+# "KABUL, 4 February 2024 (AFP) -". The agency in brackets is required: it is what makes the line a dateline.
+DATELINE_DAY_FIRST = re.compile(
+    r"^(?P<place>[A-Z][A-Z .'-]{2,40}(?:\([A-Za-z .'-]{2,30}\))?),(?:\s+[A-Z][A-Za-z .'-]{2,30},)?\s+"
+    r"(?P<day>\d{1,2})\s+(?P<month>" + _MONTH_ANY_CASE + r")\.?,?\s+(?P<year>(?:19|20)?\d{2})"
+    r"\s*\((?P<agency>[^)]{2,40})\)"
 )
 WEEKDAY_DATE = re.compile(
     rf"\b(?P<weekday>{_WEEKDAYS}),?\s+(?:the\s+)?" + _MONTH_RE + r"\s+(?P<day>\d{1,2})\b(?!,?\s*\d{4})"
@@ -75,10 +83,12 @@ def header_line(line: str) -> tuple[str, PublishedDate] | None:
 
 def dateline(line: str) -> tuple[str | None, int, int, int | None, str] | None:
     """'PESHAWAR, Pakistan, Jan. 31 (Watchwire) —' -> (agency, month, day, year or None, text)."""
-    m = DATELINE.match(line.strip())
+    m = DATELINE.match(line.strip()) or DATELINE_DAY_FIRST.match(line.strip())
     if not m:
         return None
     year = int(m["year"]) if m["year"] else None
+    if year is not None and year < 100:  # "18 NOV 89": the latest such year that is not in the future
+        year += 2000 if 2000 + year <= date.today().year else 1900
     return (m["agency"], _month(m["month"]), int(m["day"]), year, m.group(0))
 
 

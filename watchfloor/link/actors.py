@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Span
 from watchfloor.extract.docindex import tables_of
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.normalize import norm_name
+from watchfloor.link.place_words import named_as_place
 from watchfloor.link.places import Place, PlaceIndex
 from watchfloor.models import EntityRecord, MentionRecord
 
@@ -197,6 +198,8 @@ class Linker:
 
         for ent in tables_of(doc).ents:
             label = ent.label_
+            if label in ACTOR_LABELS and not ent.ent_id_ and named_as_place(ent[0]):
+                label = "GPE"  # "the city of Lyon": the words around the name overrule the NER's "person"
             text = ent.text
             key: str | None = None
             method = "none"
@@ -311,9 +314,7 @@ class Linker:
                 continue
             low = tok.lower_
             younger = tok.i > 0 and doc[tok.i - 1].lower_ in YOUNGER
-            antecedent = namesake(
-                people, partial(_surname_of, before=tok.idx, surname=low), year, younger
-            )
+            antecedent = namesake(people, partial(_surname_of, before=tok.idx, surname=low), year, younger)
             if antecedent is not None:
                 out.append(
                     MentionRecord(tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", antecedent.key, "coref", 0.8)

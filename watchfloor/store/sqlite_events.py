@@ -46,9 +46,12 @@ def find_matching_event(
         dates, args = _candidate_dates(e.date)
         sql += f" AND ({dates})"
         params += args
-    elif place_id is not None:  # an undated report merges only into an event at the same place
-        sql += " AND ev.place_entity_id=?"
-        params.append(place_id)
+    elif place_id is not None and perp_id is not None and not (e.place_key or "").startswith(("country:", "adm1:")):
+        # An undated report may be any of a group's attacks in that town over the years: it merges only
+        # into an undated event in the same town by the same perpetrator (a dated event would lend it a
+        # date it does not have; MUC-4 dev wires merged bombings months apart on the place alone).
+        sql += " AND ev.date IS NULL AND ev.place_entity_id=? AND pl.kind='place' AND ev.perpetrator_entity_id=?"
+        params += [place_id, perp_id]
     else:
         return None
     new = EventKey(e.event_type, e.attack_type, e.date, e.country, e.place_key, e.perpetrator_key)

@@ -1,0 +1,56 @@
+"""Words next to a name that tell whether it is a place and whether it is where an event happened
+(``data/lexicons/places.yaml``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from spacy.tokens import Token
+
+
+@dataclass(frozen=True)
+class PlaceWords:
+    place_nouns: frozenset[str]
+    nationality_nouns: frozenset[str]
+    office_nouns: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load_place_words() -> PlaceWords:
+    data = yaml.safe_load((resources.files("watchfloor") / "data/lexicons/places.yaml").read_text("utf-8"))
+    return PlaceWords(
+        *(frozenset(str(w) for w in data[k]) for k in ("place_nouns", "nationality_nouns", "office_nouns"))
+    )
+
+
+def _of_head(tok: Token) -> Token | None:
+    """The noun X in "X of <tok>"."""
+    prep = tok.head
+    if tok.dep_ == "pobj" and prep.lower_ == "of" and prep.dep_ == "prep" and prep.head.pos_ in ("NOUN", "PROPN"):
+        return prep.head
+    return None
+
+
+def named_as_place(first: Token) -> bool:
+    """The name starting at ``first`` follows "<place noun> of" ("the city of Lyon")."""
+    doc = first.doc
+    return (
+        first.i >= 2
+        and doc[first.i - 1].lower_ == "of"
+        and doc[first.i - 2].lemma_.lower() in load_place_words().place_nouns
+    )
+
+
+def not_event_place(root: Token) -> bool:
+    """The place named by ``root`` says whose nationality or office something is, not where it happened:
+    "a citizen of Kyrgyzstan", "Paris' counterterrorism authority", "U.S. Secretary of Defense"."""
+    words = load_place_words()
+    head = _of_head(root)
+    if head is not None and head.lemma_.lower() in words.nationality_nouns:
+        return True
+    if root.dep_ in ("poss", "compound", "nmod", "amod") and root.head.i != root.i:
+        return root.head.lemma_.lower() in words.office_nouns
+    return False

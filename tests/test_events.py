@@ -221,3 +221,15 @@ def test_a_name_after_city_of_is_a_place_whatever_the_ner_says(nlp, linker) -> N
     doc = nlp("Police in the city of Lyon were searching for a man after a blast on Friday.")
     [lyon] = [m for m in linker.link(doc).mentions if m.text == "Lyon"]
     assert lyon.label == "GPE" and (lyon.entity_key or "").startswith("geo:")
+
+
+def test_an_event_told_in_between_does_not_hide_the_incident_a_later_sentence_continues(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A bomb exploded at a vegetable market in Quetta on Monday, killing 12 people.\n"
+        "Police arrested two suspects in Karachi on Tuesday.\n"
+        "The blast also wounded 30 others, hospital officials said."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    attacks = [e for e in events if e.event_type == "attack"]
+    assert [(e.killed, e.wounded, len(e.evidence)) for e in attacks] == [(12, 30, 2)]
+    assert [e.event_type for e in events].count("arrest") == 1

@@ -529,6 +529,24 @@ def _merge_into(target: EventRecord, new: EventRecord) -> None:
             setattr(target, field + "_high", getattr(new, field + "_high"))
 
 
+def _same_incident_before(
+    events: list[EventRecord], event: EventRecord, s_index: int, last_seen: dict[int, int], definite: bool
+) -> EventRecord | None:
+    """The earlier report of this document that ``event`` continues, if any: the latest compatible event
+    told within the last three sentences, or (for an undated definite reference, "the bombing") the latest
+    compatible event at all. Events in between do not hide it: "Twin bombs exploded ..." two sentences after
+    the dated bombing it describes, with an arrest told between them."""
+    for earlier in reversed(events):
+        if earlier.date_method == "historical" or not _compatible(earlier, event):
+            continue
+        recent = s_index - last_seen.get(id(earlier), -99) <= 3
+        if event.date and earlier.date and event.date != earlier.date and not recent:
+            continue
+        if recent or definite:
+            return earlier
+    return None
+
+
 def _after(value: str, limit: date | None) -> bool:
     """Whether a YYYY[-MM[-DD]] date starts after ``limit``."""
     if limit is None:
@@ -663,14 +681,10 @@ def extract_events(
         _apply_amount(event, "wounded", casualties.wounded)
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
-        previous = next((e for e in reversed(events) if e.date_method != "historical"), None)
-        recent = previous is not None and s_index - last_index_of_sentence.get(id(previous), -99) <= 3
-        if (
-            previous is not None
-            and _compatible(previous, event)
-            and (recent or (DEFINITE_REF.search(sent.text) and not d))
-            and not (event.date and previous.date and event.date != previous.date and not recent)
-        ):
+        previous = _same_incident_before(
+            events, event, s_index, last_index_of_sentence, bool(DEFINITE_REF.search(sent.text)) and not d
+        )
+        if previous is not None:
             _merge_into(previous, event)
             last_index_of_sentence[id(previous)] = s_index
             continue

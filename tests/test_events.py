@@ -233,3 +233,23 @@ def test_an_event_told_in_between_does_not_hide_the_incident_a_later_sentence_co
     attacks = [e for e in events if e.event_type == "attack"]
     assert [(e.killed, e.wounded, len(e.evidence)) for e in attacks] == [(12, 30, 2)]
     assert [e.event_type for e in events].count("arrest") == 1
+
+
+def test_a_later_report_in_the_same_town_continues_the_incident_unless_it_says_another(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    filler = (
+        "The hotel is popular with officials and business people.\n"
+        "Security in the capital has been tightened in recent months.\n"
+        "Shops nearby stayed closed for the rest of the day.\n"
+        "Residents said they heard gunfire for about an hour afterwards.\n"
+    )
+    first = "A car bomb exploded outside a hotel in Mogadishu on Sunday, killing eight people.\n"
+    same = _events(nlp, linker, gazetteer, first + filler + "A bomb also wounded 20 people at the gate in Mogadishu.")
+    assert [(e.killed, e.wounded) for e in same if e.event_type == "attack"] == [(8, 20)]
+    other = _events(nlp, linker, gazetteer, first + filler + "Another bomb wounded 20 people at a market in Mogadishu.")
+    assert [(e.killed, e.wounded) for e in other if e.event_type == "attack"] == [(8, None), (None, 20)]
+
+
+def test_counted_bombs_that_went_off_are_an_incident_not_a_generic_plural(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    told = _events(nlp, linker, gazetteer, "By evening some 21 bombs had gone off in Belfast.")
+    assert [(e.event_type, e.place_text) for e in told] == [("attack", "Belfast")]
+    assert _events(nlp, linker, gazetteer, "Bombs are a constant danger for shopkeepers in Belfast.") == []

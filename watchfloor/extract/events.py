@@ -53,6 +53,8 @@ NOT_HAPPENED = {
 CLAIM_WORDS = re.compile(r"\bclaim(?:ed|s|ing)?\b(?! (?:the )?lives)|\bresponsibility\b", re.I)
 ATTRIBUTE_WORDS = re.compile(r"\b(?:blam\w*|attribut\w*|accus\w*|behind|carried out by|responsible)\b", re.I)
 SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*|thought to)\b", re.I)
+# A report that calls itself a further incident: "another bomb", "a second blast", "a separate attack".
+ANOTHER = re.compile(r"\b(?:another|second|third|separate|earlier|previous|similar|other|new)\b", re.I)
 DEFINITE_REF = re.compile(
     r"\b(?:the|that|this|sunday's|monday's|tuesday's|wednesday's|thursday's|friday's|saturday's)"
     r" (?:[\w-]+ ){0,2}(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
@@ -176,6 +178,16 @@ def _place_rank(m: MentionRecord, ei: EntityInfo | None) -> int:
     if ei is not None and ei.kind not in ("place",) and not key.startswith(PLACE_PREFIX):
         return 0  # a linked non-place (a group, a person) that NER called a GPE
     return 3
+
+
+def _place_rank_of(key: str | None, info: InfoLookup) -> int:
+    """A stored place key's rank (see ``_place_rank``); 0 when there is none."""
+    if not key:
+        return 0
+    ei = info(key)
+    if key.startswith("country:") or (ei is not None and ei.kind == "state"):
+        return 1
+    return 2 if key.startswith("adm1:") else 3
 
 
 def _not_where_it_happened(doc: Doc, m: MentionRecord) -> bool:
@@ -408,7 +420,11 @@ def _acting_agents(tok: Token) -> bool:
     bombers are a growing threat", "attacks on minorities")."""
     while tok.dep_ == "conj" and tok.head is not tok:
         tok = tok.head
-    return tok.dep_ == "nsubj" and tok.head.tag_ == "VBD"
+    if any(c.dep_ == "nummod" for c in tok.children):
+        return True  # "21 bombs had gone off", "two explosions": counted, so particular
+    verb = tok.head
+    perfect = verb.tag_ == "VBN" and any(c.dep_ == "aux" and c.lemma_ == "have" for c in verb.children)
+    return tok.dep_ in ("nsubj", "nsubjpass") and (verb.tag_ == "VBD" or perfect)
 
 
 def _date(
@@ -530,19 +546,25 @@ def _merge_into(target: EventRecord, new: EventRecord) -> None:
 
 
 def _same_incident_before(
-    events: list[EventRecord], event: EventRecord, s_index: int, last_seen: dict[int, int], definite: bool
+    events: list[EventRecord],
+    event: EventRecord,
+    s_index: int,
+    last_seen: dict[int, int],
+    definite: bool,
+    town: bool,
 ) -> EventRecord | None:
     """The earlier report of this document that ``event`` continues, if any: the latest compatible event
     told within the last three sentences, or (for an undated definite reference, "the bombing") the latest
-    compatible event at all. Events in between do not hide it: "Twin bombs exploded ..." two sentences after
-    the dated bombing it describes, with an arrest told between them."""
+    compatible event at all, or the latest compatible event in the same town (``town``: the report names
+    one and does not call itself another incident). Events in between do not hide it: "the blast also
+    wounded 30" after the bombing it describes, with an arrest told between them."""
     for earlier in reversed(events):
         if earlier.date_method == "historical" or not _compatible(earlier, event):
             continue
         recent = s_index - last_seen.get(id(earlier), -99) <= 3
         if event.date and earlier.date and event.date != earlier.date and not recent:
             continue
-        if recent or definite:
+        if recent or definite or (town and event.place_key == earlier.place_key):
             return earlier
     return None
 
@@ -682,7 +704,12 @@ def extract_events(
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
         previous = _same_incident_before(
-            events, event, s_index, last_index_of_sentence, bool(DEFINITE_REF.search(sent.text)) and not d
+            events,
+            event,
+            s_index,
+            last_index_of_sentence,
+            bool(DEFINITE_REF.search(sent.text)) and not d,
+            _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
         )
         if previous is not None:
             _merge_into(previous, event)

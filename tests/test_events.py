@@ -253,3 +253,12 @@ def test_counted_bombs_that_went_off_are_an_incident_not_a_generic_plural(nlp, l
     told = _events(nlp, linker, gazetteer, "By evening some 21 bombs had gone off in Belfast.")
     assert [(e.event_type, e.place_text) for e in told] == [("attack", "Belfast")]
     assert _events(nlp, linker, gazetteer, "Bombs are a constant danger for shopkeepers in Belfast.") == []
+
+
+def test_an_accidental_explosion_is_no_attack(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    accident = _events(nlp, linker, gazetteer, "Seven militants were killed in two accidental explosions in Kandahar "
+                       "province on Friday night, police said.")  # fmt: skip
+    assert [e for e in accident if e.event_type == "attack"] == []
+    attack = _events(nlp, linker, gazetteer, "Seven soldiers were killed in two explosions in Kandahar province on "
+                     "Friday night, police said.")  # fmt: skip
+    assert [e.killed for e in attack if e.event_type == "attack"] == [7]

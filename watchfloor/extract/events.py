@@ -29,27 +29,6 @@ from watchfloor.models import EventRecord, MentionRecord
 
 EXTRACTOR_VERSION = EVENTS_VERSION  # defined in extract/versions.py (light: the store imports it)
 BACKGROUND_DAYS = 180
-MODALS = {"will", "would", "could", "may", "might", "can", "should", "must"}
-NOT_HAPPENED = {
-    "threaten",
-    "plan",
-    "vow",
-    "warn",
-    "fear",
-    "prevent",
-    "foil",
-    "thwart",
-    "avert",
-    "plot",
-    "intend",
-    "seek",
-    "try",
-    "attempt",
-    "prepare",
-    "urge",
-    "call",
-    "risk",
-}
 CLAIM_WORDS = re.compile(r"\bclaim(?:ed|s|ing)?\b(?! (?:the )?lives)|\bresponsibility\b", re.I)
 ATTRIBUTE_WORDS = re.compile(r"\b(?:blam\w*|attribut\w*|accus\w*|behind|carried out by|responsible)\b", re.I)
 SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*|thought to)\b", re.I)
@@ -121,21 +100,23 @@ def _sentence_triggers(sent: Span, lex: EventLexicon, index: DocIndex | None = N
         if found_trig is None or any(s <= idx[i] < e for s, e in taken):
             continue
         tok = sent.doc[i]
-        if _not_happened(tok):
+        if _not_happened(tok, lex):
             continue
         found.append((found_trig, tok.idx, tok.idx + len(tok.text)))
     return sorted(found, key=lambda x: x[1])
 
 
-def _not_happened(tok: Token) -> bool:
-    """Threats, plans, foiled plots and hypotheticals are not events."""
-    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in MODALS for c in tok.children):
+def _not_happened(tok: Token, lex: EventLexicon) -> bool:
+    """Threats, plans, foiled plots, hypotheticals and accidents are not attacks."""
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in lex.modals for c in tok.children):
         return True
     if any(c.dep_ == "neg" for c in tok.children):
         return True
+    if any(c.lower_ in lex.accident_words for c in (*tok.children, *tok.head.children) if c.dep_ in ("amod", "advmod")):
+        return True  # "two accidental explosions", "the device detonated accidentally"
     head = tok.head
     for _ in range(2):
-        if head.lemma_.lower() in NOT_HAPPENED and head is not tok:
+        if head.lemma_.lower() in lex.not_happened_heads and head is not tok:
             return True
         head = head.head
     return False

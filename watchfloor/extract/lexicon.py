@@ -31,6 +31,9 @@ class EventLexicon:
     hostage_words: frozenset[str]
     leader_words: frozenset[str]
     fire_words: frozenset[str]
+    modals: frozenset[str]
+    not_happened_heads: frozenset[str]
+    accident_words: frozenset[str]
     historical: tuple[dict[str, Any], ...]
     phrase_pattern: re.Pattern[str]  # every phrase trigger in one alternation, longest first
 
@@ -63,6 +66,9 @@ def load_event_lexicon() -> EventLexicon:
         hostage_words=frozenset(spec["hostage_words"]),
         leader_words=frozenset(spec["leader_words"]),
         fire_words=frozenset(spec["fire_words"]),
+        modals=frozenset(spec["modals"]),
+        not_happened_heads=frozenset(spec["not_happened_heads"]),
+        accident_words=frozenset(spec["accident_words"]),
         historical=tuple(spec["historical"]),
         phrase_pattern=re.compile(
             r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")(?![\w-])"

@@ -262,3 +262,14 @@ def test_an_accidental_explosion_is_no_attack(nlp, linker, gazetteer) -> None:  
     attack = _events(nlp, linker, gazetteer, "Seven soldiers were killed in two explosions in Kandahar province on "
                      "Friday night, police said.")  # fmt: skip
     assert [e.killed for e in attack if e.event_type == "attack"] == [7]
+
+
+def test_a_sentence_without_detail_is_evidence_of_the_incident_just_reported(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A car bomb exploded at a bus station in Quetta on Monday, killing 12 people.\n"
+        "As the bomb exploded, passengers ran for cover behind the buses."
+    )
+    [event] = _events(nlp, linker, gazetteer, text)
+    assert len(event.evidence) == 2 and event.killed == 12
+    # with no incident before it, such a sentence is nothing
+    assert _events(nlp, linker, gazetteer, "As the bomb exploded, passengers ran for cover behind the buses.") == []

@@ -644,7 +644,19 @@ def extract_events(
         )
         if trig.weak and not (casualties.killed or casualties.wounded or _dated_by_possessive(trigger_tok)):
             continue
-        if plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text)):
+        if plural_generic:
+            continue
+        if not has_detail and not DEFINITE_REF.search(sent.text):
+            # No detail of its own ("As each bomb exploded there were cries of terror"): the sentence tells
+            # more of the incident just reported, if there is one of the same kind, and is its evidence.
+            latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
+            if (
+                latest is not None
+                and latest.event_type == trig.event_type
+                and s_index - last_index_of_sentence.get(id(latest), -99) <= 3
+            ):
+                latest.evidence.append((sent.start_char, sent.end_char))
+                last_index_of_sentence[id(latest)] = s_index
             continue
         target, target_type = _target(sent, lex, index)
         event = EventRecord(

@@ -273,3 +273,16 @@ def test_a_sentence_without_detail_is_evidence_of_the_incident_just_reported(nlp
     assert len(event.evidence) == 2 and event.killed == 12
     # with no incident before it, such a sentence is nothing
     assert _events(nlp, linker, gazetteer, "As the bomb exploded, passengers ran for cover behind the buses.") == []
+
+
+def test_the_attacks_after_an_incident_is_its_evidence_not_a_generic_plural(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Two bombs exploded at a market in Quetta on Monday, killing 12 people.\n"
+        "Thousands left the city after the attacks, residents said."
+    )
+    [event] = _events(nlp, linker, gazetteer, text)
+    assert len(event.evidence) == 2
+    assert _events(nlp, linker, gazetteer, "Thousands left the city after the attacks, residents said.") == []
+    # a generic plural stays nothing even after an incident
+    generic = _events(nlp, linker, gazetteer, text.split("\n")[0] + "\nAttacks on markets are common in the province.")
+    assert [len(e.evidence) for e in generic] == [1]

@@ -642,18 +642,23 @@ def extract_events(
             and not (casualties.killed or casualties.wounded or d)
             and not _acting_agents(trigger_tok)
         )
-        if trig.weak and not (casualties.killed or casualties.wounded or _dated_by_possessive(trigger_tok)):
+        referring = trigger_tok is not None and any(
+            c.dep_ in ("det", "poss") and c.lower_ in ("the", "these", "those", "its") for c in trigger_tok.children
+        )
+        weak = trig.weak and not (casualties.killed or casualties.wounded or _dated_by_possessive(trigger_tok))
+        if (weak or plural_generic) and not referring:
             continue
-        if plural_generic:
-            continue
-        if not has_detail and not DEFINITE_REF.search(sent.text):
-            # No detail of its own ("As each bomb exploded there were cries of terror"): the sentence tells
-            # more of the incident just reported, if there is one of the same kind, and is its evidence.
+        if weak or plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text)):
+            # No detail of its own ("As each bomb exploded there were cries of terror", "after the attacks"):
+            # the sentence tells more of the incident just reported, if there is one of the same kind, and is
+            # its evidence.
             latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
             if (
                 latest is not None
                 and latest.event_type == trig.event_type
                 and s_index - last_index_of_sentence.get(id(latest), -99) <= 3
+                and place_text in (None, latest.place_text)
+                and not ANOTHER.search(sent.text)
             ):
                 latest.evidence.append((sent.start_char, sent.end_char))
                 last_index_of_sentence[id(latest)] = s_index

@@ -3,11 +3,12 @@
     python -m training.roles.train --data ../shared/eval/muc4 --out watchfloor/models/roles
 
 Candidates are the phrases of ``watchfloor.extract.roles.candidate_phrases`` on watchfloor's own parse
-of the (lower-cased) texts. A phrase is labelled with a role when its normalised text is one of that
-role's gold mentions in the document (a phrase gold for two roles gives one row per role), else
-"none". One multinomial L2 logistic regression (lbfgs, fixed seed) over one-hot features seen in at
-least two documents. C, the per-role probability thresholds and the de-duplication of each role's
-fillers are chosen by 3-fold cross-validation by document on train, scored with the official GRIT rule.
+of the texts (GRIT's lower-cased texts, truecased first by ``watchfloor.nlp.truecase``). A phrase is
+labelled with a role when its normalised text is one of that role's gold mentions in the document
+(a phrase gold for two roles gives one row per role), else "none". One multinomial L2 logistic
+regression (lbfgs, fixed seed) over one-hot features seen in at least two documents. C, the per-role
+probability thresholds and the de-duplication of each role's fillers are chosen by 3-fold
+cross-validation by document on train, scored with the official GRIT rule.
 Deterministic: same data, same parses, same weights.
 """
 
@@ -26,7 +27,7 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from training.common import write_model
-from training.roles.corpus import file_digest, parsed_split
+from training.roles.corpus import file_digest, parsed_split, truecase_table_sha256
 from watchfloor.eval.muc4 import GritDoc, score
 from watchfloor.extract.relation_model import RelationModel
 from watchfloor.extract.roles import (
@@ -191,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             "command": COMMAND,
             "data": "MUC-4 train, GRIT's split (DEV-MUC3-0001..1300); dev (TST1+TST2) never read",
             "data_sha256": file_digest(path),
+            "truecasing": f"watchfloor/data/truecase/table.json.gz sha256 {truecase_table_sha256()}",
             "documents": len(gold),
             "rows": len(rows.y),
             "c": c,

@@ -23,8 +23,8 @@ The filler is watchfloor's role model (``watchfloor.extract.roles``): a logistic
 candidate phrases of watchfloor's own parse, trained on the train split by ``training/roles`` and
 shipped in ``watchfloor/models/roles/model.json``; nothing is fitted at evaluation time.
 
-The baseline is bare spaCy (``load_base_model()``, its NER and parser, nothing fitted) on the same
-lower-cased texts and the same parses, scored with the same metric. In every sentence holding an
+The baseline is bare spaCy (``load_base_model()``, its NER and parser, nothing fitted) on the
+lower-cased texts as given, scored with the same metric. In every sentence holding an
 attack word (a lemma or phrase trigger of ``data/lexicons/events.yaml`` whose event type is an
 attack, air strike, kidnapping, leader killing or cross-border fire):
 
@@ -36,8 +36,10 @@ attack, air strike, kidnapping, leader killing or cross-border fire):
 * PerpInd: nothing (bare NER has no notion of an individual perpetrator).
 
 Each distinct normalised string is one entity with one mention (no coreference). The texts are
-lower-cased by GRIT's authors, which leaves bare NER little to go on; that is the honest baseline
-for this input, and watchfloor's filler sees exactly the same text.
+lower-cased by GRIT's authors, which leaves bare NER little to go on; the baseline parses them as
+given (the honest bare baseline for this input). watchfloor truecases them first
+(``watchfloor.nlp.truecase``: only letter case changes, so every offset stays valid), in training and
+here alike.
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ from watchfloor.errors import UserError
 from watchfloor.eval.metrics import max_matching
 from watchfloor.extract.lexicon import EventLexicon, load_event_lexicon
 from watchfloor.extract.roles import RoleModel, load_role_model, phrase_key
+from watchfloor.nlp.truecase import load_truecase_table, truecase
 
 ROLES = ("PerpInd", "PerpOrg", "Target", "Victim", "Weapon")
 
@@ -185,9 +188,13 @@ def watchfloor_fill(doc: Doc, model: RoleModel) -> dict[str, Entities]:
     return result
 
 
-def parse_all(nlp: Language, docs: list[GritDoc]) -> list[Doc]:
-    """Parse documents with a pipeline (the lower-cased text leaves its NER little to go on)."""
-    return list(nlp.pipe((d.text for d in docs), batch_size=32))
+def parse_all(nlp: Language, docs: list[GritDoc], restore_case: bool = True) -> list[Doc]:
+    """Parse documents with a pipeline; the lower-cased texts are truecased first (``restore_case``,
+    as the role model's training parses are: same length, so gold offsets stay valid)."""
+    if not restore_case:
+        return list(nlp.pipe((d.text for d in docs), batch_size=32))
+    table = load_truecase_table()
+    return list(nlp.pipe((truecase(d.text, table) for d in docs), batch_size=32))
 
 
 # -- the bare baseline ---------------------------------------------------------------------------
@@ -272,7 +279,9 @@ def evaluate(
         raise UserError("the role model (watchfloor/models/roles/model.json) is missing; reinstall watchfloor")
     docs = load_grit(split)[:limit]
     predictions = {d.docid: watchfloor_fill(doc, model) for d, doc in zip(docs, parse_all(pipeline, docs), strict=True)}
-    baseline = {d.docid: baseline_fill(doc) for d, doc in zip(docs, parse_all(base, docs), strict=True)}
+    baseline = {
+        d.docid: baseline_fill(doc) for d, doc in zip(docs, parse_all(base, docs, restore_case=False), strict=True)
+    }
     scores = {
         system: {rule: score(predicted, docs, rule) for rule in RULES}
         for system, predicted in (("watchfloor", predictions), ("baseline", baseline))

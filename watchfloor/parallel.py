@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from watchfloor.errors import InputProblem
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.models import CleanDocument, RawInput
+from watchfloor.nlp.truecase import for_parser
 from watchfloor.runner import Cleaned, Facts, IngestOptions, Outcome, clean_input, extract_facts
 from watchfloor.store.base import DocumentWrite
 
@@ -88,7 +89,7 @@ def _analyse(docs: list[CleanDocument]) -> list[Facts]:
     with _analysing:
         nlp, linker = _loaded()
         gazetteer, options = _state["gazetteer"], _state["options"]
-        parsed = nlp.pipe([d.text for d in docs], batch_size=len(docs))
+        parsed = nlp.pipe([for_parser(d.text) for d in docs], batch_size=len(docs))
         return [
             extract_facts(spacy_doc, d, linker, gazetteer, options) for spacy_doc, d in zip(parsed, docs, strict=True)
         ]

@@ -26,6 +26,7 @@ from watchfloor.link.gazetteer import load_gazetteer
 from watchfloor.link.places import load_place_index
 from watchfloor.models import CleanDocument, PublishedDate, RawInput, RemovedSpan
 from watchfloor.nlp.pipeline import acquire_pipeline, release_pipeline
+from watchfloor.nlp.truecase import for_parser
 from watchfloor.runner import EXTRACTOR, IngestOptions, analyse
 from watchfloor.store.base import DocumentWrite
 from watchfloor.store.sqlite import SQLiteRepository
@@ -120,7 +121,7 @@ def reprocess(
                 continue
             write = DocumentWrite(doc, doc_id, dedup.text_hash(doc.text), "analysed", row["language"],
                                   minhash=row["minhash"])  # fmt: skip
-            analyse(nlp(doc.text), write, linker, gazetteer, options)
+            analyse(nlp(for_parser(doc.text)), write, linker, gazetteer, options)
             repo.replace_document(write, EXTRACTOR, __version__)
             report.processed += 1
             if on_progress is not None:

@@ -7,6 +7,7 @@ re-running the same command skips every input already stored.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
@@ -41,6 +42,7 @@ from watchfloor.models import (
     RelationRecord,
 )
 from watchfloor.nlp.pipeline import DEFAULT_MODEL, acquire_pipeline, release_pipeline
+from watchfloor.nlp.truecase import for_parser
 from watchfloor.store.base import DocumentWrite, Repository
 
 if TYPE_CHECKING:
@@ -180,9 +182,13 @@ def ingest(
     except (BrokenProcessPool, WorkersLost) as exc:
         report.interrupted = True
         flush()
-        line = str(exc) if isinstance(exc, WorkersLost) else (
-            "ingest: a worker process died (out of memory?); what was analysed is stored: "
-            "run the same command again to resume"
+        line = (
+            str(exc)
+            if isinstance(exc, WorkersLost)
+            else (
+                "ingest: a worker process died (out of memory?); what was analysed is stored: "
+                "run the same command again to resume"
+            )
         )
         report.problems.append(line)
         on_problem(line)
@@ -222,7 +228,7 @@ def _serial_outcomes(
                 skipped.append((item.source, None))
             else:
                 # Duplicates pass through the pipe too (as empty texts): they must be written after their original.
-                yield (result.write.doc.text if result.write.status == "analysed" else ""), result
+                yield (for_parser(result.write.doc.text) if result.write.status == "analysed" else ""), result
 
     nlp = acquire_pipeline(gazetteer, options.model)  # reused by later runs in this process
     try:
@@ -303,12 +309,33 @@ def extract_facts(
             _embed_claims(facts.claims)
     if options.relations:
         facts.relations = extract_relations(spacy_doc, result.mentions, published, kind_of, linked_only=True)
-    return facts
+    return as_written(facts, doc.text) if spacy_doc.text != doc.text else facts
 
 
 def analyse(spacy_doc: Doc, write: DocumentWrite, linker: Linker, gazetteer: Gazetteer, options: IngestOptions) -> None:
     """Link mentions and extract events, claims and relations of one parsed document into ``write``."""
     extract_facts(spacy_doc, write.doc, linker, gazetteer, options).apply(write)
+
+
+def as_written(facts: Facts, text: str) -> Facts:
+    """Span texts taken from the stored text when the parser read it truecased (an ALL-CAPS wire): a
+    mention's, trigger's, claim's words are what the document says; entity names keep the readable case."""
+    facts.mentions = [dataclasses.replace(m, text=text[m.start : m.end]) for m in facts.mentions]
+    for e in facts.events:
+        e.trigger_text = text[e.trigger_start : e.trigger_end]
+    facts.claims = [
+        dataclasses.replace(
+            c,
+            text=text[c.start : c.end],
+            speaker_mention=(
+                text[c.speaker_start : c.speaker_end]
+                if c.speaker_start is not None and c.speaker_end is not None
+                else c.speaker_mention
+            ),
+        )
+        for c in facts.claims
+    ]
+    return facts
 
 
 def _embed_claims(claims: list[ClaimRecord]) -> None:

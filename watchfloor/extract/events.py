@@ -34,6 +34,8 @@ ATTRIBUTE_WORDS = re.compile(r"\b(?:blam\w*|attribut\w*|accus\w*|behind|carried 
 SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*|thought to)\b", re.I)
 # A report that calls itself a further incident: "another bomb", "a second blast", "a separate attack".
 ANOTHER = re.compile(r"\b(?:another|second|third|separate|earlier|previous|similar|other|new)\b", re.I)
+# ... and words that mark a further incident whatever else matches ("Meanwhile, two bombs were thrown at ...").
+SEPARATE = re.compile(r"\b(?:another|a second|a third|separate(?:ly)?|meanwhile|elsewhere)\b", re.I)
 DEFINITE_REF = re.compile(
     r"\b(?:the|that|this|sunday's|monday's|tuesday's|wednesday's|thursday's|friday's|saturday's)"
     r" (?:[\w-]+ ){0,2}(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
@@ -701,13 +703,17 @@ def extract_events(
         _apply_amount(event, "wounded", casualties.wounded)
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
-        previous = _same_incident_before(
-            events,
-            event,
-            s_index,
-            last_index_of_sentence,
-            bool(DEFINITE_REF.search(sent.text)) and not d,
-            _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
+        previous = (
+            _same_incident_before(
+                events,
+                event,
+                s_index,
+                last_index_of_sentence,
+                bool(DEFINITE_REF.search(sent.text)) and not d,
+                _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
+            )
+            if not SEPARATE.search(sent.text)
+            else None
         )
         if previous is not None:
             _merge_into(previous, event)

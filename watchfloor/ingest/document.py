@@ -16,6 +16,7 @@ from watchfloor.ingest.formats import (
     extract_plain,
 )
 from watchfloor.ingest.metadata import dates_in_line, read_plain_metadata
+from watchfloor.ingest.unwrap import join_lines
 from watchfloor.models import CleanDocument, PublishedDate, RawInput, RemovedSpan
 
 _BYLINE = re.compile(r"^[Bb]y\s+(?P<name>[A-Z][\w.'-]+(?:\s+(?:[A-Z][\w.'-]+|and|&)){0,6})(?:\s*[,|–-].*)?$")
@@ -78,6 +79,7 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
 
     # Header lines: publisher/date stamps, "Published:" lines, bylines. They are metadata, not text.
     body: list[str] = []
+    body_spans: list[tuple[int, int]] = []
     dateline_parts: tuple[str | None, int, int, int | None, str] | None = None
     for i, (start, end) in enumerate(kept):
         line = ex.main_text[start:end]
@@ -95,6 +97,7 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
         if dateline_parts is None and len(body) < MAX_HEADER_LINES:
             dateline_parts = dates.dateline(line)
         body.append(line)
+        body_spans.append((start, end))
 
     if title is None and body and _title_like(body[0]):
         title = body[0].strip()
@@ -112,7 +115,10 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
             if found is not None:
                 how = "dateline" if year else "dateline (year inferred from the text)"
                 published = PublishedDate(found.isoformat(), how, dateline_parts[4])
-    text = "\n\n".join(line.strip() for line in body)
+    runs_on = [
+        ex.main_text.count("\n", body_spans[i][1], body_spans[i + 1][0]) == 1 for i in range(len(body_spans) - 1)
+    ] + [False]
+    text = join_lines(body, runs_on) if raw.kind in ("txt", "pdf") else "\n\n".join(line.strip() for line in body)
     if published is None and ex.body_date and ex.body_date <= today.isoformat():
         # Last resort on HTML: htmldate's reading of dates in the page body (stamps near the headline first).
         published = PublishedDate(ex.body_date, "html-body", "a date shown on the page")

@@ -31,17 +31,18 @@ def _candidate_dates(value: str) -> tuple[str, list[Any]]:
 
 
 def find_matching_event(
-    conn: sqlite3.Connection, e: EventRecord, place_id: int | None, perp_id: int | None
+    conn: sqlite3.Connection, e: EventRecord, place_id: int | None, perp_id: int | None, doc_id: str
 ) -> int | None:
     """An already stored event that this report describes, if any.
 
     Only events of the same type whose dates can match are read (an index range, not a scan), so
     ingest stays flat as the store grows.
     """
-    sql = """SELECT ev.id, ev.event_type, ev.attack_type, ev.date, ev.country, pl.key, pp.key
+    sql = """SELECT ev.id, ev.event_type, ev.attack_type, ev.date, ev.country, pl.key, pp.key,
+                    EXISTS (SELECT 1 FROM event_reports own WHERE own.event_id = ev.id AND own.doc_id = ?)
              FROM events ev LEFT JOIN entities pl ON pl.id=ev.place_entity_id
              LEFT JOIN entities pp ON pp.id=ev.perpetrator_entity_id WHERE ev.event_type=?"""
-    params: list[Any] = [e.event_type]
+    params: list[Any] = [doc_id, e.event_type]
     if e.date:  # a dated report merges only into a dated event whose date can match
         dates, args = _candidate_dates(e.date)
         sql += f" AND ({dates})"
@@ -56,8 +57,11 @@ def find_matching_event(
         return None
     new = EventKey(e.event_type, e.attack_type, e.date, e.country, e.place_key, e.perpetrator_key)
     for row in conn.execute(sql + " ORDER BY ev.id", params):
-        old = EventKey(*row[1:])
-        if same_event(old, new, MERGE_TOLERANCE_DAYS) and shares_anchor(old, new):
+        old = EventKey(*row[1:7])
+        # The day's tolerance is for sources that date one incident differently; one document that gives
+        # two days tells two incidents (MUC-4 dev: bombings in one country on consecutive days merged).
+        tolerance = 0 if row[7] else MERGE_TOLERANCE_DAYS
+        if same_event(old, new, tolerance) and shares_anchor(old, new):
             return int(row[0])
     return None
 
@@ -74,7 +78,7 @@ def write_events(
     for e in events:
         place_id = ids.get(e.place_key) if e.place_key else None
         perp_id = ids.get(e.perpetrator_key) if e.perpetrator_key else None
-        event_id = find_matching_event(conn, e, place_id, perp_id)
+        event_id = find_matching_event(conn, e, place_id, perp_id, doc_id)
         if event_id is None:
             cur = conn.execute(
                 """INSERT INTO events(event_type, attack_type, date, date_precision, date_method, place_entity_id,

@@ -185,3 +185,33 @@ def test_undated_reports_merge_across_articles_only_with_the_same_town_and_perpe
     assert "a.txt" in by_docs and "b.txt" in by_docs
     # the same group's undated bombing in the same town, told twice: one event
     assert any(set(str(r[1]).split(",")) == {"c.txt", "d.txt"} for r in rows), rows
+
+
+def test_one_document_giving_two_days_tells_two_incidents_other_sources_may_differ_by_a_day(tmp_path: Path) -> None:
+    import sqlite3
+
+    published = "Published: 6 March 2024\n\n"
+    two_days = (
+        published + "A bomb exploded at a vegetable market in Quetta on Monday, killing five people, police said.\n\n"
+        "The market had reopened only a week earlier after repairs.\n\nTraders said business had been slow.\n\n"
+        "Officials promised more checkpoints in the city.\n\n"
+        "A bomb exploded at a school gate in Quetta on Tuesday, killing three people, police said."
+    )
+    other_source = published + "A bomb killed five people at a vegetable market in Quetta on Tuesday, officials said."
+    (tmp_path / "one").mkdir()
+    (tmp_path / "one" / "a.txt").write_text(two_days, "utf-8")
+    (tmp_path / "two").mkdir()
+    (tmp_path / "two" / "b.txt").write_text(other_source, "utf-8")
+    db = tmp_path / "store.db"
+    assert invoke_cli("ingest", str(tmp_path / "one"), "--db", str(db), "-q").returncode == 0
+    with sqlite3.connect(db) as conn:
+        dated = conn.execute("SELECT date FROM events WHERE event_type = 'attack' ORDER BY date").fetchall()
+    assert dated == [("2024-03-04",), ("2024-03-05",)]  # Monday and Tuesday stay two events
+    assert invoke_cli("ingest", str(tmp_path / "two"), "--db", str(db), "-q").returncode == 0
+    with sqlite3.connect(db) as conn:
+        sources = conn.execute(
+            "SELECT ev.date, count(DISTINCT r.doc_id) FROM events ev JOIN event_reports r ON r.event_id = ev.id "
+            "WHERE ev.event_type = 'attack' GROUP BY ev.id ORDER BY ev.date"
+        ).fetchall()
+    # the other paper's report, a day off, joins an event (the day's tolerance is for other sources)
+    assert len(sources) == 2 and sorted(n for _, n in sources) == [1, 2]

@@ -433,3 +433,36 @@ def eval_merging(
     console.print("baseline: one event per document (all its reports merged, none across documents)")
     console.print(f"{result['seconds']} s")
     _print_errors(result["watchfloor"]["all"]["wrong"], errors)
+
+
+@eval_app.command("casualties")
+def eval_casualties(
+    data: Annotated[Path, typer.Option(help="MUC-4 folder (holding templates_dev.jsonl).")] = DEFAULT_SHARED_EVAL
+    / "muc4",
+    as_json: JsonOption = False,
+    errors: ErrorsOption = 0,
+) -> None:
+    """Killed and wounded per MUC-4 dev template (answer-key effects) from the wires as ingested, vs keywords."""
+    from watchfloor.eval.casualties import FIGURES, evaluate
+
+    if not (data / "templates_dev.jsonl").is_file():
+        raise UserError(f"{data / 'templates_dev.jsonl'} not found; pass --data pointing at the MUC-4 folder")
+    with console.status("ingesting the MUC-4 dev wires into a fresh store…"):
+        result = evaluate(data)
+    if as_json:
+        print_json(result)
+        return
+    rows = [
+        [f"{system} {figure}", s["scored"], s["found"], s["exact"],
+         *("–" if s[k] is None else f"{s[k]:.1f}" for k in ("right_when_given", "end_to_end"))]
+        for figure in FIGURES
+        for system, s in (("watchfloor", result["watchfloor"][figure]), ("baseline", result["baseline"][figure]))
+    ]  # fmt: skip
+    table(
+        f"casualties, MUC-4 dev ({result['templates']} templates)",
+        ["figure", "templates", "given", "exact", "right when given", "end to end"],
+        rows,
+    )
+    console.print("baseline: the number nearest a death / injury word in the sentences naming the template")
+    console.print(f"{result['seconds']} s")
+    _print_errors(result["errors"], errors)

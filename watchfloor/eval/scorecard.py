@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Any
 
 FAST_SECTIONS = ("pasted_furniture", "pasted_metadata", "html")
-ALL_SECTIONS = (*FAST_SECTIONS, "wikievents", "merging", "re3d", "polnear", "muc4", "author_claims", "stance")
+ALL_SECTIONS = (
+    *FAST_SECTIONS,
+    "wikievents",
+    "merging",
+    "casualties",
+    "re3d",
+    "polnear",
+    "muc4",
+    "author_claims",
+    "stance",
+)
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,26 @@ def _merging(data: Path) -> list[Row]:
     return rows
 
 
+def _casualties(data: Path) -> list[Row]:
+    from watchfloor.eval.casualties import FIGURES, evaluate
+
+    r = evaluate(data / "muc4")
+    section = f"casualties, MUC-4 dev wires as ingested ({r['templates']} templates)"
+    name = "number nearest a death/injury word"
+    return [
+        Row(
+            section,
+            f"{figure} exact, {label}",
+            r["watchfloor"][figure][key],
+            r["baseline"][figure][key],
+            name,
+            r["watchfloor"][figure]["scored" if key == "end_to_end" else "found"],
+        )
+        for figure in FIGURES
+        for key, label in (("end_to_end", "of templates with the figure"), ("right_when_given", "when given"))
+    ]
+
+
 def _re3d(data: Path) -> list[Row]:
     from watchfloor.eval.re3d import evaluate
     from watchfloor.link.gazetteer import load_gazetteer
@@ -259,6 +289,7 @@ SECTIONS: dict[str, Callable[[Path], list[Row]]] = {
     "html": _html,
     "wikievents": _wikievents,
     "merging": _merging,
+    "casualties": _casualties,
     "re3d": _re3d,
     "polnear": _polnear,
     "muc4": _muc4,

@@ -1,0 +1,180 @@
+"""Killed and wounded figures on real wires: MUC-4 dev answer keys (template effects) against ingest.
+
+Gold: for each MUC-4 dev template (``../shared/eval/muc4/templates_dev.jsonl``), killed = the sum of the
+numbers of its human targets whose effect is ``DEATH`` and wounded = the same for ``INJURY`` (a target
+counted as ``PLURAL`` or with a questioned effect makes the figure unknown: not scored). Only templates
+with at least one death (or injury) are scored for that figure.
+
+System: the 200 wires are ingested together, as written (all caps), into a fresh store with the real
+``ingest``. A template's report is the stored event report of its wire whose evidence sentences name the
+template most often (the sentence-to-template rule of ``eval.merging``: the filler strings that tell the
+wire's templates apart). Its figure is the report's ``killed`` (else its lower bound ``killed_low``).
+
+Scores per figure: *found* = templates with a report that gives a figure; *exact* = the figure equals the
+gold number; precision-like *right when given* = exact / found; *end to end* = exact / scored templates.
+
+Baseline, on the same wires and templates: in the sentences naming the template (same rule), the number
+(digits or a number word up to twenty; "a" or "an" counts as 1) nearest a death word (killed, dead, died,
+murdered, assassinated, ...) or an injury word (wounded, injured, hurt), within four words; what a
+keyword reader gives.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from watchfloor.eval.merging import MUC4_FILE, ingest_texts, label_sentence, load_muc4
+
+FIGURES = ("killed", "wounded")
+EFFECT = {"killed": "DEATH", "wounded": "INJURY"}
+_NUMBER = re.compile(r'^(\d+|PLURAL|SINGULAR)(?:\s*-\s*(\d+))?:\s*"(.+)"$')
+_EFFECT = re.compile(r'^([A-Z? /]+):\s*"(.+)"$')
+_SENTENCE = re.compile(r"[^.!?]+[.!?]?")
+_NUMBER_WORDS = [
+    *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"),
+    *("eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty"),
+]
+_WORDS = {w: i for i, w in enumerate(_NUMBER_WORDS)}
+_WORDS.update({"a": 1, "an": 1})
+_CUES = {
+    "killed": re.compile(r"\b(?:killed|killing|dead|died|death|deaths|murdered|assassinated|slain)\b", re.I),
+    "wounded": re.compile(r"\b(?:wounded|wounding|injured|injuring|hurt)\b", re.I),
+}
+_TOKEN = re.compile(r"[A-Za-z]+|\d+")
+
+
+@dataclass
+class FigureScore:
+    scored: int = 0
+    found: int = 0
+    exact: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scored": self.scored,
+            "found": self.found,
+            "exact": self.exact,
+            "right_when_given": round(100 * self.exact / self.found, 1) if self.found else None,
+            "end_to_end": round(100 * self.exact / self.scored, 1) if self.scored else None,
+        }
+
+
+def gold_figures(template: dict[str, Any]) -> dict[str, int | None]:
+    """Killed and wounded of one template; None when it has no such effect or an uncountable one."""
+    numbers: dict[str, int | None] = {}
+    for value in template.get("hum_target_number") or []:
+        m = _NUMBER.match(str(value))
+        if m:
+            numbers[m.group(3)] = int(m.group(1)) if m.group(1).isdigit() and not m.group(2) else None
+    out: dict[str, int | None] = {}
+    for figure in FIGURES:
+        total: int | None = 0
+        hit = False
+        for value in template.get("hum_target_effect") or []:
+            m = _EFFECT.match(str(value))
+            if not m or m.group(1).strip() != EFFECT[figure]:
+                continue
+            hit = True
+            count = numbers.get(m.group(2))
+            total = None if count is None or total is None else total + count
+        out[figure] = total if hit and total else None
+    return out
+
+
+def baseline_figure(sentences: list[str], figure: str) -> int | None:
+    """The number nearest a death (or injury) word, within four words, in the template's sentences."""
+    for sentence in sentences:
+        tokens = _TOKEN.findall(sentence)
+        for i, tok in enumerate(tokens):
+            if not _CUES[figure].fullmatch(tok):
+                continue
+            best: tuple[int, int] | None = None
+            for j in range(max(0, i - 4), min(len(tokens), i + 5)):
+                word = tokens[j].lower()
+                value = int(word) if word.isdigit() and len(word) < 5 else _WORDS.get(word)
+                if value is not None and (best is None or abs(j - i) < best[0]):
+                    best = (abs(j - i), value)
+            if best is not None:
+                return best[1]
+    return None
+
+
+def evaluate(folder: Path) -> dict[str, Any]:
+    """Killed and wounded per MUC-4 dev template, watchfloor (as ingested) vs the keyword baseline."""
+    began = time.perf_counter()
+    texts, templates = load_muc4(folder)
+    labels = resources.files("watchfloor").joinpath(MUC4_FILE).read_text("utf-8").splitlines()
+    slug = {(r["docid"], str(r["template_id"])): str(r["incident"]) for r in map(json.loads, filter(None, labels))}
+    gold: dict[tuple[str, str], dict[str, int | None]] = {}
+    for line in (folder / "templates_dev.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        for t in row.get("events") or []:
+            if (row["docid"], str(t["template_id"])) in slug:
+                gold[(row["docid"], slug[(row["docid"], str(t["template_id"]))])] = gold_figures(t)
+    with tempfile.TemporaryDirectory(prefix="watchfloor-casualties-") as tmp:
+        ingest_texts(texts, Path(tmp), None)
+        with sqlite3.connect(Path(tmp) / "store.db") as conn:
+            rows = conn.execute(
+                """SELECT r.id, d.source, d.text, x.start, x.end, r.killed, r.killed_low, r.wounded, r.wounded_low
+                   FROM event_reports r JOIN documents d ON d.id = r.doc_id
+                   JOIN event_evidence x ON x.report_id = r.id"""
+            ).fetchall()
+    votes: dict[tuple[str, str], Counter[int]] = {}
+    report_figures: dict[int, dict[str, int | None]] = {}
+    for report, source, text, start, end, killed, killed_low, wounded, wounded_low in rows:
+        name = Path(source).stem
+        report_figures[report] = {
+            "killed": killed if killed is not None else killed_low,
+            "wounded": wounded if wounded is not None else wounded_low,
+        }
+        for label in label_sentence(text[start:end], templates.get(name, [])):
+            votes.setdefault((name, label.incident), Counter())[report] += 1
+    ours = {f: FigureScore() for f in FIGURES}
+    bare = {f: FigureScore() for f in FIGURES}
+    sentences_of = _template_sentences(texts, templates)
+    for key, figures in sorted(gold.items()):
+        chosen = votes.get(key)
+        report = chosen.most_common(1)[0][0] if chosen else None
+        for figure in FIGURES:
+            expected = figures[figure]
+            if expected is None:
+                continue
+            for score, value in (
+                (ours[figure], report_figures[report][figure] if report is not None else None),
+                (bare[figure], baseline_figure(sentences_of.get(key, []), figure)),
+            ):
+                score.scored += 1
+                score.found += value is not None
+                score.exact += value == expected
+                if value is not None and value != expected and score is ours[figure]:
+                    score.errors.append(f"{key[0]} {key[1]} {figure}: gold {expected}, watchfloor {value}")
+    return {
+        "templates": len(gold),
+        "watchfloor": {f: s.as_dict() for f, s in ours.items()},
+        "baseline": {f: s.as_dict() for f, s in bare.items()},
+        "errors": [e for f in FIGURES for e in ours[f].errors],
+        "seconds": round(time.perf_counter() - began, 1),
+    }
+
+
+def _template_sentences(
+    texts: dict[str, str], templates: dict[str, list[tuple[str, set[str]]]]
+) -> dict[tuple[str, str], list[str]]:
+    """The sentences of each wire that name one of its templates (the baseline reads only these)."""
+    out: dict[tuple[str, str], list[str]] = {}
+    for name, text in texts.items():
+        flat = " ".join(text.split())
+        for m in _SENTENCE.finditer(flat):
+            for label in label_sentence(m.group(0), templates.get(name, [])):
+                out.setdefault((name, label.incident), []).append(m.group(0))
+    return out

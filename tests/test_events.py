@@ -286,3 +286,22 @@ def test_the_attacks_after_an_incident_is_its_evidence_not_a_generic_plural(nlp,
     # a generic plural stays nothing even after an incident
     generic = _events(nlp, linker, gazetteer, text.split("\n")[0] + "\nAttacks on markets are common in the province.")
     assert [len(e.evidence) for e in generic] == [1]
+
+
+@pytest.mark.parametrize(
+    "text,killed,wounded",
+    [
+        ("Gunmen killed a peasant near the town of Flores on Sunday.", 1, None),
+        ("The mayor was assassinated outside his home on Monday.", 1, None),
+        ("A commando killed Orlando Letelier and Ronnie Moffit with a car bomb.", 2, None),
+        ("A bomb killed four soldiers and wounded a policeman.", 4, 1),
+        ("Guerrillas threatened to kill the judge.", None, None),  # a threat is no death
+        ("Gunmen killed civilians in the market.", None, None),  # a plural without a number says no figure
+    ],
+)
+def test_people_named_one_by_one_as_victims_are_counted(nlp, text: str, killed: int | None, wounded: int | None) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+    found = extract_casualties(next(iter(nlp(text).sents)))
+    assert (found.killed.value if found.killed else None, found.wounded.value if found.wounded else None) == (
+        killed,
+        wounded,
+    )

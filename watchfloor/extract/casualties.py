@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from spacy.tokens import Span, Token
 
 from watchfloor.extract.docindex import DocIndex
+from watchfloor.extract.lexicon import load_event_lexicon
 from watchfloor.extract.numbers import VAGUE, Amount, parse_amount
 
 KILLED = {
@@ -244,7 +245,59 @@ def extract_casualties(sent: Span, index: DocIndex | None = None) -> Casualties:
         role = _role(span)
         if role:
             found[role].append((span, amount))
-    return Casualties(_combine(found["killed"]), _combine(found["wounded"]))
+    killed, wounded = _combine(found["killed"]), _combine(found["wounded"])
+    if killed is None or wounded is None:
+        named = _named_victims(sent)
+        killed = killed if killed is not None else named.get("killed")
+        wounded = wounded if wounded is not None else named.get("wounded")
+    return Casualties(killed, wounded)
+
+
+_PRONOUNS = {"he", "she", "him", "her"}
+
+
+def _one_person(tok: Token, nouns: frozenset[str]) -> bool:
+    if tok.lower_ in _PRONOUNS:
+        return True
+    if tok.ent_type_ == "PERSON" or (tok.tag_ == "NNP" and tok.ent_type_ not in ("ORG", "NORP")):
+        return True  # the object of "killed" named by a proper noun is a person ("Orlando" read as a city)
+    return tok.tag_ == "NN" and tok.lemma_.lower() in nouns
+
+
+def _named_victims(sent: Span) -> dict[str, Amount]:
+    """People named one by one as the objects of a killing or wounding verb: "gunmen killed a peasant" (1),
+    "the mayor was assassinated" (1), "killed Orlando Letelier and Ronnie Moffit" (2). Not under a
+    negation or a modal ("threatened to kill the judge" is no death)."""
+    lex = load_event_lexicon()
+    out: dict[str, Amount] = {}
+    for tok in sent:
+        if tok.pos_ != "VERB":
+            continue
+        role = next((r for r, verbs in lex.victim_verbs.items() if tok.lemma_.lower() in verbs), None)
+        if role is None or role in out or tok.dep_ == "xcomp":
+            continue
+        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in lex.modals) for c in tok.children):
+            continue
+        victims = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        count = 0
+        for victim in victims:
+            people = [victim, *(c for c in victim.conjuncts if c.i > victim.i)]
+            heads = [p for p in people if _one_person(p, lex.person_nouns)]
+            if len(heads) != len(people):
+                count = 0  # "killed a peasant and two soldiers": the numbers say it, or nothing does
+                break
+            # a multi-word name counts once: "Antonio Roldan Betancur" is one PERSON entity, one head
+            count += len({_ent_start(p) if p.ent_iob_ == "I" else p.i for p in heads})
+        if count:
+            out[role] = Amount(count, None, None)
+    return out
+
+
+def _ent_start(tok: Token) -> int:
+    i = tok.i
+    while i > 0 and tok.doc[i].ent_iob_ == "I":
+        i -= 1
+    return i
 
 
 def _combine(items: list[tuple[Span, Amount]]) -> Amount | None:

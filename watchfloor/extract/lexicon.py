@@ -34,6 +34,8 @@ class EventLexicon:
     modals: frozenset[str]
     not_happened_heads: frozenset[str]
     accident_words: frozenset[str]
+    victim_verbs: dict[str, frozenset[str]]
+    person_nouns: frozenset[str]
     historical: tuple[dict[str, Any], ...]
     phrase_pattern: re.Pattern[str]  # every phrase trigger in one alternation, longest first
 
@@ -69,6 +71,8 @@ def load_event_lexicon() -> EventLexicon:
         modals=frozenset(spec["modals"]),
         not_happened_heads=frozenset(spec["not_happened_heads"]),
         accident_words=frozenset(spec["accident_words"]),
+        victim_verbs={k: frozenset(v) for k, v in spec["victim_verbs"].items()},
+        person_nouns=frozenset(spec["person_nouns"]),
         historical=tuple(spec["historical"]),
         phrase_pattern=re.compile(
             r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")(?![\w-])"

@@ -296,6 +296,8 @@ def test_the_attacks_after_an_incident_is_its_evidence_not_a_generic_plural(nlp,
         ("A commando killed Orlando Letelier and Ronnie Moffit with a car bomb.", 2, None),
         ("A bomb killed four soldiers and wounded a policeman.", 4, 1),
         ("Guerrillas threatened to kill the judge.", None, None),  # a threat is no death
+        ("The court ordered an inquiry into the murder of Jecar Neghme, a student leader.", 1, None),
+        ("The killing of civilians must stop, the bishop said.", None, None),
         ("Gunmen killed civilians in the market.", None, None),  # a plural without a number says no figure
     ],
 )

@@ -271,14 +271,22 @@ def _named_victims(sent: Span) -> dict[str, Amount]:
     lex = load_event_lexicon()
     out: dict[str, Amount] = {}
     for tok in sent:
-        if tok.pos_ != "VERB":
+        if tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.victim_nouns and "killed" not in out:
+            role: str | None = "killed"
+            victims = [
+                g for c in tok.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"
+            ]
+        elif tok.pos_ == "VERB":
+            role = next((r for r, verbs in lex.victim_verbs.items() if tok.lemma_.lower() in verbs), None)
+            if role is None or role in out or tok.dep_ == "xcomp":
+                continue
+            if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in lex.modals) for c in tok.children):
+                continue
+            victims = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
+        else:
             continue
-        role = next((r for r, verbs in lex.victim_verbs.items() if tok.lemma_.lower() in verbs), None)
-        if role is None or role in out or tok.dep_ == "xcomp":
+        if role is None:
             continue
-        if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in lex.modals) for c in tok.children):
-            continue
-        victims = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         count = 0
         for victim in victims:
             people = [victim, *(c for c in victim.conjuncts if c.i > victim.i)]

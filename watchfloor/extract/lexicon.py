@@ -35,6 +35,7 @@ class EventLexicon:
     not_happened_heads: frozenset[str]
     accident_words: frozenset[str]
     victim_verbs: dict[str, frozenset[str]]
+    victim_nouns: frozenset[str]
     person_nouns: frozenset[str]
     historical: tuple[dict[str, Any], ...]
     phrase_pattern: re.Pattern[str]  # every phrase trigger in one alternation, longest first
@@ -72,6 +73,7 @@ def load_event_lexicon() -> EventLexicon:
         not_happened_heads=frozenset(spec["not_happened_heads"]),
         accident_words=frozenset(spec["accident_words"]),
         victim_verbs={k: frozenset(v) for k, v in spec["victim_verbs"].items()},
+        victim_nouns=frozenset(spec["victim_nouns"]),
         person_nouns=frozenset(spec["person_nouns"]),
         historical=tuple(spec["historical"]),
         phrase_pattern=re.compile(

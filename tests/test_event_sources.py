@@ -41,6 +41,7 @@ def _document(i: int) -> tuple[CleanDocument, EventRecord]:
     event = EventRecord(
         "attack", "bombing_explosion", start + 2, start + 9, text[start + 2 : start + 9], evidence,
         date="2024-03-22", date_precision="day", date_method="text", country="AF", killed=40 + i % 3,
+        target_type="religious",  # the country and the kind of target tie the reports of a mosque bombing
     )  # fmt: skip
     return doc, event
 

@@ -151,12 +151,16 @@ def test_the_force_that_carried_out_a_strike_and_says_so_has_claimed_it(nlp, lin
 
 
 def test_reports_from_different_articles_merge_only_when_something_concrete_matches() -> None:
-    mogadishu = EventKey("attack", "armed_assault", "2024-08-03", "SO", "geo:53654", "al_shabaab")
+    mogadishu = EventKey("attack", "armed_assault", "2024-08-03", "SO", "geo:53654", "al_shabaab", "business")
     vague = EventKey("attack", "armed_assault", "2024-08", None, None, None)  # "in August 2024, gunmen…"
     same_country = EventKey("attack", "armed_assault", "2024-08", "SO", None, None)
     assert same_event(mogadishu, vague, 1)  # nothing contradicts…
     assert not shares_anchor(mogadishu, vague)  # …but nothing ties them either: kept apart across documents
-    assert same_event(mogadishu, same_country, 1) and shares_anchor(mogadishu, same_country)
+    # the country alone ties nothing either; the country and the same kind of target do
+    assert same_event(mogadishu, same_country, 1) and not shares_anchor(mogadishu, same_country)
+    hotel = EventKey("attack", "armed_assault", "2024-08", "SO", None, None, "business")
+    assert shares_anchor(mogadishu, hotel)
+    assert not shares_anchor(mogadishu, EventKey("attack", "armed_assault", "2024-08", "SO", None, None, "unknown"))
     elsewhere = EventKey("attack", "armed_assault", "2024-08", "BF", None, "jnim")
     assert not same_event(mogadishu, elsewhere, 1)
 

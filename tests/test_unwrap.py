@@ -74,3 +74,25 @@ def test_an_all_caps_wire_is_parsed_truecased_and_stored_as_written(tmp_path: Pa
     assert text.isupper()  # the stored text is the wire as written; only the parser saw it truecased
     assert events == [(9, 23, "1996-03-14")]
     assert "QUETTA" in places
+
+
+def test_the_dateline_gives_its_country_to_an_event_that_names_no_place(tmp_path: Path) -> None:
+    import sqlite3
+
+    wire = (
+        "LIMA, 25 OCT 89 (EFE) -- [TEXT] POLICE HAVE REPORTED THAT TERRORISTS TONIGHT BOMBED TWO FOREIGN\n"
+        "EMBASSIES.  THE BOMBS CAUSED DAMAGE BUT NO INJURIES, A POLICE SPOKESMAN TOLD REPORTERS LATE TONIGHT.\n"
+    )
+    (tmp_path / "lima.txt").write_text(wire, "utf-8")
+    plain = "Terrorists bombed two foreign embassies, killing two guards, police said on the radio."
+    (tmp_path / "plain.txt").write_text(plain, "utf-8")
+    db = tmp_path / "store.db"
+    assert invoke_cli("ingest", str(tmp_path), "--db", str(db), "-q").returncode == 0
+    with sqlite3.connect(db) as conn:
+        rows = dict(
+            conn.execute(
+                "SELECT substr(d.source, -8), ev.country FROM events ev JOIN event_reports r ON r.event_id = ev.id "
+                "JOIN documents d ON d.id = r.doc_id WHERE ev.event_type = 'attack'"
+            ).fetchall()
+        )
+    assert rows == {"lima.txt": "PE", "lain.txt": None}

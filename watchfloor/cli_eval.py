@@ -442,7 +442,7 @@ def eval_casualties(
     as_json: JsonOption = False,
     errors: ErrorsOption = 0,
 ) -> None:
-    """Killed and wounded per MUC-4 dev template (answer-key effects) from the wires as ingested, vs keywords."""
+    """Killed, wounded and place per MUC-4 dev template (answer keys) from the wires as ingested, vs baselines."""
     from watchfloor.eval.casualties import FIGURES, evaluate
 
     if not (data / "templates_dev.jsonl").is_file():
@@ -463,6 +463,16 @@ def eval_casualties(
         ["figure", "templates", "given", "exact", "right when given", "end to end"],
         rows,
     )
-    console.print("baseline: the number nearest a death / injury word in the sentences naming the template")
+    places = [
+        [f"{system} {what}", s["scored"], s["found"], s["exact"],
+         *("–" if s[k] is None else f"{s[k]:.1f}" for k in ("right_when_given", "end_to_end"))]
+        for what in ("country", "town")
+        for system, s in (("watchfloor", result["places"]["watchfloor"][what]),
+                          ("baseline", result["places"]["baseline"][what]))
+    ]  # fmt: skip
+    table("place of the incident, MUC-4 dev", ["field", "templates", "given", "exact", "right when given",
+                                               "end to end"], places)  # fmt: skip
+    console.print("baseline: the number nearest a death / injury word in the sentences naming the template;")
+    console.print("for places, the wire's dateline town and its country")
     console.print(f"{result['seconds']} s")
     _print_errors(result["errors"], errors)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -301,6 +302,7 @@ def extract_facts(
     info = entity_info(gazetteer, result.entities)
     if options.events:
         facts.events = extract_events(spacy_doc, result.mentions, published, info, _not_before(doc))
+        _country_from_dateline(facts.events, doc, linker)
     kind_of = kind_lookup(info)
     if options.claims:
         facts.claims = extract_claims(spacy_doc, result.mentions, published, kind_of)
@@ -310,6 +312,26 @@ def extract_facts(
     if options.relations:
         facts.relations = extract_relations(spacy_doc, result.mentions, published, kind_of, linked_only=True)
     return as_written(facts, doc.text) if spacy_doc.text != doc.text else facts
+
+
+_BRACKETED = re.compile(r"\((.*?)\)")
+
+
+def _country_from_dateline(events: list[EventRecord], doc: CleanDocument, linker: Linker) -> None:
+    """A wire's dateline ("SAN SALVADOR, 12 NOV 89 (EFE) --", "SAN JOSE (COSTA RICA), ...") gives the country
+    of a current event whose text names no place at all (MUC-4 dev: the dateline's country is the
+    incident's for 87 % of templates, where events without a place had no country)."""
+    if not doc.published.method.startswith("dateline") or not doc.published.evidence:
+        return
+    head = doc.published.evidence.split(",", 1)[0]
+    bracketed = _BRACKETED.search(head)
+    name = bracketed.group(1) if bracketed else _BRACKETED.sub("", head).strip()
+    found = linker.places.resolve(name, set())
+    if found is None:
+        return
+    for event in events:
+        if event.country is None and event.place_key is None and event.place_text is None and not event.is_background:
+            event.country = found.country_code
 
 
 def analyse(spacy_doc: Doc, write: DocumentWrite, linker: Linker, gazetteer: Gazetteer, options: IngestOptions) -> None:

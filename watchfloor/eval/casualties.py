@@ -13,6 +13,13 @@ wire's templates apart). Its figure is the report's ``killed`` (else its lower b
 Scores per figure: *found* = templates with a report that gives a figure; *exact* = the figure equals the
 gold number; precision-like *right when given* = exact / found; *end to end* = exact / scored templates.
 
+Place (part of the same run): a template's country is the first part of its location ("COLOMBIA: BOGOTA
+(CITY)"), its towns the parts after it without their kind; the report's event country (ISO code) must be
+that country's code and the report's place text one of the towns (case and accents folded). Scored over
+templates with a report that names a country (country) or a place (town), and end to end over all
+templates with a country. Baseline for place: the wire's dateline town (the words before its first
+comma) and that town's country in the same place index, which is where a wire agency usually is.
+
 Baseline, on the same wires and templates: in the sentences naming the template (same rule), the number
 (digits or a number word up to twenty; "a" or "an" counts as 1) nearest a death word (killed, dead, died,
 murdered, assassinated, ...) or an injury word (wounded, injured, hurt), within four words; what a
@@ -125,18 +132,21 @@ def evaluate(folder: Path) -> dict[str, Any]:
         ingest_texts(texts, Path(tmp), None)
         with sqlite3.connect(Path(tmp) / "store.db") as conn:
             rows = conn.execute(
-                """SELECT r.id, d.source, d.text, x.start, x.end, r.killed, r.killed_low, r.wounded, r.wounded_low
-                   FROM event_reports r JOIN documents d ON d.id = r.doc_id
+                """SELECT r.id, d.source, d.text, x.start, x.end, r.killed, r.killed_low, r.wounded, r.wounded_low,
+                          r.place_text, ev.country
+                   FROM event_reports r JOIN documents d ON d.id = r.doc_id JOIN events ev ON ev.id = r.event_id
                    JOIN event_evidence x ON x.report_id = r.id"""
             ).fetchall()
     votes: dict[tuple[str, str], Counter[int]] = {}
     report_figures: dict[int, dict[str, int | None]] = {}
-    for report, source, text, start, end, killed, killed_low, wounded, wounded_low in rows:
+    report_places: dict[int, tuple[str | None, str | None]] = {}
+    for report, source, text, start, end, killed, killed_low, wounded, wounded_low, place, country in rows:
         name = Path(source).stem
         report_figures[report] = {
             "killed": killed if killed is not None else killed_low,
             "wounded": wounded if wounded is not None else wounded_low,
         }
+        report_places[report] = (place, country)
         for label in label_sentence(text[start:end], templates.get(name, [])):
             votes.setdefault((name, label.incident), Counter())[report] += 1
     ours = {f: FigureScore() for f in FIGURES}
@@ -158,8 +168,10 @@ def evaluate(folder: Path) -> dict[str, Any]:
                 score.exact += value == expected
                 if value is not None and value != expected and score is ours[figure]:
                     score.errors.append(f"{key[0]} {key[1]} {figure}: gold {expected}, watchfloor {value}")
+    places = _score_places(folder, texts, slug, votes, report_places)
     return {
         "templates": len(gold),
+        "places": places,
         "watchfloor": {f: s.as_dict() for f, s in ours.items()},
         "baseline": {f: s.as_dict() for f, s in bare.items()},
         "errors": [e for f in FIGURES for e in ours[f].errors],
@@ -178,3 +190,63 @@ def _template_sentences(
             for label in label_sentence(m.group(0), templates.get(name, [])):
                 out.setdefault((name, label.incident), []).append(m.group(0))
     return out
+
+
+def template_location(location: str) -> tuple[str, list[str]]:
+    """('COLOMBIA', ['BOGOTA']) from 'COLOMBIA: BOGOTA (CITY)'; alternatives ('/') give every town."""
+    country = ""
+    towns: list[str] = []
+    for alternative in location.split(" / "):
+        parts = [re.sub(r"\(.*?\)", "", p).strip(" ()") for p in alternative.split(":")]
+        country = country or parts[0]
+        towns += [t.strip() for part in parts[1:] for t in part.split(" - ") if t.strip()]
+    return country, towns
+
+
+def _score_places(
+    folder: Path,
+    texts: dict[str, str],
+    slug: dict[tuple[str, str], str],
+    votes: dict[tuple[str, str], Counter[int]],
+    report_places: dict[int, tuple[str | None, str | None]],
+) -> dict[str, Any]:
+    from watchfloor.link.normalize import norm_name
+    from watchfloor.link.places import load_place_index
+
+    index = load_place_index()
+
+    def code(name: str) -> str | None:
+        place = index.countries.get(norm_name(name))
+        return place.country_code if place is not None else None
+
+    def dateline_guess(text: str) -> tuple[str, str | None]:
+        town = re.sub(r"\(.*?\)", "", text.split(",", 1)[0]).strip()
+        found = index.resolve(town, set())
+        return town, (found.country_code if found is not None else None)
+
+    ours = {"country": FigureScore(), "town": FigureScore()}
+    bare = {"country": FigureScore(), "town": FigureScore()}
+    for line in (folder / "templates_dev.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        for t in row.get("events") or []:
+            key = (row["docid"], slug.get((row["docid"], str(t["template_id"])), ""))
+            country, towns = template_location(str((t.get("location") or [""])[0]))
+            expected = code(country) if country else None
+            if expected is None:
+                continue
+            chosen = votes.get(key)
+            place, got = report_places[chosen.most_common(1)[0][0]] if chosen else (None, None)
+            guess_town, guess_country = dateline_guess(texts[row["docid"]])
+            wanted = {norm_name(x) for x in towns}
+            for scores, (town, country_code) in ((ours, (place, got)), (bare, (guess_town, guess_country))):
+                scores["country"].scored += 1
+                scores["country"].found += country_code is not None
+                scores["country"].exact += country_code == expected
+                if wanted:
+                    scores["town"].scored += 1
+                    scores["town"].found += town is not None
+                    scores["town"].exact += town is not None and norm_name(town) in wanted
+    return {
+        "watchfloor": {k: v.as_dict() for k, v in ours.items()},
+        "baseline": {k: v.as_dict() for k, v in bare.items()},
+    }

@@ -185,6 +185,16 @@ def _casualties(data: Path) -> list[Row]:
         )
         for figure in FIGURES
         for key, label in (("end_to_end", "of templates with the figure"), ("right_when_given", "when given"))
+    ] + [
+        Row(
+            section,
+            f"{what} right, of templates",
+            r["places"]["watchfloor"][what]["end_to_end"],
+            r["places"]["baseline"][what]["end_to_end"],
+            "the wire's dateline town and its country",
+            r["places"]["watchfloor"][what]["scored"],
+        )
+        for what in ("country", "town")
     ]
 
 

@@ -486,7 +486,7 @@ def _historical(sent: Span, lex: EventLexicon, published: date | None, text: str
 
 
 def key_of(e: EventRecord) -> EventKey:
-    return EventKey(e.event_type, e.attack_type, e.date, e.country, e.place_key, e.perpetrator_key)
+    return EventKey(e.event_type, e.attack_type, e.date, e.country, e.place_key, e.perpetrator_key, e.target_type)
 
 
 def _compatible(a: EventRecord, b: EventRecord) -> bool:

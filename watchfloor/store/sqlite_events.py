@@ -38,7 +38,7 @@ def find_matching_event(
     Only events of the same type whose dates can match are read (an index range, not a scan), so
     ingest stays flat as the store grows.
     """
-    sql = """SELECT ev.id, ev.event_type, ev.attack_type, ev.date, ev.country, pl.key, pp.key,
+    sql = """SELECT ev.id, ev.event_type, ev.attack_type, ev.date, ev.country, pl.key, pp.key, ev.target_type,
                     EXISTS (SELECT 1 FROM event_reports own WHERE own.event_id = ev.id AND own.doc_id = ?)
              FROM events ev LEFT JOIN entities pl ON pl.id=ev.place_entity_id
              LEFT JOIN entities pp ON pp.id=ev.perpetrator_entity_id WHERE ev.event_type=?"""
@@ -55,12 +55,12 @@ def find_matching_event(
         params += [place_id, perp_id]
     else:
         return None
-    new = EventKey(e.event_type, e.attack_type, e.date, e.country, e.place_key, e.perpetrator_key)
+    new = EventKey(e.event_type, e.attack_type, e.date, e.country, e.place_key, e.perpetrator_key, e.target_type)
     for row in conn.execute(sql + " ORDER BY ev.id", params):
-        old = EventKey(*row[1:7])
+        old = EventKey(*row[1:8])
         # The day's tolerance is for sources that date one incident differently; one document that gives
         # two days tells two incidents (MUC-4 dev: bombings in one country on consecutive days merged).
-        tolerance = 0 if row[7] else MERGE_TOLERANCE_DAYS
+        tolerance = 0 if row[8] else MERGE_TOLERANCE_DAYS
         if same_event(old, new, tolerance) and shares_anchor(old, new):
             return int(row[0])
     return None

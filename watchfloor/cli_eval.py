@@ -37,6 +37,11 @@ def _pct(value: Any) -> str:
     return "–" if value is None else f"{100 * float(value):.1f}"
 
 
+def _percents(scores: dict[str, Any], keys: tuple[str, ...]) -> list[str]:
+    """Figures already in per cent, one decimal; "–" where a rate had nothing to count."""
+    return ["–" if scores[k] is None else f"{scores[k]:.1f}" for k in keys]
+
+
 def _print_detection(noun: str, gold: Path, data: dict[str, Any], extra: list[list[Any]]) -> None:
     """Detection P/R/F1, then accuracy of each field on matched items."""
     counts = [data[f"gold_{noun}"], data[f"predicted_{noun}"], data["matched"]]
@@ -420,7 +425,7 @@ def eval_merging(
         return
     rows = [
         [f"{system} {scope.replace('_', ' ')}", s["same_incident_pairs"], s["merged_pairs"], s["merged_right"],
-         *("–" if s[k] is None else f"{s[k]:.1f}" for k in ("precision", "recall", "f1"))]
+         *_percents(s, ("precision", "recall", "f1"))]
         for scope in ("all", "across_documents")
         for system, s in (("watchfloor", result["watchfloor"][scope]), ("baseline", result["baseline"][scope]))
     ]  # fmt: skip
@@ -454,7 +459,7 @@ def eval_casualties(
         return
     rows = [
         [f"{system} {figure}", s["scored"], s["found"], s["exact"],
-         *("–" if s[k] is None else f"{s[k]:.1f}" for k in ("right_when_given", "end_to_end"))]
+         *_percents(s, ("right_when_given", "end_to_end"))]
         for figure in FIGURES
         for system, s in (("watchfloor", result["watchfloor"][figure]), ("baseline", result["baseline"][figure]))
     ]  # fmt: skip
@@ -465,7 +470,7 @@ def eval_casualties(
     )
     places = [
         [f"{system} {what}", s["scored"], s["found"], s["exact"],
-         *("–" if s[k] is None else f"{s[k]:.1f}" for k in ("right_when_given", "end_to_end"))]
+         *_percents(s, ("right_when_given", "end_to_end"))]
         for what in ("country", "town")
         for system, s in (("watchfloor", result["places"]["watchfloor"][what]),
                           ("baseline", result["places"]["baseline"][what]))

@@ -219,6 +219,9 @@ def test_places_of_nationality_or_office_are_not_where_the_attack_happened(nlp, 
     title = _events(nlp, linker, gazetteer, "U.S. Secretary of Defense Ash Carter condemned the suicide bombing "
                     "that killed six soldiers on Monday.")  # fmt: skip
     assert [(e.place_text, e.killed) for e in title] == [(None, 6)]
+    hyphen = _events(nlp, linker, gazetteer, "A bomb damaged the Chilean-U.S. Cultural Institute on Friday, "
+                     "wounding two guards.")  # fmt: skip
+    assert [(e.place_text, e.country, e.wounded) for e in hyphen] == [(None, None, 2)]
 
 
 def test_a_name_after_city_of_is_a_place_whatever_the_ner_says(nlp, linker) -> None:  # type: ignore[no-untyped-def]

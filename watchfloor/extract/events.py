@@ -177,6 +177,12 @@ def _not_where_it_happened(doc: Doc, m: MentionRecord) -> bool:
     span = doc.char_span(m.start, m.end, alignment_mode="expand")
     if span is None:
         return False
+    before = doc[span.start - 1] if span.start > 0 else None
+    after = doc[span.end] if span.end < len(doc) else None
+    if (before is not None and before.text == "-" and not before.whitespace_) or (
+        after is not None and after.text == "-" and not span[-1].whitespace_
+    ):
+        return True  # a name inside a hyphenated modifier: "the Chilean-U.S. Institute", "a Kabul-based group"
     head = span.root.head
     # "U.S. Secretary of Defense Ash Carter": the place belongs to a person's title
     return not_event_place(span.root) or (head.i not in range(span.start, span.end) and head.ent_type_ == "PERSON")

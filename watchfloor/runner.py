@@ -26,6 +26,7 @@ from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info, kind_lookup
 from watchfloor.extract.relations import extract_relations
 from watchfloor.ingest import dedup
+from watchfloor.ingest.dates import dateline_place
 from watchfloor.ingest.document import build_document
 from watchfloor.ingest.formats import FormatError
 from watchfloor.ingest.language import detect_language
@@ -321,9 +322,9 @@ def _country_from_dateline(events: list[EventRecord], doc: CleanDocument, linker
     """A wire's dateline ("SAN SALVADOR, 12 NOV 89 (EFE) --", "SAN JOSE (COSTA RICA), ...") gives the country
     of a current event whose text names no place at all (MUC-4 dev: the dateline's country is the
     incident's for 87 % of templates, where events without a place had no country)."""
-    if not doc.published.method.startswith("dateline") or not doc.published.evidence:
+    head = dateline_place(doc.published.evidence) if doc.published.method.startswith("dateline") else None
+    if not head:
         return
-    head = doc.published.evidence.split(",", 1)[0]
     bracketed = _BRACKETED.search(head)
     name = bracketed.group(1) if bracketed else _BRACKETED.sub("", head).strip()
     found = linker.places.resolve(name, set())

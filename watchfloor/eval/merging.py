@@ -68,8 +68,12 @@ class PairScore:
     merged: int = 0  # unit pairs put in one event
     merged_right: int = 0  # ... that are one incident
     same: int = 0  # unit pairs that are one incident
-    same_merged: int = 0  # ... put in one event
     wrong_examples: list[str] = field(default_factory=list)
+
+    @property
+    def same_merged(self) -> int:
+        """One-incident pairs put in one event: the pairs ``merged_right`` counts, seen from the gold side."""
+        return self.merged_right
 
     @property
     def precision(self) -> float:
@@ -141,7 +145,6 @@ def score_units(units: Iterable[Unit], labels: dict[tuple[str, int], list[Label]
             s.merged += merged
             s.merged_right += merged and same
             s.same += same
-            s.same_merged += merged and same
             if merged and not same:
                 s.wrong_examples.append(
                     f"{a.doc_id}#{a.sentence} {labels[(a.doc_id, a.sentence)][0].incident} + "

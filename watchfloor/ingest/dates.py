@@ -92,6 +92,12 @@ def dateline(line: str) -> tuple[str | None, int, int, int | None, str] | None:
     return (m["agency"], _month(m["month"]), int(m["day"]), year, m.group(0))
 
 
+def dateline_place(text: str) -> str | None:
+    """The place a dateline opens with ("SAN JOSE (COSTA RICA)" in "SAN JOSE (COSTA RICA), 18 NOV 89 (EFE)")."""
+    m = DATELINE.match(text.strip()) or DATELINE_DAY_FIRST.match(text.strip())
+    return m["place"].strip() if m else None
+
+
 def weekday_dates(text: str, anchor_year: int | None, today: date) -> list[tuple[date, str]]:
     """Resolve 'Monday, April 29' to the year in which April 29 was a Monday, closest to the anchor."""
     found: list[tuple[date, str]] = []

@@ -99,3 +99,38 @@ def test_claims_carry_the_model_score_and_the_rules_remain_as_fallback(  # type:
     ruled = extract_claims(doc, linked.mentions, None, kind_of)
     assert [c.text for c in ruled] == [c.text for c in learned]
     assert all(c.confidence is None for c in ruled)
+
+
+def test_reported_speech_ending_a_content_stands_on_its_own(nlp) -> None:  # type: ignore[no-untyped-def]
+    """'X is promising A, but he has also intensified B': A is X's, and the clause after 'but' is not
+    swallowed into it (univocal cuts the outer content before a clause-final attribution)."""
+    joined = nlp("Khan said the raid was staged and the governor claimed the army fired first.")
+    found = _found(nlp, joined.text)
+    assert [(cue, source) for cue, source, _ in found] == [("said", "Khan"), ("claimed", "the governor")]
+    assert found[0][2] == "the raid was staged"
+    # without a comma or conjunction before it, the inner attribution is still speech reported inside
+    doc = nlp("a b c d e f g h i j k l m n")
+    outer, inner = _attribution(1, (2, 12), 0.9), _attribution(9, (10, 12), 0.6)
+    assert univocal([outer, inner], doc) == [outer]
+    doc = nlp("a b c d e f g and i j k l m n")
+    assert univocal([outer, inner], doc) == [_attribution(1, (2, 7), 0.9), inner]  # cut before "and"
+
+
+def test_a_transcript_label_and_a_signed_quote_name_the_speaker(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Mike Pence spoke to Chris Wallace on Sunday.\n\n"
+        "WALLACE: Will the campaign release the returns before the vote?\n\n"
+        "PENCE: Well, look, the returns will come out when the audit is finished.\n\n"
+        "Update: the interview was edited for length.\n\n"
+        "“The debate showed who he really is and I will not vote for him.” ― Maria Lopez, 34, Houston"
+    )
+    doc = nlp(text)
+    linked = linker.link(doc)
+    claims = extract_claims(doc, linked.mentions, None, kind_lookup(entity_info(gazetteer, linked.entities)))
+    by_text = {c.text: c for c in claims}
+    pence = by_text["Well, look, the returns will come out when the audit is finished"]
+    assert text[pence.speaker_start : pence.speaker_end] == "PENCE" and pence.speaker_text == "Mike Pence"
+    assert pence.cue == ":" and "Update" not in {c.speaker_mention for c in claims}
+    signed = by_text["The debate showed who he really is and I will not vote for him"]
+    assert signed.speaker_mention == "Maria Lopez" and signed.quote and signed.cue == "―"
+    assert not any(c.speaker_mention == "he" for c in claims)  # speech inside the signed quote is hers

@@ -5,9 +5,11 @@
 Cue: every content word is a candidate, positive when it heads a gold Cue span (the cue token whose
 syntactic head lies outside the span). Source and content: for each gold cue, the parse's
 candidates, positive when they overlap the gold Source / are the closest to the gold Content (token
-F1). Three L2 logistic regressions (liblinear, fixed C) over one-hot features; the cue threshold is
-the one that maximises cue F1 on out-of-fold predictions (3 folds by document). Deterministic:
-same data, same parses, same weights.
+F1). The cue classifier is an L2 logistic regression (liblinear, fixed C); source and content are
+rankers: a softmax over each cue's candidates (conditional logit, L-BFGS from zero weights, L2),
+because inference picks the best candidate of each cue, not every good one. One-hot features; the
+cue threshold is the one that maximises cue F1 on out-of-fold predictions (3 folds by document).
+Deterministic: same data, same parses, same weights.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from scipy.optimize import minimize
 from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
@@ -76,17 +79,20 @@ class Rows:
     def __init__(self) -> None:
         self.x: list[dict[str, int]] = []
         self.y: list[int] = []
-        self.group: list[int] = []
+        self.group: list[int] = []  # the document (folds)
+        self.query: list[int] = []  # the cue whose candidates compete (rankers)
 
-    def add(self, features: list[str], label: int, group: int) -> None:
+    def add(self, features: list[str], label: int, group: int, query: int = -1) -> None:
         self.x.append(dict.fromkeys(features, 1))
         self.y.append(label)
         self.group.append(group)
+        self.query.append(query)
 
 
 def examples(gold: list[PolnearDoc], docs: list[Doc]) -> tuple[Rows, Rows, Rows, dict[str, int]]:
     cue, source, content = Rows(), Rows(), Rows()
     stats = {"gold": 0, "anchored": 0, "source_found": 0, "content_found": 0}
+    query = 0
     for d, (g, doc) in enumerate(zip(gold, docs, strict=True)):
         facts = doc_facts(doc)
         anchors: dict[int, int] = {}
@@ -99,12 +105,13 @@ def examples(gold: list[PolnearDoc], docs: list[Doc]) -> tuple[Rows, Rows, Rows,
         for tok in cue_candidates(doc):
             cue.add(cue_features(tok, facts), int(tok.i in anchors), d)
         for i, k in anchors.items():
+            query += 1
             a, tok = g.attributions[k], doc[i]
             src_hull = (min(s for s, _ in a.source), max(e for _, e in a.source))
             sources = source_candidates(tok, facts)
             labels = [int(_char_f1(_chars(doc, c), src_hull) > 0) for c in sources]
             for c, y in zip(sources, labels, strict=True):
-                source.add(source_features(tok, c, facts), y, d)
+                source.add(source_features(tok, c, facts), y, d, query)
             gold_source = next((c for c, y in zip(sources, labels, strict=True) if y), None)
             stats["source_found"] += gold_source is not None
             hull = (min(s for s, _ in a.content), max(e for _, e in a.content))
@@ -117,7 +124,7 @@ def examples(gold: list[PolnearDoc], docs: list[Doc]) -> tuple[Rows, Rows, Rows,
             stats["content_found"] += 1
             best = int(np.argmax(f1s))
             for j, c in enumerate(contents):
-                content.add(content_features(tok, c, facts), int(j == best), d)
+                content.add(content_features(tok, c, facts), int(j == best), d, query)
     return cue, source, content, stats
 
 
@@ -140,6 +147,46 @@ def fit(rows: Rows, c: float) -> tuple[DictVectorizer, LogisticRegression]:
     model = LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=0)
     model.fit(matrix, np.asarray(rows.y))
     return vec, model
+
+
+def fit_ranker(rows: Rows, c: float) -> tuple[DictVectorizer, np.ndarray]:
+    """Weights of a softmax over each cue's candidates (conditional logit): maximise the probability
+    the gold candidates get against their rivals, L2-penalised as liblinear's C does (1 / (2C))."""
+    counts: dict[str, int] = {}
+    for x in rows.x:
+        for k in x:
+            counts[k] = counts.get(k, 0) + 1
+    kept = [{k: v for k, v in x.items() if counts[k] >= MIN_COUNT} for x in rows.x]
+    vec = DictVectorizer()
+    matrix = vec.fit_transform(kept).tocsr().astype(np.float64)
+    queries = np.asarray(rows.query)
+    gold = np.asarray(rows.y, dtype=np.float64)
+    _, inverse = np.unique(queries, return_inverse=True)
+    n_queries = int(inverse.max()) + 1
+    has_gold = np.bincount(inverse, weights=gold, minlength=n_queries) > 0
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        z = matrix @ w
+        peak = np.full(n_queries, -np.inf)
+        np.maximum.at(peak, inverse, z)
+        e = np.exp(z - peak[inverse])
+        total = np.bincount(inverse, weights=e, minlength=n_queries)
+        good = np.bincount(inverse, weights=e * gold, minlength=n_queries)
+        value = -np.sum(np.log(good[has_gold]) - np.log(total[has_gold]))
+        share_all = e / total[inverse]
+        share_gold = np.where(gold > 0, e / np.maximum(good[inverse], 1e-300), 0.0)
+        weight = np.where(has_gold[inverse], share_all - share_gold, 0.0)
+        grad = matrix.T @ weight
+        return float(value + w @ w / (2 * c)), np.asarray(grad + w / c)
+
+    result = minimize(loss, np.zeros(matrix.shape[1]), jac=True, method="L-BFGS-B", options={"maxiter": 500})
+    return vec, np.asarray(result.x)
+
+
+def export_ranker(vec: DictVectorizer, weights: np.ndarray) -> dict[str, object]:
+    names = vec.get_feature_names_out()
+    kept = {str(n): round(float(w), 4) for n, w in zip(names, weights, strict=True) if abs(w) >= 5e-4}
+    return {"weights": dict(sorted(kept.items())), "bias": 0.0}
 
 
 def export(vec: DictVectorizer, model: LogisticRegression) -> dict[str, object]:
@@ -198,9 +245,11 @@ def main(argv: list[str] | None = None) -> int:
             "cue_out_of_fold": cv,
         },
     }
-    for name, rows in (("cue", cue), ("source", source), ("content", content)):
-        vec, model = fit(rows, C[name])
-        spec[name] = export(vec, model)
+    vec, model = fit(cue, C["cue"])
+    spec["cue"] = export(vec, model)
+    for name, rows in (("source", source), ("content", content)):
+        ranker_vec, weights = fit_ranker(rows, C[name])
+        spec[name] = export_ranker(ranker_vec, weights)
     write_model(args.out, spec, started)
     return 0
 

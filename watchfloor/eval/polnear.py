@@ -7,8 +7,13 @@ file in name order is used.
 
 Content: a predicted claim matches a gold attribution when their content spans overlap by at least
 half of the shorter one ("overlap"), and also counts as "exact" when the spans are equal after
-dropping a leading "that", quotation marks and punctuation at the edges. Source: on content-matched
-pairs, whether the speaker span watchfloor cites overlaps (or equals) the gold Source span.
+dropping a leading "that", quotation marks and punctuation at the edges. Claims and gold
+attributions are paired one to one, the most alike first: by the share of their union the two spans
+share (Jaccard). Ranking by overlap of the shorter span instead (the rule until claims 0.3.0) scores
+every gold span inside a long claim 1.0, so a claim covering an outer attribution and the inner one
+it reports tied with both and was paired by annotation order, often with the inner attribution and
+its other speaker. Source: on content-matched pairs, whether the speaker span watchfloor cites
+overlaps (or equals) the gold Source span.
 
 Watchfloor's claims come from the learned attribution model (``watchfloor/extract/attribution.py``,
 trained on PolNeAR train only) plus the speaker-resolution rules, exactly as at ingest.
@@ -114,6 +119,11 @@ def _hull(spans: Spans) -> tuple[int, int]:
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
+def _jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    return inter / (max(a[1], b[1]) - min(a[0], b[0])) if inter > 0 else 0.0
+
+
 @dataclass
 class PolnearScore:
     gold: int = 0
@@ -157,9 +167,8 @@ def score_document(doc: PolnearDoc, claims: list[ClaimRecord], score: PolnearSco
     for gi, gold in enumerate(doc.attributions):
         hull = _hull(gold.content)
         for pi, claim in enumerate(claims):
-            ov = span_overlap(hull, (claim.start, claim.end))
-            if ov >= 0.5:
-                pairs.append((ov, gi, pi))
+            if span_overlap(hull, (claim.start, claim.end)) >= 0.5:
+                pairs.append((_jaccard(hull, (claim.start, claim.end)), gi, pi))
     used_g: set[int] = set()
     used_p: set[int] = set()
     for _ov, gi, pi in sorted(pairs, reverse=True):

@@ -2,7 +2,7 @@
 source and what is its content. Text in (a parsed spaCy Doc), records out.
 
 Three sparse linear models read the dependency parse: a cue classifier over content words, then,
-for each cue, a ranker over the parse's source candidates (its subject, the agent of a passive,
+for each cue, a softmax ranker over the parse's source candidates (its subject, the agent of a passive,
 the object of "according to", the noun a relative clause hangs on, …) and one over its content
 candidates (its clausal complement, its object, the clause it interrupts, the adjacent quote, …).
 Weights live in ``watchfloor/models/attribution/model.json`` (see ``training/attribution``); a
@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Span, Token
 from watchfloor.extract.datelines import dateline_spans
 from watchfloor.extract.docindex import doc_text, tables_of
 
-FEATURE_VERSION = 2
+FEATURE_VERSION = 3
 CUE_POS = frozenset({"VERB", "AUX", "NOUN", "ADJ"})
 QUOTE_CHARS = frozenset('"“”')
 PRONOUN_SOURCES = frozenset({"he", "she", "they", "it", "we", "i", "you", "who", "which", "that"})
@@ -265,6 +265,8 @@ def source_candidates(cue: Token, facts: DocFacts) -> list[Candidate]:
                 add("relwho", cue.head, (_np_range(cue.head)[0], child.i + 1))
             else:
                 add(child.dep_, child)
+                for appos in (c for c in child.children if c.dep_ == "appos"):  # "Dred Scott, Justice Roberts said"
+                    add("appos", appos)
         elif child.dep_ == "agent":
             for pobj in child.children:
                 if pobj.dep_ == "pobj":
@@ -281,6 +283,8 @@ def source_candidates(cue: Token, facts: DocFacts) -> list[Candidate]:
             if up.dep_ not in ("conj", "xcomp", "advcl", "ccomp", "pcomp") or up.head is up:
                 break
             up = up.head
+            if up.dep_ == "prep" and cue.dep_ == "pcomp" and up.head is not up:  # "they ended by announcing"
+                up = up.head
             subj = _subject(up)
             if subj is not None:
                 add("inherit", subj)
@@ -399,6 +403,8 @@ def content_features(cue: Token, cand: Candidate, facts: DocFacts) -> list[str]:
     sent_start, sent_end = facts.sent_of[cue.i]
     if cand.start <= sent_start and cand.end >= sent_end - 1:
         f.append("wholesent")
+    if cue.i + 1 < len(doc) and doc[cue.i + 1].text == ":":  # 'He concluded: "…"': what follows the colon
+        f.append(f"colon|k|side={cand.kind}|{side}")
     return f
 
 
@@ -435,23 +441,63 @@ def find_attributions(doc: Doc, model: AttributionModel, facts: DocFacts | None 
             continue
         content, c_share = _best(model.content, contents, [content_features(tok, c, facts) for c in contents])
         out.append(Attribution(tok.i, source, content, p, p * s_share * c_share))
-    return univocal(out)
+    return univocal(out, doc)
 
 
-def univocal(found: list[Attribution]) -> list[Attribution]:
+def univocal(found: list[Attribution], doc: Doc | None = None) -> list[Attribution]:
     """One attribution per word, as PolNeAR annotates: a cue or source inside a more confident
-    attribution's content is a statement reported inside it, not a second speaker's claim."""
+    attribution's content is a statement reported inside it, not a second speaker's claim; unless it
+    opens a clause of its own at the content's end ("X is promising A, but he has also intensified
+    B"): then the content stops before that clause and both attributions stand."""
     kept: list[Attribution] = []
     for a in sorted(found, key=lambda a: -a.cue_probability):
-        taken = any(
-            k.content.start <= a.cue < k.content.end
-            or (k.content.start <= a.source.start and a.source.end <= k.content.end)
-            or a.content.start <= k.cue < a.content.end
-            for k in kept
-        )
-        if not taken:
+        for i, k in enumerate(kept):
+            if not _conflict(a, k):
+                continue
+            cut = _tail_split(doc, k, a) if doc is not None else None
+            if cut is not None:
+                kept[i] = cut
+                continue
+            cut = _tail_split(doc, a, k) if doc is not None else None
+            if cut is not None and not any(_conflict(cut, other) for other in kept if other is not k):
+                a = cut
+                continue
+            break
+        else:
             kept.append(a)
     return sorted(kept, key=lambda a: a.cue)
+
+
+def _conflict(a: Attribution, k: Attribution) -> bool:
+    return (
+        k.content.start <= a.cue < k.content.end
+        or (k.content.start <= a.source.start and a.source.end <= k.content.end)
+        or a.content.start <= k.cue < a.content.end
+    )
+
+
+CLAUSE_JOINS = frozenset({"and", "but", "while", "although", "though", "yet", "whereas", "so", "or"})
+
+
+def _tail_split(doc: Doc, outer: Attribution, inner: Attribution) -> Attribution | None:
+    """``outer`` with its content cut before ``inner`` when ``inner`` (cue, source and content) follows
+    the outer cue and source and fills the end of the outer content after a comma or conjunction."""
+    begin = min(inner.cue, inner.source.start, inner.content.start)
+    if begin <= max(outer.cue, outer.source.end - 1) or begin <= outer.content.start:
+        return None
+    if max(inner.content.end, inner.source.end, inner.cue + 1) < outer.content.end:
+        return None
+    end = begin
+    joined = False
+    while end > outer.content.start and (
+        doc[end - 1].is_punct or doc[end - 1].is_space or doc[end - 1].lower_ in CLAUSE_JOINS
+    ):
+        joined = joined or doc[end - 1].text in (",", ";", "—", "--") or doc[end - 1].lower_ in CLAUSE_JOINS
+        end -= 1
+    if not joined or end - outer.content.start < 3:
+        return None
+    content = Candidate(outer.content.kind, outer.content.start, end, outer.content.head)
+    return Attribution(outer.cue, outer.source, content, outer.cue_probability, outer.confidence)
 
 
 def span_chars(doc: Doc, cand: Candidate) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from watchfloor.extract.attribution import AttributionModel, find_attributions, 
 from watchfloor.extract.claims_lexicon import ClaimsLexicon, load_claims_lexicon
 from watchfloor.extract.docindex import doc_sents, doc_text
 from watchfloor.extract.horizon import find_horizon
+from watchfloor.extract.speaker_labels import LabelledSpeech, labelled_speech
 from watchfloor.extract.versions import CLAIMS_VERSION
 from watchfloor.link.actors import load_titles
 from watchfloor.models import ClaimRecord, MentionRecord
@@ -257,7 +258,7 @@ def _issuer(state: _State, noun: Token) -> MentionRecord | None:
 
 
 def _statement_speaker(state: _State, tok: Token, head: str, mention_text: str) -> _Speaker:
-    """"The report said": the report speaks, in the name of the body that issued it, named here or where
+    """ "The report said": the report speaks, in the name of the body that issued it, named here or where
     the document introduced the report; never the group the report is about."""
     issuer = _issuer(state, tok)
     if issuer is None and tok.doc[tok.left_edge.i].lower_ in ("the", "this", "that", "its"):
@@ -512,8 +513,51 @@ def _learned_claims(
         record = _record(state, start, end, quote, cue, cue_text, speaker, published, evidence, found.confidence)
         if record is not None:
             claims.append(record)
+    claims = _with_labelled_speech(state, claims, published)
     claims.extend(_continued_quotes(state, claims, quotes, published))
     return claims
+
+
+def _label_speaker(state: _State, label: tuple[int, int]) -> _Speaker | None:
+    """Who a transcript label or signature names: a person or group named there, or one named elsewhere
+    in the document whose name or surname the label repeats ("PENCE:" after "Mike Pence")"""
+    words = state.text[label[0] : label[1]]
+    here = _mention_at(state, *label)
+    if here is not None and here.label in ("PERSON", "ORG") and here.entity_key:
+        return _known(state, here.entity_key, words)
+    folded = words.casefold()
+    for m in state.mentions:
+        name = m.text.casefold()
+        if m.label == "PERSON" and m.entity_key and (name == folded or name.endswith(" " + folded)):
+            return _known(state, m.entity_key, words)
+    return None
+
+
+def _with_labelled_speech(state: _State, claims: list[ClaimRecord], published: date | None) -> list[ClaimRecord]:
+    """Add the speech a transcript label or a dash signature attributes; a cue inside such speech is
+    speech reported within it (one attribution per word, as for the learned cues)."""
+    found: list[ClaimRecord] = []
+    spans: list[LabelledSpeech] = []
+    for speech in labelled_speech(state.text):
+        if any(s.content[0] <= speech.label[0] < s.content[1] for s in spans):
+            continue
+        speaker = _label_speaker(state, speech.label)
+        if speaker is None:
+            continue
+        speaker.start, speaker.end = speech.label
+        start, end = speech.content
+        line = (min(speech.label[0], start), max(speech.label[1], end))
+        cue_text = state.text[speech.cue[0] : speech.cue[1]]
+        quote = speech.form == "signed"
+        record = _record(state, start, end, quote, None, cue_text, speaker, published, line)
+        if record is not None:
+            found.append(record)
+            spans.append(speech)
+    if not found:
+        return claims
+    kept = [c for c in claims if not any(s.content[0] <= c.start and c.end <= s.content[1] for s in spans)]
+    kept = [c for c in kept if not any(s.label[0] <= (c.speaker_start or -1) < s.label[1] for s in spans)]
+    return kept + found
 
 
 def _first_part(
@@ -529,8 +573,11 @@ def _first_part(
 
 
 def _statement(content: Span) -> bool:
-    """Content that says something: a clause or a phrase; one bare word ("spoke to reporters") is not."""
-    return len(content) >= 2 or any(t.pos_ in ("VERB", "AUX") for t in content)
+    """Content that says something: a clause or a phrase; one bare word ("spoke to reporters") is not,
+    nor a verbless phrase that opens with a preposition ("spoke to reporters on Sunday")."""
+    if any(t.pos_ in ("VERB", "AUX") for t in content):
+        return True
+    return len(content) >= 2 and not (content[0].pos_ == "ADP" and content[0].lower_ not in ("about", "that"))
 
 
 def _continued_quotes(

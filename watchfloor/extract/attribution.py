@@ -482,7 +482,9 @@ CLAUSE_JOINS = frozenset({"and", "but", "while", "although", "though", "yet", "w
 def _tail_split(doc: Doc, outer: Attribution, inner: Attribution) -> Attribution | None:
     """``outer`` with its content cut before ``inner`` when ``inner`` (cue, source and content) follows
     the outer cue and source and fills the end of the outer content after a comma or conjunction."""
-    begin = min(inner.cue, inner.source.start, inner.content.start)
+    # "…, which he said were at his side": a relative pronoun's noun stays with the outer content
+    source_start = inner.source.end - 1 if inner.source.kind == "relwho" else inner.source.start
+    begin = min(inner.cue, source_start, inner.content.start)
     if begin <= max(outer.cue, outer.source.end - 1) or begin <= outer.content.start:
         return None
     if max(inner.content.end, inner.source.end, inner.cue + 1) < outer.content.end:

@@ -118,6 +118,7 @@ def test_reported_speech_ending_a_content_stands_on_its_own(nlp) -> None:  # typ
 
 def test_a_transcript_label_and_a_signed_quote_name_the_speaker(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
     text = (
+        "Mike Pence: a profile of the candidate\n\n"
         "Mike Pence spoke to Chris Wallace on Sunday.\n\n"
         "WALLACE: Will the campaign release the returns before the vote?\n\n"
         "PENCE: Well, look, the returns will come out when the audit is finished.\n\n"
@@ -131,6 +132,7 @@ def test_a_transcript_label_and_a_signed_quote_name_the_speaker(nlp, linker, gaz
     pence = by_text["Well, look, the returns will come out when the audit is finished"]
     assert text[pence.speaker_start : pence.speaker_end] == "PENCE" and pence.speaker_text == "Mike Pence"
     assert pence.cue == ":" and "Update" not in {c.speaker_mention for c in claims}
+    assert "a profile of the candidate" not in by_text  # a headline's topic says nothing
     signed = by_text["The debate showed who he really is and I will not vote for him"]
     assert signed.speaker_mention == "Maria Lopez" and signed.quote and signed.cue == "―"
     assert not any(c.speaker_mention == "he" for c in claims)  # speech inside the signed quote is hers

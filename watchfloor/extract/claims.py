@@ -541,11 +541,14 @@ def _with_labelled_speech(state: _State, claims: list[ClaimRecord], published: d
     for speech in labelled_speech(state.text):
         if any(s.content[0] <= speech.label[0] < s.content[1] for s in spans):
             continue
+        start, end = speech.content
+        words = state.doc.char_span(start, end, alignment_mode="expand")
+        if words is None or not _says_something(words):  # "ISKP: a primer" is a headline, not speech
+            continue
         speaker = _label_speaker(state, speech.label)
         if speaker is None:
             continue
         speaker.start, speaker.end = speech.label
-        start, end = speech.content
         line = (min(speech.label[0], start), max(speech.label[1], end))
         cue_text = state.text[speech.cue[0] : speech.cue[1]]
         quote = speech.form == "signed"
@@ -570,6 +573,11 @@ def _first_part(
         if q_end <= source_start and not re.search(r"\w", text[q_end:source_start]):
             return q_start, q_end
     return content
+
+
+def _says_something(words: Span) -> bool:
+    """Words with a verb: a statement, not a topic."""
+    return any(t.pos_ in ("VERB", "AUX") for t in words)
 
 
 def _statement(content: Span) -> bool:

@@ -136,29 +136,29 @@ def _int32(matrix: Any) -> Any:
     return csr
 
 
-def fit(rows: Rows, c: float) -> tuple[DictVectorizer, LogisticRegression]:
+def _vectorised(rows: Rows) -> tuple[DictVectorizer, Any]:
+    """The rows as a sparse matrix over the features seen at least MIN_COUNT times."""
     counts: dict[str, int] = {}
     for x in rows.x:
         for k in x:
             counts[k] = counts.get(k, 0) + 1
     kept = [{k: v for k, v in x.items() if counts[k] >= MIN_COUNT} for x in rows.x]
     vec = DictVectorizer()
-    matrix = _int32(vec.fit_transform(kept))
+    return vec, vec.fit_transform(kept)
+
+
+def fit(rows: Rows, c: float) -> tuple[DictVectorizer, LogisticRegression]:
+    vec, matrix = _vectorised(rows)
     model = LogisticRegression(C=c, solver="liblinear", max_iter=1000, random_state=0)
-    model.fit(matrix, np.asarray(rows.y))
+    model.fit(_int32(matrix), np.asarray(rows.y))
     return vec, model
 
 
 def fit_ranker(rows: Rows, c: float) -> tuple[DictVectorizer, np.ndarray]:
     """Weights of a softmax over each cue's candidates (conditional logit): maximise the probability
     the gold candidates get against their rivals, L2-penalised as liblinear's C does (1 / (2C))."""
-    counts: dict[str, int] = {}
-    for x in rows.x:
-        for k in x:
-            counts[k] = counts.get(k, 0) + 1
-    kept = [{k: v for k, v in x.items() if counts[k] >= MIN_COUNT} for x in rows.x]
-    vec = DictVectorizer()
-    matrix = vec.fit_transform(kept).tocsr().astype(np.float64)
+    vec, sparse = _vectorised(rows)
+    matrix = sparse.tocsr().astype(np.float64)
     queries = np.asarray(rows.query)
     gold = np.asarray(rows.y, dtype=np.float64)
     _, inverse = np.unique(queries, return_inverse=True)
@@ -183,16 +183,11 @@ def fit_ranker(rows: Rows, c: float) -> tuple[DictVectorizer, np.ndarray]:
     return vec, np.asarray(result.x)
 
 
-def export_ranker(vec: DictVectorizer, weights: np.ndarray) -> dict[str, object]:
+def export(vec: DictVectorizer, weights: np.ndarray, bias: float = 0.0) -> dict[str, object]:
+    """Sparse JSON weights: every feature whose weight rounds to something, and the bias."""
     names = vec.get_feature_names_out()
     kept = {str(n): round(float(w), 4) for n, w in zip(names, weights, strict=True) if abs(w) >= 5e-4}
-    return {"weights": dict(sorted(kept.items())), "bias": 0.0}
-
-
-def export(vec: DictVectorizer, model: LogisticRegression) -> dict[str, object]:
-    names = vec.get_feature_names_out()
-    weights = {str(n): round(float(w), 4) for n, w in zip(names, model.coef_[0], strict=True) if abs(w) >= 5e-4}
-    return {"weights": dict(sorted(weights.items())), "bias": round(float(model.intercept_[0]), 4)}
+    return {"weights": dict(sorted(kept.items())), "bias": round(float(bias), 4)}
 
 
 def cue_threshold(rows: Rows, folds: int = 3) -> tuple[float, dict[str, float]]:
@@ -246,10 +241,9 @@ def main(argv: list[str] | None = None) -> int:
         },
     }
     vec, model = fit(cue, C["cue"])
-    spec["cue"] = export(vec, model)
+    spec["cue"] = export(vec, model.coef_[0], float(model.intercept_[0]))
     for name, rows in (("source", source), ("content", content)):
-        ranker_vec, weights = fit_ranker(rows, C[name])
-        spec[name] = export_ranker(ranker_vec, weights)
+        spec[name] = export(*fit_ranker(rows, C[name]))
     write_model(args.out, spec, started)
     return 0
 

@@ -451,19 +451,19 @@ def univocal(found: list[Attribution], doc: Doc | None = None) -> list[Attributi
     B"): then the content stops before that clause and both attributions stand."""
     kept: list[Attribution] = []
     for a in sorted(found, key=lambda a: -a.cue_probability):
+        cuts: dict[int, Attribution] = {}  # kept attributions to shorten if ``a`` stands
         for i, k in enumerate(kept):
             if not _conflict(a, k):
                 continue
-            cut = _tail_split(doc, k, a) if doc is not None else None
-            if cut is not None:
-                kept[i] = cut
-                continue
-            cut = _tail_split(doc, a, k) if doc is not None else None
-            if cut is not None and not any(_conflict(cut, other) for other in kept if other is not k):
-                a = cut
-                continue
-            break
+            if doc is not None and (cut := _tail_split(doc, k, a)) is not None:
+                cuts[i] = cut
+            elif doc is not None and (cut := _tail_split(doc, a, k)) is not None:
+                a = cut  # a shorter content conflicts with nothing the longer one did not
+            else:
+                break
         else:
+            for i, cut in cuts.items():
+                kept[i] = cut
             kept.append(a)
     return sorted(kept, key=lambda a: a.cue)
 

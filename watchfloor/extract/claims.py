@@ -583,7 +583,7 @@ def _says_something(words: Span) -> bool:
 def _statement(content: Span) -> bool:
     """Content that says something: a clause or a phrase; one bare word ("spoke to reporters") is not,
     nor a verbless phrase that opens with a preposition ("spoke to reporters on Sunday")."""
-    if any(t.pos_ in ("VERB", "AUX") for t in content):
+    if _says_something(content):
         return True
     return len(content) >= 2 and not (content[0].pos_ == "ADP" and content[0].lower_ not in ("about", "that"))
 

@@ -110,6 +110,20 @@ def test_claims_by_others_are_kept_out_only_when_attributed_by_a_word_of_saying(
     assert attributed_spans([claim("according to", False)]) == [(10, 20), (0, 30)]
     assert attributed_spans([claim("decided", False)]) == []  # a verb of doing is not a word of saying
     assert attributed_spans([claim("", True)]) == [(10, 20), (0, 30)]
+    assert attributed_spans([claim(":", False)]) == [(10, 20), (0, 30)]  # "SOLBERG: It means …"
+
+
+def test_a_transcript_line_is_the_speaker_s_not_the_author_s(nlp: Any, linker: Linker) -> None:
+    body = (
+        "MARTIN SOLBERG: We see the same names coming back in different investigations.\n\n"
+        "SOLBERG: It means the network is resilient, and it learns from every arrest.\n\n"
+        "Martin Solberg is a former counter-terrorism official in Oslo."
+    )
+    _unused, attributed, found, _speaker = _claims(nlp, linker, OPED_TITLE, body, "By Marta Kowalczyk", None)
+    labelled = [c for c in attributed if c.cue == ":"]
+    assert [c.text[:20] for c in labelled] == ["We see the same name", "It means the network"]
+    assert {c.speaker_text for c in labelled} == {"Martin Solberg"}  # the name, not the capitals
+    assert not any("same names" in c.text or "network is resilient" in c.text for c in found)
 
 
 def test_matching_is_one_to_one_by_overlap() -> None:

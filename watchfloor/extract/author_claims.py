@@ -32,6 +32,7 @@ from spacy.tokens import Doc, Span
 from watchfloor.extract.claims_lexicon import load_claims_lexicon
 from watchfloor.extract.docindex import doc_sents, doc_text
 from watchfloor.extract.horizon import find_horizon
+from watchfloor.extract.speaker_labels import LABEL_CUES
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import ClaimRecord, EntityRecord, MentionRecord
 
@@ -463,8 +464,11 @@ IRREGULAR = {"said": "say", "told": "tell", "wrote": "write", "thought": "think"
 
 
 def _reporting_cue(cue: str) -> bool:
-    """Whether a claim's cue is a word of saying ("said", "warns", "according to"), not any verb."""
+    """Whether a claim's cue is a word of saying ("said", "warns", "according to"), or the colon or dash
+    of a transcript line or signed quote; not any verb."""
     word = cue.lower().strip()
+    if word in LABEL_CUES:
+        return True
     lemmas = {word, IRREGULAR.get(word, word), word[:-1], word[:-2], word[:-3] + "y", word[:-3]}
     cues = load_claims_lexicon().cue_verbs
     return word == "according to" or any(lemma in cues for lemma in lemmas if lemma)

@@ -468,10 +468,15 @@ def _record(
 
 
 def _names(mentions: list[MentionRecord]) -> dict[str, str]:
+    """Each entity's fullest name in the document; written as a name rather than in capitals when a
+    transcript label repeats it ("MARTIN SOLBERG:" beside "Martin Solberg")."""
     names: dict[str, str] = {}
     for m in mentions:
         descriptive = m.text[:1].islower() or m.text.lower().startswith("the ")  # "the former director"
-        if m.entity_key and not descriptive and len(m.text) > len(names.get(m.entity_key, "")):
+        if not m.entity_key or descriptive:
+            continue
+        best = names.get(m.entity_key, "")
+        if len(m.text) > len(best) or (len(m.text) == len(best) and best.isupper() and not m.text.isupper()):
             names[m.entity_key] = m.text
     return names
 

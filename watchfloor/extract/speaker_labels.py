@@ -19,6 +19,7 @@ SIGNED = re.compile(
     re.M,
 )
 _CLOSING = " \t\u00a0\"”’'"
+LABEL_CUES = frozenset({":", "―", "—", "–", "--"})  # the cue of a labelled claim: the colon or the dash
 
 
 @dataclass(frozen=True)

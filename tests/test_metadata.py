@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from watchfloor.ingest.document import build_document
-from watchfloor.ingest.metadata import byline, dates_in_line, read_plain_metadata
+from watchfloor.ingest.metadata import byline, dates_in_line, name_line, read_plain_metadata
 from watchfloor.models import RawInput
 
 TODAY = date(2026, 12, 4)
@@ -60,6 +60,15 @@ def test_byline_takes_the_name_only() -> None:
     assert byline("6. Mai 2022 von Fatima in Kultur") == "Fatima"
     assert byline("Posted 11. April 2018 by Walter von Aachen") == "Walter von Aachen"
     assert byline("Die Zerstörung von Häusern in der Stadt") is None
+
+
+def test_bylines_drop_the_outlet_and_the_date_word_after_the_name() -> None:
+    assert byline("by Samir Haddad , Phys.org") == "Samir Haddad"
+    assert byline("By Rana Aziz, CNN") == "Rana Aziz"
+    assert byline("Von Lena Vogt vom 3. Februar 2022") == "Lena Vogt"
+    assert byline("By Tom Amon on March 3, 2020") == "Tom Amon"
+    assert name_line("By Rana Aziz, CNN") == "Rana Aziz"  # a byline is never a name line with "By" in it
+    assert name_line("Farid Sultani") == "Farid Sultani"
 
 
 def test_a_name_line_next_to_the_date_is_the_author() -> None:

@@ -237,7 +237,9 @@ _NAME_PARTICLES = {"von", "van", "der", "de", "den", "da", "del", "di", "al", "e
 _NAME_JOIN = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
 
 
-_OUTLET_AFTER_NAME = re.compile(r"(?<=\w),\s*[A-Z]{2,6}$")  # "Rob Picheta, CNN": the outlet, not a second author
+# "Rob Picheta, CNN", "Bob Yirka , Phys.org": the outlet, not a second author
+_OUTLET_AFTER_NAME = re.compile(r"(?<=\w)\s*,\s*(?:[A-Z]{2,6}|[\w-]+\.(?:com|org|net|info|news|co\.uk|de|at|ch|fr))$")
+_DATE_WORD_AFTER_NAME = re.compile(r"\s+(?:[Vv]om|[Aa]m|[Oo]n)$")  # "Von Jule Radeck vom 3. Februar 2022"
 
 
 def _clean_name(text: str) -> str | None:
@@ -248,7 +250,7 @@ def _clean_name(text: str) -> str | None:
         maxsplit=1,
     )[0]
     text = text.strip(" ,;:-–—|").removeprefix("@")
-    text = _OUTLET_AFTER_NAME.sub("", text)
+    text = _DATE_WORD_AFTER_NAME.sub("", _OUTLET_AFTER_NAME.sub("", text))
     names = [n for n in _NAME_JOIN.split(text) if n]
     if not names or len(names) > 4:
         return None
@@ -287,6 +289,8 @@ def byline(line: str) -> str | None:
 
 def name_line(line: str) -> str | None:
     """A line that is only a person's name ('Bettina Kugler', 'Janic Cathomen, 01.12.2021')."""
+    if (named := byline(line)) is not None:  # "By Rob Picheta": the name, without "By"
+        return named
     text = _without_dates(line.strip())
     tokens = text.split()
     if not 2 <= len(tokens) <= 4 or any(t.lower() in _NAME_PARTICLES for t in (tokens[0], tokens[-1])):

@@ -71,6 +71,18 @@ def test_bylines_drop_the_outlet_and_the_date_word_after_the_name() -> None:
     assert name_line("Farid Sultani") == "Farid Sultani"
 
 
+def test_a_byline_after_a_date_weekday_time_or_posting_verb() -> None:
+    assert byline("Posted on September 21, 2020 by Adi Tzlil") == "Adi Tzlil"
+    assert byline("Veröffentlicht am 17. Dezember 2019 von Simon Dückert") == "Simon Dückert"
+    assert byline("jeudi 13 juin 2019, par Attac France") == "Attac France"
+    assert byline("29. Juni 2017, 23:39 · von Tobi") == "Tobi"
+    assert byline("von Alexander Karper  Foto: © GEPA") == "Alexander Karper"  # a photo credit after it
+    long_line = "By Ela on 31. October, 2023 | 18 Comments. This post may contain affiliate links and other notes."
+    assert byline(long_line) == "Ela"
+    assert byline("Die Zerstörung von Häusern in der Stadt") is None  # a noun before "von": no byline
+    assert byline("Viele Berichte vom 3. Mai 2020 von Reportern") is None
+
+
 def test_a_name_line_next_to_the_date_is_the_author() -> None:
     lines = [
         "Menu",

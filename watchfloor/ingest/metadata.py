@@ -65,6 +65,7 @@ class BylineLexicon:
     inner: re.Pattern[str]  # a byline after a date or a label inside the line ("… · von Tobi")
     glued: re.Pattern[str]  # a one-word prefix run into the name by a browser copy ("ByJ.R. Stone")
     outlet: re.Pattern[str]  # a word that makes a name line a masthead ("Channel Observer")
+    before_inner: frozenset[str]  # the only words a mid-line byline word may follow ("Posted on … by X")
 
 
 def _alternation(words: list[str]) -> str:
@@ -82,6 +83,7 @@ def byline_lexicon() -> BylineLexicon:
         other=re.compile(rf"(?<!\w)(?:{_alternation(spec['other_date_labels'])})(?!\w)", re.I),
         inner=re.compile(rf"(?:^|[\s·|,])(?:{_alternation(spec['inner_byline_words'])})\s+(?P<rest>[A-ZÀ-Þ].+)$"),
         outlet=re.compile(rf"(?<!\w)(?:{_alternation(spec['outlet_words'])})(?!\w)", re.I),
+        before_inner=frozenset(w.casefold() for w in spec["before_inner_byline"]),
         # Case-sensitive: a capital prefix glued to a capital ("PorRodolfo"), never a word ("Bypass").
         glued=re.compile(
             rf"^(?:{_alternation([w.capitalize() for w in spec['byline_prefixes'] if ' ' not in w])})"
@@ -245,7 +247,7 @@ _DATE_WORD_AFTER_NAME = re.compile(r"\s+(?:[Vv]om|[Aa]m|[Oo]n)$")  # "Von Jule R
 def _clean_name(text: str) -> str | None:
     """The name part of a byline ('David · 18. Oktober 2019' -> 'David'), or None if it is not a name."""
     text = re.split(
-        r"\s+[|·•–—-]\s+|\s*[|·•]\s*|\s+\d|,\s*(?:\d|[a-z])|\s+(?:is|ist|est|es|in|im|on|at|for|für|bei|am|um|gespeichert)\s",
+        r"\s+[|·•–—-]\s+|\s*[|·•]\s*|\s{2,}|\s+\d|,\s*(?:\d|[a-z])|\s+(?:is|ist|est|es|in|im|on|at|for|für|bei|am|um|gespeichert)\s",
         text,
         maxsplit=1,
     )[0]
@@ -263,7 +265,7 @@ def _clean_name(text: str) -> str | None:
     return text if len(text) <= 80 else None
 
 
-_POSTING_WORDS = {"posted", "published", "written", "geschrieben", "veröffentlicht", "erstellt", "gepostet", "publié"}
+_TIME_OF_DAY = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 
 
 def _without_dates(line: str) -> str:
@@ -276,14 +278,18 @@ def _without_dates(line: str) -> str:
 def byline(line: str) -> str | None:
     """The author named by a byline line ('By Jane Doe', '6. Mai 2022 von David in Kultur', 'Author: X')."""
     if len(line.split()) > 16:
-        return None
+        # "By Ela on 31. October, 2023 | 18 Comments. This post may …": the byline is the first part
+        line = re.split(r"\s[|·]\s|\.\s", line, maxsplit=1)[0]
+        if len(line.split()) > 16:
+            return None
     text = _without_dates(line.strip())
     lex = byline_lexicon()
     m = lex.labels.match(text) or lex.prefixes.match(text) or lex.glued.match(text)
     if m is None and (inner := lex.inner.search(text)):
-        # Mid-line only after a date or a posting verb: "Zerstörung von Häusern" is no byline.
-        before = text[: inner.start()].strip(" ·|,-–—").casefold()
-        m = inner if not before or before in _POSTING_WORDS else None
+        # Mid-line only after a date, a weekday or a posting verb: "Zerstörung von Häusern" is no byline.
+        before = _TIME_OF_DAY.sub(" ", text[: inner.start()]).casefold()
+        words = re.findall(r"[^\W\d_]+", before)
+        m = inner if all(w in lex.before_inner for w in words) else None
     return _clean_name(m["rest"]) if m else None
 
 

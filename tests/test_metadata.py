@@ -69,6 +69,10 @@ def test_bylines_drop_the_outlet_and_the_date_word_after_the_name() -> None:
     assert byline("By Tom Amon on March 3, 2020") == "Tom Amon"
     assert name_line("By Rana Aziz, CNN") == "Rana Aziz"  # a byline is never a name line with "By" in it
     assert name_line("Farid Sultani") == "Farid Sultani"
+    assert name_line("Lina Morel | lundi 9 décembre 2019 à 09h08") == "Lina Morel"  # a name and when
+    assert name_line("Jon Weber am 24. Januar 2022 um 15:47") == "Jon Weber"
+    assert name_line("Nora Blum / Oktober 25 2023") == "Nora Blum"
+    assert name_line("Nora Blum | Kultur und Gesellschaft") is None  # more than a date after the name
 
 
 def test_a_byline_after_a_date_weekday_time_or_posting_verb() -> None:

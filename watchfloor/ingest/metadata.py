@@ -294,14 +294,21 @@ def byline(line: str) -> str | None:
 
 
 def name_line(line: str) -> str | None:
-    """A line that is only a person's name ('Bettina Kugler', 'Janic Cathomen, 01.12.2021')."""
+    """A line that is only a person's name, or a name and when it wrote ('Bettina Kugler', 'Janic Cathomen,
+    01.12.2021', 'Marie Merlet | lundi 9 décembre 2019 à 09h08', 'Jon Nitz am 24. Januar 2022 um 15:47')."""
     if (named := byline(line)) is not None:  # "By Rob Picheta": the name, without "By"
         return named
-    text = _without_dates(line.strip())
-    tokens = text.split()
+    lex = byline_lexicon()
+    text = _TIME_OF_DAY.sub(" ", _without_dates(line.strip()))
+    name, *rest = re.split(r"\s*[|·/•]\s*|\s{2,}", text.strip(" ·|,")) or [""]
+    if any(w.casefold() not in lex.before_inner for w in re.findall(r"[^\W\d_]+", " ".join(rest))):
+        return None  # more than the date's words after the name
+    tokens = name.split()
+    while tokens and tokens[-1].casefold() in lex.before_inner:  # "Jon Nitz am <date>"
+        tokens.pop()
     if not 2 <= len(tokens) <= 4 or any(t.lower() in _NAME_PARTICLES for t in (tokens[0], tokens[-1])):
         return None
-    return _clean_name(text)
+    return _clean_name(" ".join(tokens))
 
 
 def _headline_score(lines: list[str], i: int, start: int, counts: Counter[str], after: set[int]) -> float | None:

@@ -73,6 +73,7 @@ def test_bylines_drop_the_outlet_and_the_date_word_after_the_name() -> None:
     assert name_line("Jon Weber am 24. Januar 2022 um 15:47") == "Jon Weber"
     assert name_line("Nora Blum / Oktober 25 2023") == "Nora Blum"
     assert name_line("Nora Blum | Kultur und Gesellschaft") is None  # more than a date after the name
+    assert name_line("Weekly Newsletter") is None and name_line("Andere Cookies") is None  # furniture
 
 
 def test_a_byline_after_a_date_weekday_time_or_posting_verb() -> None:

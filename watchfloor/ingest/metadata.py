@@ -296,8 +296,12 @@ def byline(line: str) -> str | None:
 def name_line(line: str) -> str | None:
     """A line that is only a person's name, or a name and when it wrote ('Bettina Kugler', 'Janic Cathomen,
     01.12.2021', 'Marie Merlet | lundi 9 décembre 2019 à 09h08', 'Jon Nitz am 24. Januar 2022 um 15:47')."""
+    from watchfloor.ingest.clean import classify_line
+
     if (named := byline(line)) is not None:  # "By Rob Picheta": the name, without "By"
         return named
+    if classify_line(line) is not None:  # "Andere Cookies", "LN Newsletter": furniture, not a name
+        return None
     lex = byline_lexicon()
     text = _TIME_OF_DAY.sub(" ", _without_dates(line.strip()))
     name, *rest = re.split(r"\s*[|·/•]\s*|\s{2,}", text.strip(" ·|,")) or [""]

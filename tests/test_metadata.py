@@ -86,6 +86,15 @@ def test_a_byline_after_a_date_weekday_time_or_posting_verb() -> None:
     assert byline(long_line) == "Ela"
     assert byline("Die Zerstörung von Häusern in der Stadt") is None  # a noun before "von": no byline
     assert byline("Viele Berichte vom 3. Mai 2020 von Reportern") is None
+    assert byline("22. Dezember 201922. Dezember 2019 von Peter Addor") == "Peter Addor"  # two glued stamps
+
+
+def test_two_date_stamps_glued_by_a_browser_copy_are_two_dates() -> None:
+    found = [h.day for h in dates_in_line("28. Juni 201914. Januar 2020", date(2026, 1, 1))]
+    assert found == [date(2019, 6, 28), date(2020, 1, 14)]
+    found = [h.day for h in dates_in_line("December 22, 2019December 23, 2019", date(2026, 1, 1))]
+    assert found == [date(2019, 12, 22), date(2019, 12, 23)]
+    assert [h.day for h in dates_in_line("in 2019 12 Mai 2020", date(2026, 1, 1))] == [date(2020, 5, 12)]
 
 
 def test_a_name_line_next_to_the_date_is_the_author() -> None:

@@ -113,17 +113,22 @@ def month_names() -> dict[str, int]:
 
 # A year ends at a non-digit, or where a glued time or second stamp starts ("202207:59", "201922. Dez").
 _YEAR_END = r"(?:(?!\d)|(?=\d{1,2}[.:]))"
+# A date glued to the year of the one before ("22. Dezember 201922. Dezember 2019": published, then
+# modified, as a browser copies two stamps) starts right after that year; otherwise at a word boundary.
+_AFTER_YEAR_OR = r"(?:(?<=(?:19|20)\d\d)|"
 
 
 @lru_cache(maxsize=1)
 def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
     month = "|".join(re.escape(m) for m in sorted(month_names(), key=len, reverse=True))
     day_month_year = re.compile(
-        rf"(?<![\w.])(?P<d>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?(?P<m>{month})\.?,?\s*(?:de\s+)?(?P<y>(?:19|20)\d{{2}}){_YEAR_END}",
+        rf"{_AFTER_YEAR_OR}(?<![\w.]))(?P<d>\d{{1,2}})(?:\.|er|st|nd|rd|th)?\s*(?:de\s+)?(?P<m>{month})\.?,?\s*(?:de\s+)?(?P<y>(?:19|20)\d{{2}}){_YEAR_END}",
         re.I,
     )
     month_day_year = re.compile(
-        rf"(?<!\w)(?P<m>{month})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>(?:19|20)\d{{2}}){_YEAR_END}", re.I
+        rf"{_AFTER_YEAR_OR}(?<!\w))(?P<m>{month})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+"
+        rf"(?P<y>(?:19|20)\d{{2}}){_YEAR_END}",
+        re.I,
     )
     numeric = re.compile(
         r"(?<![\d.])(?:(?P<Y>(?:19|20)\d{2})[-/.](?P<M>\d{1,2})[-/.](?P<D>\d{1,2})(?![\d])"

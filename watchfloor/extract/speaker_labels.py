@@ -10,16 +10,18 @@ import re
 from dataclasses import dataclass
 
 _NAME = r"[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3}"
+DASHES = ("--", "―", "—", "–")  # what signs a quotation ("“…” ― Veronica Cruz")
+LABEL_CUES = frozenset({":", *DASHES})  # the cue of a labelled claim: the colon or the dash
+_DASH = "|".join(DASHES)
 # A paragraph opening with a capitalised name of one to four words, a colon, then the words spoken.
 TRANSCRIPT = re.compile(rf"^[ \t]*[\"“]?(?P<label>{_NAME})[ \t]*(?P<cue>:)[ \t]+(?P<content>\S[^\n]*)", re.M)
 # A paragraph that is one quotation (opened by a closing mark too: a common slip), a dash and the
 # name of whoever said it.
 SIGNED = re.compile(
-    rf"^[ \t]*[\"“”](?P<content>[^\n]+?)[\"”][ \t\u00a0]*(?P<cue>[―—–]|--)[ \t\u00a0]*(?P<label>{_NAME})[^\n]*$",
+    rf"^[ \t]*[\"“”](?P<content>[^\n]+?)[\"”][ \t\u00a0]*(?P<cue>{_DASH})[ \t\u00a0]*(?P<label>{_NAME})[^\n]*$",
     re.M,
 )
 _CLOSING = " \t\u00a0\"”’'"
-LABEL_CUES = frozenset({":", "―", "—", "–", "--"})  # the cue of a labelled claim: the colon or the dash
 
 
 @dataclass(frozen=True)

@@ -273,6 +273,13 @@ def _clean_name(text: str) -> str | None:
 _TIME_OF_DAY = re.compile(r"\b\d{1,2}[:.h]\d{2}\b")
 
 
+def _only_date_words(text: str) -> bool:
+    """Whether the words of a line's part (its dates already gone) are only times, weekdays, date
+    prepositions and posting verbs (``before_inner_byline``): what may stand beside a byline."""
+    words = re.findall(r"[^\W\d_]+", _TIME_OF_DAY.sub(" ", text).casefold())
+    return all(w in byline_lexicon().before_inner for w in words)
+
+
 def _without_dates(line: str) -> str:
     hits = dates_in_line(line, date.max)
     for hit in reversed(hits):
@@ -292,9 +299,7 @@ def byline(line: str) -> str | None:
     m = lex.labels.match(text) or lex.prefixes.match(text) or lex.glued.match(text)
     if m is None and (inner := lex.inner.search(text)):
         # Mid-line only after a date, a weekday or a posting verb: "Zerstörung von Häusern" is no byline.
-        before = _TIME_OF_DAY.sub(" ", text[: inner.start()]).casefold()
-        words = re.findall(r"[^\W\d_]+", before)
-        m = inner if all(w in lex.before_inner for w in words) else None
+        m = inner if _only_date_words(text[: inner.start()]) else None
     return _clean_name(m["rest"]) if m else None
 
 
@@ -309,8 +314,8 @@ def name_line(line: str) -> str | None:
         return None
     lex = byline_lexicon()
     text = _TIME_OF_DAY.sub(" ", _without_dates(line.strip()))
-    name, *rest = re.split(r"\s*[|·/•]\s*|\s{2,}", text.strip(" ·|,")) or [""]
-    if any(w.casefold() not in lex.before_inner for w in re.findall(r"[^\W\d_]+", " ".join(rest))):
+    name, *rest = re.split(r"\s*[|·/•]\s*|\s{2,}", text.strip(" ·|,"))
+    if not _only_date_words(" ".join(rest)):
         return None  # more than the date's words after the name
     tokens = name.split()
     while tokens and tokens[-1].casefold() in lex.before_inner:  # "Jon Nitz am <date>"

@@ -52,6 +52,10 @@ def test_amounts(text: str, value: int | None, low: int | None, high: int | None
         ("The bombing left at least 48 killed and 67 injured, officials said.", 48, 67),
         ("Gunmen stormed a hotel, leaving 9 people dead and 20 wounded.", 9, 20),
         ("The car bomb killed 92 people and wounded more than 140.", 92, 141),
+        # one person killed by a verb of manner with "to death" / "dead"
+        ("Angela Guerrero was shot to death in Bogota on Tuesday.", 1, None),
+        ("Gunmen shot dead a judge outside the court.", 1, None),
+        ("The victim was beaten to death by soldiers.", 1, None),
     ],
 )
 def test_casualties(nlp, sentence: str, killed: int | None, wounded: int | None) -> None:  # type: ignore[no-untyped-def]
@@ -314,3 +318,61 @@ def test_people_named_one_by_one_as_victims_are_counted(nlp, text: str, killed: 
         killed,
         wounded,
     )
+
+
+def test_incidents_introduced_one_by_one_after_a_summary_are_each_their_own(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Police said that during the night militants staged three bomb attacks in Peshawar.\n"
+        "A bomb went off outside a girls' school on the ring road.\n"
+        "A bomb exploded at a bank branch in the old city shortly after midnight.\n"
+        "Police said the attacks were carried out almost at the same time."
+    )
+    attacks = [e for e in _events(nlp, linker, gazetteer, text) if e.event_type == "attack"]
+    assert len(attacks) == 3
+    # the plural "the attacks" after them tells more of the summary, not of the bank bombing
+    summary = attacks[0]
+    assert [text[a:b].split()[-1] for a, b in summary.evidence] == ["Peshawar.", "time."]
+    # without the summary the same two sentences are one incident told twice
+    told_twice = _events(nlp, linker, gazetteer, "A bomb went off outside a girls' school in Peshawar on Monday.\n"
+                         "A bomb exploded at the school gate, police said.")  # fmt: skip
+    assert len([e for e in told_twice if e.event_type == "attack"]) == 1
+
+
+def test_a_report_a_week_later_is_another_incident(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A car bomb destroyed a police station in Kabul on 2 March, killing 11 people.\n"
+        "A week later, a truck bomb destroyed the offices of the intelligence service in Kabul, killing 40."
+    )
+    attacks = [e for e in _events(nlp, linker, gazetteer, text) if e.event_type == "attack"]
+    assert [e.killed for e in attacks] == [11, 40]
+    assert attacks[1].separate and not attacks[0].separate
+    # dated from the incident before it, no finer than the count allows (not the publication day)
+    assert [(e.date, e.date_precision) for e in attacks] == [("2024-03-02", "day"), ("2024-03", "month")]
+    two_days = _events(nlp, linker, gazetteer, text.replace("A week later", "Two days later"))
+    assert [e.date for e in two_days if e.event_type == "attack"] == ["2024-03-02", "2024-03-04"]
+
+
+def test_a_state_of_siege_an_epithet_and_a_purpose_are_not_attacks(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    assert _events(nlp, linker, gazetteer, "The government decreed a state of siege in San Salvador on Sunday.") == []
+    assert _events(nlp, linker, gazetteer, "The hostages were held in Kabul during a siege on Sunday.") != []
+    # "to be murdered" is what was planned, not what happened
+    planned = _events(nlp, linker, gazetteer, "Jaime Estevez was taken to the Usulutan jail on Monday to be murdered.")
+    assert [e for e in planned if e.event_type == "attack"] == []
+    # "murderer" as part of a name's title tells no incident
+    titled = _events(nlp, linker, gazetteer, "On 4 January three peasants were detained in Ahuachapan by troops "
+                     "commanded by murderer Colonel Canas.")  # fmt: skip
+    assert [e for e in titled if e.event_type == "attack"] == []
+
+
+def test_a_place_a_distance_is_measured_from_is_not_the_place(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Gunmen shot dead a judge on a road 300 km to the west of Bogota on Monday."
+    [near] = _events(nlp, linker, gazetteer, text)
+    assert near.place_text is None and near.country == "CO"
+    [village] = _events(nlp, linker, gazetteer, "In Barranca, a village 180 km from Lima, rebels bombed a radio "
+                       "station on Monday.")  # fmt: skip
+    assert village.place_text == "Barranca"
+    # a toll told in another town is not the last incident's toll
+    text = ("Rebels set fire to the offices of the development corporation in Huaraz on Monday but injured no one.\n"
+            "One person died when a train was derailed near the town of Jauja.")  # fmt: skip
+    [arson] = [e for e in _events(nlp, linker, gazetteer, text) if e.event_type == "attack"]
+    assert arson.killed is None

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from watchfloor.ingest.document import build_document
-from watchfloor.ingest.metadata import byline, dates_in_line, name_line, read_plain_metadata
+from watchfloor.ingest.metadata import byline, dates_in_line, name_line, person_name, read_plain_metadata
 from watchfloor.models import RawInput
 
 TODAY = date(2026, 12, 4)
@@ -111,6 +111,30 @@ def test_a_name_line_next_to_the_date_is_the_author() -> None:
     assert meta.title == "Night raid on the customs post"
     assert meta.author == "Farid Sultani"
     assert meta.published is not None and meta.published.date == "2025-01-12"
+
+
+@pytest.mark.parametrize(
+    "menu_line", ["Wirtschaft & Handel", "Das Wichtigste", "Travel, Amerika", "Main Blog Politics"]
+)
+def test_a_menu_line_next_to_the_date_is_no_author(menu_line: str) -> None:
+    lines = [
+        "Menu",
+        "Night raid on the customs post",
+        menu_line,
+        "12.01.2025",
+        "Gunmen attacked the customs post at the crossing overnight, killing two guards and wounding a clerk.",
+        "The crossing was closed for the rest of the day while troops searched the surrounding villages.",
+    ]
+    assert name_line(menu_line) is not None  # it looks like a name line...
+    assert read_plain_metadata(lines, TODAY).author is None  # ...but reads as no person
+    # a credit line ("By …") is taken as written, even for a desk
+    assert read_plain_metadata([*lines[:2], f"By {menu_line}", *lines[3:]], TODAY).author == menu_line
+
+
+def test_person_name_reads_people_and_not_headings() -> None:
+    assert person_name("Farid Sultani") and person_name("Lina Morel and Jon Weber")
+    assert not person_name("Products & Services") and not person_name("In Aktion")
+    assert not person_name("Published")  # a lone word is no person's name
 
 
 def test_pasted_page_metadata_comes_from_the_lines_around_the_headline() -> None:

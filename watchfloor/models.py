@@ -124,6 +124,9 @@ class EventRecord:
     wounded_high: int | None = None
     suicide: bool = False
     is_background: bool = False
+    # The report calls itself a further incident ("another bomb", "a week later"): never merged into an
+    # event that the same document already reports (not stored; read when the report is written).
+    separate: bool = False
 
 
 @dataclass

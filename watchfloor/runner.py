@@ -320,8 +320,9 @@ _BRACKETED = re.compile(r"\((.*?)\)")
 
 def _country_from_dateline(events: list[EventRecord], doc: CleanDocument, linker: Linker) -> None:
     """A wire's dateline ("SAN SALVADOR, 12 NOV 89 (EFE) --", "SAN JOSE (COSTA RICA), ...") gives the country
-    of a current event whose text names no place at all (MUC-4 dev: the dateline's country is the
-    incident's for 87 % of templates, where events without a place had no country)."""
+    of a current event whose text names no place the place index knows: none at all, or a town it does
+    not know ("near the port of Acajutla") (MUC-4 dev: the dateline's country is the incident's for 87 %
+    of templates, where such events had no country)."""
     head = dateline_place(doc.published.evidence) if doc.published.method.startswith("dateline") else None
     if not head:
         return
@@ -331,7 +332,7 @@ def _country_from_dateline(events: list[EventRecord], doc: CleanDocument, linker
     if found is None:
         return
     for event in events:
-        if event.country is None and event.place_key is None and event.place_text is None and not event.is_background:
+        if event.country is None and event.place_key is None and not event.is_background:
             event.country = found.country_code
 
 

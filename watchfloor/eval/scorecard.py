@@ -102,6 +102,8 @@ def _metadata_rows(section: str, meta: dict[str, Any], ours: str, base: str) -> 
         return _pct((s["total"] - s["correct"] - s["missing"]) / max(s["total"], 1))
 
     rows.append(Row(section, "date wrong (lower is better)", wrong(mine), wrong(theirs), base, mine["total"]))
+    mine, theirs = meta[ours]["author"], meta[base]["author"]
+    rows.append(Row(section, "author wrong (lower is better)", wrong(mine), wrong(theirs), base, mine["total"]))
     return rows
 
 

@@ -264,6 +264,16 @@ def _one_person(tok: Token, nouns: frozenset[str]) -> bool:
     return tok.tag_ == "NN" and tok.lemma_.lower() in nouns
 
 
+def _to_death(verb: Token) -> bool:
+    """The verb kills: "shot to death", "beaten to death", "shot dead"."""
+    for c in verb.children:
+        if c.dep_ == "prep" and c.lower_ == "to" and any(g.lower_ == "death" for g in c.children):
+            return True
+        if c.lower_ == "dead" and c.dep_ in ("oprd", "acomp", "advmod", "xcomp", "dobj", "amod", "ccomp"):
+            return True
+    return False
+
+
 def _named_victims(sent: Span) -> dict[str, Amount]:
     """People named one by one as the objects of a killing or wounding verb: "gunmen killed a peasant" (1),
     "the mayor was assassinated" (1), "killed Orlando Letelier and Ronnie Moffit" (2). Not under a
@@ -278,6 +288,8 @@ def _named_victims(sent: Span) -> dict[str, Amount]:
             ]
         elif tok.pos_ == "VERB":
             role = next((r for r, verbs in lex.victim_verbs.items() if tok.lemma_.lower() in verbs), None)
+            if role is None and tok.lemma_.lower() in lex.to_death_verbs and _to_death(tok):
+                role = "killed"
             if role is None or role in out or tok.dep_ == "xcomp":
                 continue
             if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in lex.modals) for c in tok.children):

@@ -21,9 +21,9 @@ from watchfloor.extract.casualties import extract_casualties
 from watchfloor.extract.docindex import DocIndex
 from watchfloor.extract.lexicon import EventLexicon, Trigger, load_event_lexicon
 from watchfloor.extract.merge import EventKey, same_event
-from watchfloor.extract.numbers import Amount
+from watchfloor.extract.numbers import Amount, parse_cardinal
 from watchfloor.extract.versions import EVENTS_VERSION
-from watchfloor.link.place_words import not_event_place
+from watchfloor.link.place_words import measured_from, not_event_place
 from watchfloor.link.temporal import resolve
 from watchfloor.models import EventRecord, MentionRecord
 
@@ -34,8 +34,16 @@ ATTRIBUTE_WORDS = re.compile(r"\b(?:blam\w*|attribut\w*|accus\w*|behind|carried 
 SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*|thought to)\b", re.I)
 # A report that calls itself a further incident: "another bomb", "a second blast", "a separate attack".
 ANOTHER = re.compile(r"\b(?:another|second|third|separate|earlier|previous|similar|other|new)\b", re.I)
+# "a week later", "two days later", "months later": a date counted from the incident told before.
+LATER = re.compile(
+    r"\b(?:(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?(day|week|month|year)s? later\b", re.I
+)
 # ... and words that mark a further incident whatever else matches ("Meanwhile, two bombs were thrown at ...").
-SEPARATE = re.compile(r"\b(?:another|a second|a third|separate(?:ly)?|meanwhile|elsewhere)\b", re.I)
+SEPARATE = re.compile(
+    r"\b(?:another|a second|a third|separate(?:ly)?|meanwhile|elsewhere|"
+    r"(?:\w+ )?(?:days?|weeks?|months?|years?) later|the (?:next|following) (?:day|week|month|year))\b",
+    re.I,
+)
 DEFINITE_REF = re.compile(
     r"\b(?:the|that|this|sunday's|monday's|tuesday's|wednesday's|thursday's|friday's|saturday's)"
     r" (?:[\w-]+ ){0,2}(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
@@ -90,9 +98,12 @@ def _sentence_triggers(sent: Span, lex: EventLexicon, index: DocIndex | None = N
     """(trigger, start char, end char) for every lexicon match in the sentence, phrases first."""
     found: list[tuple[Trigger, int, int]] = []
     lower = sent.text.lower()
-    taken: list[tuple[int, int]] = []
+    taken = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in lex.not_event_pattern.finditer(lower)]
+    blocked = list(taken)
     for m in lex.phrase_pattern.finditer(lower):  # one pass over the sentence for all phrases
         start, end = sent.start_char + m.start(), sent.start_char + m.end()
+        if any(s <= start < e for s, e in blocked):
+            continue
         found.append((lex.phrase_triggers[m.group(0)], start, end))
         taken.append((start, end))
     lemmas, lowers, idx = (index or DocIndex(sent.doc)).lowers
@@ -102,16 +113,23 @@ def _sentence_triggers(sent: Span, lex: EventLexicon, index: DocIndex | None = N
         if found_trig is None or any(s <= idx[i] < e for s, e in taken):
             continue
         tok = sent.doc[i]
-        if _not_happened(tok, lex):
+        if _not_happened(tok, lex) or _epithet(tok):
             continue
         found.append((found_trig, tok.idx, tok.idx + len(tok.text)))
     return sorted(found, key=lambda x: x[1])
 
 
+def _epithet(tok: Token) -> bool:
+    """A trigger noun used as a name's title tells no incident: "murderer Colonel Canas"."""
+    return tok.pos_ == "NOUN" and tok.dep_ == "compound" and tok.head.ent_type_ == "PERSON"
+
+
 def _not_happened(tok: Token, lex: EventLexicon) -> bool:
-    """Threats, plans, foiled plots, hypotheticals and accidents are not attacks."""
+    """Threats, plans, foiled plots, hypotheticals, purposes and accidents are not attacks."""
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in lex.modals for c in tok.children):
         return True
+    if tok.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
+        return True  # a purpose: "taken to the jail to be murdered", "men sent to attack the base"
     if any(c.dep_ == "neg" for c in tok.children):
         return True
     if any(c.lower_ in lex.accident_words for c in (*tok.children, *tok.head.children) if c.dep_ in ("amod", "advmod")):
@@ -207,13 +225,25 @@ def _place(
             continue
         if ei is not None and ei.country and (country is None or rank > country[0]):
             country = (rank, ei.country)
+        first = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if first is not None and measured_from(first[0]):
+            continue  # "a village 180 km from Lima": the country holds, Lima is not the place
         score = (rank, -abs(m.start - anchor))
         if best is None or score > best[0]:
             best = (score, m, ei)
     if best is None:
-        return None, None, None
+        return None, None, country[1] if country else None
     _score, m, ei = best
     return m.entity_key, m.text, (ei.country if ei and ei.country else country[1] if country else None)
+
+
+def _elsewhere(sent: Span, mentions: list[MentionRecord], info: InfoLookup, event: EventRecord) -> bool:
+    """Whether a sentence without a trigger is set in another town than ``event`` ("one person died
+    when a train was derailed near Oroya" after an arson in Huaraz): its toll is not that event's."""
+    key, text, _country = _place(sent, mentions, info, sent.start_char)
+    if text is None or (key is not None and _place_rank_of(key, info) < 3) or event.place_text is None:
+        return False  # no town named (a town the place index does not know has no key)
+    return (key or text.casefold()) != (event.place_key or (event.place_text or "").casefold())
 
 
 def _perpetrator(
@@ -534,6 +564,40 @@ def _merge_into(target: EventRecord, new: EventRecord) -> None:
             setattr(target, field + "_high", getattr(new, field + "_high"))
 
 
+def _counted(tok: Token) -> bool:
+    """A plural that counts several incidents: "three bomb attacks", "two blasts", "several bombings"."""
+    return tok.tag_ in ("NNS", "NNPS") and any(
+        (c.dep_ == "nummod" and c.lower_ not in ("one", "1")) or (c.dep_ == "amod" and c.lower_ in _SEVERAL)
+        for c in tok.children
+    )
+
+
+_SEVERAL = frozenset({"several", "multiple", "numerous", "simultaneous", "coordinated", "separate", "various"})
+
+
+def _summary(trigger: Token | None) -> bool:
+    """Whether the report sums up several incidents ("terrorists staged three bomb attacks", "bombed the
+    embassies of China and the Soviet Union"): the incidents told after it one by one are not it."""
+    if trigger is None:
+        return False
+    noun = trigger.head if trigger.dep_ == "compound" else trigger
+    if noun.pos_ in ("NOUN", "PROPN"):
+        return _counted(noun)
+    objects = [c for c in trigger.children if c.dep_ == "dobj"]
+    return any(o.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in o.children) for o in objects)
+
+
+def _indefinite(trigger: Token | None) -> bool:
+    """Whether the report introduces one incident as new: "a bomb exploded", "a car bomb destroyed"."""
+    if trigger is None:
+        return False
+    noun = trigger.head if trigger.dep_ == "compound" else trigger
+    if noun.pos_ == "VERB":
+        subjects = [c for c in noun.children if c.dep_ in ("nsubj", "nsubjpass")]
+        noun = subjects[0] if subjects else noun
+    return noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
+
+
 def _same_incident_before(
     events: list[EventRecord],
     event: EventRecord,
@@ -541,21 +605,47 @@ def _same_incident_before(
     last_seen: dict[int, int],
     definite: bool,
     town: bool,
+    summaries: frozenset[int] = frozenset(),
 ) -> EventRecord | None:
     """The earlier report of this document that ``event`` continues, if any: the latest compatible event
     told within the last three sentences, or (for an undated definite reference, "the bombing") the latest
     compatible event at all, or the latest compatible event in the same town (``town``: the report names
     one and does not call itself another incident). Events in between do not hide it: "the blast also
-    wounded 30" after the bombing it describes, with an arrest told between them."""
+    wounded 30" after the bombing it describes, with an arrest told between them. ``summaries``: ids of
+    the earlier reports that sum up several incidents, given when this report introduces one ("a bomb
+    exploded"): it is one of them, not all of them, and once a document has announced several incidents,
+    each one it introduces is a new one, so nearness alone does not merge it."""
     for earlier in reversed(events):
-        if earlier.date_method == "historical" or not _compatible(earlier, event):
+        if earlier.date_method == "historical" or not _compatible(earlier, event) or id(earlier) in summaries:
             continue
-        recent = s_index - last_seen.get(id(earlier), -99) <= 3
+        recent = s_index - last_seen.get(id(earlier), -99) <= 3 and not summaries
         if event.date and earlier.date and event.date != earlier.date and not recent:
             continue
         if recent or definite or (town and event.place_key == earlier.place_key):
             return earlier
     return None
+
+
+def _later_than(sent: Span, events: list[EventRecord]) -> tuple[str, str] | None:
+    """(date, precision) of a report dated only as "a week later" / "two days later", counted from the
+    latest incident told before it with a day date. Days keep day precision; weeks and months keep the
+    month, years the year: the count is seldom exact ("a week later" for nine days)."""
+    m = LATER.search(sent.text)
+    earlier = next((e for e in reversed(events) if e.date_precision == "day" and e.date_method == "text"), None)
+    if m is None or earlier is None or earlier.date is None:
+        return None
+    n = 1 if m.group(1) is None or m.group(1).lower() in ("a", "an") else parse_cardinal(m.group(1))
+    if n is None:
+        return None
+    start, unit = date.fromisoformat(earlier.date), m.group(2).lower()
+    if unit == "day":
+        return (start + timedelta(days=n)).isoformat(), "day"
+    if unit == "week":
+        return (start + timedelta(weeks=n)).isoformat()[:7], "month"
+    if unit == "month":
+        month = start.month - 1 + n
+        return f"{start.year + month // 12:04d}-{month % 12 + 1:02d}", "month"
+    return f"{start.year + n:04d}", "year"
 
 
 def _after(value: str, limit: date | None) -> bool:
@@ -585,6 +675,7 @@ def extract_events(
     events: list[EventRecord] = []
     last_index_of_sentence: dict[int, int] = {}
     first_sentence: dict[int, int] = {}
+    summaries: set[int] = set()
     for s_index, sent in enumerate(index.sents):
         sent_mentions = index.mentions_in(sent)
         historical = _historical(sent, lex, published, text)
@@ -604,6 +695,7 @@ def extract_events(
                 toll is not None
                 and (toll.killed or toll.wounded)
                 and s_index - last_index_of_sentence.get(id(events[-1]), -99) <= 3
+                and not _elsewhere(sent, sent_mentions, info, events[-1])
             ):
                 before = (
                     events[-1].killed,
@@ -638,12 +730,14 @@ def extract_events(
         trigger_span = doc.char_span(t_start, t_end, alignment_mode="expand")
         trigger_tok = trigger_span.root if trigger_span is not None else None
         d, precision, first_day, inferred = _date(sent, index, published, trigger_tok, not_before)
+        if d is None and (counted := _later_than(sent, events)) is not None:
+            d, precision = counted
         place_key, place_text, country = _place(sent, sent_mentions, info, t_start)
         if trig.event_type in OPERATION_TYPES:
             perp_key, perp_text, status = _acting_force(sent, sent_mentions, info, trigger_tok)
         else:
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
-        has_detail = bool(casualties.killed or casualties.wounded or d or place_key or perp_key)
+        has_detail = bool(casualties.killed or casualties.wounded or d or place_key or country or perp_key)
         plural_generic = (
             trigger_tok is not None
             and trigger_tok.tag_ in ("NNS",)
@@ -656,11 +750,25 @@ def extract_events(
         weak = trig.weak and not (casualties.killed or casualties.wounded or _dated_by_possessive(trigger_tok))
         if (weak or plural_generic) and not referring:
             continue
-        if weak or plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text)):
+        latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
+        one_of_several = bool(summaries) and _indefinite(trigger_tok)
+        if weak or plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text) and not one_of_several):
             # No detail of its own ("As each bomb exploded there were cries of terror", "after the attacks"):
             # the sentence tells more of the incident just reported, if there is one of the same kind, and is
-            # its evidence.
-            latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
+            # its evidence. "The attacks", "the bombs" after a summary of several incidents tell more of the
+            # summary, not of the last incident told one by one. (A report that introduces one incident
+            # after such a summary, "a bomb went off", is an event of its own even without detail.)
+            if trigger_tok is not None and trigger_tok.tag_ == "NNS":
+                latest = next(
+                    (
+                        e
+                        for e in reversed(events)
+                        if id(e) in summaries
+                        and e.event_type == trig.event_type
+                        and s_index - last_index_of_sentence.get(id(e), -99) <= 3
+                    ),
+                    latest,
+                )
             if (
                 latest is not None
                 and latest.event_type == trig.event_type
@@ -709,6 +817,7 @@ def extract_events(
         _apply_amount(event, "wounded", casualties.wounded)
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
+        event.separate = bool(SEPARATE.search(sent.text))
         previous = (
             _same_incident_before(
                 events,
@@ -717,8 +826,9 @@ def extract_events(
                 last_index_of_sentence,
                 bool(DEFINITE_REF.search(sent.text)) and not d,
                 _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
+                frozenset(summaries) if _indefinite(trigger_tok) else frozenset(),
             )
-            if not SEPARATE.search(sent.text)
+            if not event.separate
             else None
         )
         if previous is not None:
@@ -728,6 +838,8 @@ def extract_events(
         events.append(event)
         last_index_of_sentence[id(event)] = s_index
         first_sentence[id(event)] = s_index
+        if _summary(trigger_tok):
+            summaries.add(id(event))
     for event in events:
         if event.date and event.date_method != "historical" and _after(event.date, published or not_before):
             # A date after the document is a forecast or a misreading, never the date of a reported event.

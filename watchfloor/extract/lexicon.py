@@ -36,9 +36,11 @@ class EventLexicon:
     accident_words: frozenset[str]
     victim_verbs: dict[str, frozenset[str]]
     victim_nouns: frozenset[str]
+    to_death_verbs: frozenset[str]
     person_nouns: frozenset[str]
     historical: tuple[dict[str, Any], ...]
     phrase_pattern: re.Pattern[str]  # every phrase trigger in one alternation, longest first
+    not_event_pattern: re.Pattern[str]  # phrases whose trigger words name no incident ("state of siege")
 
 
 @lru_cache(maxsize=1)
@@ -74,9 +76,13 @@ def load_event_lexicon() -> EventLexicon:
         accident_words=frozenset(spec["accident_words"]),
         victim_verbs={k: frozenset(v) for k, v in spec["victim_verbs"].items()},
         victim_nouns=frozenset(spec["victim_nouns"]),
+        to_death_verbs=frozenset(spec["to_death_verbs"]),
         person_nouns=frozenset(spec["person_nouns"]),
         historical=tuple(spec["historical"]),
         phrase_pattern=re.compile(
             r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")(?![\w-])"
+        ),
+        not_event_pattern=re.compile(
+            r"(?<![\w-])(?:" + "|".join(re.escape(str(p).lower()) for p in spec["not_events"]) + r")(?![\w-])"
         ),
     )

@@ -325,6 +325,42 @@ def name_line(line: str) -> str | None:
     return _clean_name(" ".join(tokens))
 
 
+# Languages whose function words (spaCy's stop-word lists) never open a person's name: "Das Wichtigste",
+# "In Aktion", "Zum Kreditvergleich", "Über DealDoktor" are headings and buttons.
+_STOP_WORD_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "pl")
+
+
+@lru_cache(maxsize=1)
+def _opening_stop_words() -> frozenset[str]:
+    import importlib
+
+    words: set[str] = set()
+    for lang in _STOP_WORD_LANGUAGES:
+        words |= importlib.import_module(f"spacy.lang.{lang}.stop_words").STOP_WORDS
+    return frozenset(words - _NAME_PARTICLES)
+
+
+def person_name(name: str) -> bool:
+    """Whether the name an unlabelled line gives reads as a person's (each of its names: "Jane Doe and
+    John Roe"). It must not open with a function word, and probablepeople's CRF (trained on real
+    records of personal and company names) must read it as a person with a given name and a surname:
+    "Wirtschaft & Handel", "Main Blog Politics", "Products & Services" read as organisations, "Thema"
+    and "Published" as a lone word. A line labelled as a byline ("By …") needs no such check."""
+    import probablepeople
+
+    for part in (n for n in _NAME_JOIN.split(name) if n):
+        tokens = part.split()
+        if not tokens or tokens[0].casefold() in _opening_stop_words():
+            return False
+        try:
+            tags, kind = probablepeople.tag(part)
+        except probablepeople.RepeatedLabelError:
+            return False
+        if kind != "Person" or "Surname" not in tags or not ({"GivenName", "FirstInitial"} & set(tags)):
+            return False
+    return True
+
+
 def _headline_score(lines: list[str], i: int, start: int, counts: Counter[str], after: set[int]) -> float | None:
     from watchfloor.ingest.clean import classify_line
 
@@ -427,7 +463,7 @@ def read_plain_metadata(lines: list[str], today: date, month_first: bool = False
     anchor = title_index_ if title_index_ is not None else start
     labelled = bool(author_lines)  # "By …"/"Author: …": a credit, even "Staff Writer" or "Redaktion"
     if not author_lines:
-        # No "By …": a line that is only a name, right next to the headline or a date line.
+        # No "By …": a line that is only a person's name, right next to the headline or a date line.
         near = {j for j in (anchor, *(i for i, _ in candidates if abs(i - anchor) <= 4)) for j in range(j - 2, j + 3)}
         author_lines = {
             i: name
@@ -436,6 +472,7 @@ def read_plain_metadata(lines: list[str], today: date, month_first: bool = False
             and i != title_index_
             and i < max(start, anchor) + 3
             and (name := name_line(lines[i]))
+            and (byline(lines[i]) is not None or person_name(name))
         }
     if author_lines:
         i = min(author_lines, key=lambda j: abs(j - anchor))

@@ -16,13 +16,18 @@ class PlaceWords:
     place_nouns: frozenset[str]
     nationality_nouns: frozenset[str]
     office_nouns: frozenset[str]
+    distance_units: frozenset[str]
+    compass_words: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def load_place_words() -> PlaceWords:
     data = yaml.safe_load((resources.files("watchfloor") / "data/lexicons/places.yaml").read_text("utf-8"))
     return PlaceWords(
-        *(frozenset(str(w) for w in data[k]) for k in ("place_nouns", "nationality_nouns", "office_nouns"))
+        *(
+            frozenset(str(w) for w in data[k])
+            for k in ("place_nouns", "nationality_nouns", "office_nouns", "distance_units", "compass_words")
+        )
     )
 
 
@@ -54,3 +59,18 @@ def not_event_place(root: Token) -> bool:
     if root.dep_ in ("poss", "compound", "nmod", "amod") and root.head.i != root.i:
         return root.head.lemma_.lower() in words.office_nouns
     return False
+
+
+def measured_from(first: Token) -> bool:
+    """The name starting at ``first`` is where a distance is measured from, not where something
+    happened: "180 km from Lima", "300 km to the west of Bogota", "50 miles north of Kabul"."""
+    doc = first.doc
+    if first.i < 2 or doc[first.i - 1].lower_ not in ("of", "from"):
+        return False
+    words = load_place_words()
+    i = first.i - 2
+    if doc[i].lower_ in words.compass_words:
+        i -= 1
+        if i >= 1 and doc[i].lower_ == "the" and doc[i - 1].lower_ == "to":
+            i -= 2
+    return i >= 1 and doc[i].lower_ in words.distance_units and doc[i - 1].like_num

@@ -350,6 +350,15 @@ def test_a_report_a_week_later_is_another_incident(nlp, linker, gazetteer) -> No
     assert [(e.date, e.date_precision) for e in attacks] == [("2024-03-02", "day"), ("2024-03", "month")]
     two_days = _events(nlp, linker, gazetteer, text.replace("A week later", "Two days later"))
     assert [e.date for e in two_days if e.event_type == "attack"] == ["2024-03-02", "2024-03-04"]
+    next_day = _events(nlp, linker, gazetteer, text.replace("A week later", "The next day"))
+    assert [e.date for e in next_day if e.event_type == "attack"] == ["2024-03-02", "2024-03-03"]
+    # "days later" gives no count: the report keeps no date of its own (the publication day stands in)
+    vague = _events(nlp, linker, gazetteer, text.replace("A week later", "Days later"))
+    assert [e.date_method for e in vague if e.event_type == "attack"] == ["text", "publication"]
+    # a definite report "two days later" tells more of the incident before it
+    claimed = _events(nlp, linker, gazetteer, text.split("\n")[0] + "\nThe bombing was claimed by the Taliban "
+                      "two days later.")  # fmt: skip
+    assert [(e.date, e.perpetrator_key) for e in claimed if e.event_type == "attack"] == [("2024-03-02", "taliban")]
 
 
 def test_a_state_of_siege_an_epithet_and_a_purpose_are_not_attacks(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]

@@ -36,14 +36,12 @@ SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*
 ANOTHER = re.compile(r"\b(?:another|second|third|separate|earlier|previous|similar|other|new)\b", re.I)
 # "a week later", "two days later", "months later": a date counted from the incident told before.
 LATER = re.compile(
-    r"\b(?:(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?(day|week|month|year)s? later\b", re.I
-)
-# ... and words that mark a further incident whatever else matches ("Meanwhile, two bombs were thrown at ...").
-SEPARATE = re.compile(
-    r"\b(?:another|a second|a third|separate(?:ly)?|meanwhile|elsewhere|"
-    r"(?:\w+ )?(?:days?|weeks?|months?|years?) later|the (?:next|following) (?:day|week|month|year))\b",
+    r"\b(?:(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?(day|week|month|year)(s?) later\b"
+    r"|\bthe (?:next|following) (day)\b",
     re.I,
 )
+# ... and words that mark a further incident whatever else matches ("Meanwhile, two bombs were thrown at ...").
+SEPARATE = re.compile(r"\b(?:another|a second|a third|separate(?:ly)?|meanwhile|elsewhere)\b", re.I)
 DEFINITE_REF = re.compile(
     r"\b(?:the|that|this|sunday's|monday's|tuesday's|wednesday's|thursday's|friday's|saturday's)"
     r" (?:[\w-]+ ){0,2}(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
@@ -243,7 +241,7 @@ def _elsewhere(sent: Span, mentions: list[MentionRecord], info: InfoLookup, even
     key, text, _country = _place(sent, mentions, info, sent.start_char)
     if text is None or (key is not None and _place_rank_of(key, info) < 3) or event.place_text is None:
         return False  # no town named (a town the place index does not know has no key)
-    return (key or text.casefold()) != (event.place_key or (event.place_text or "").casefold())
+    return (key or text.casefold()) != (event.place_key or event.place_text.casefold())
 
 
 def _perpetrator(
@@ -566,13 +564,11 @@ def _merge_into(target: EventRecord, new: EventRecord) -> None:
 
 def _counted(tok: Token) -> bool:
     """A plural that counts several incidents: "three bomb attacks", "two blasts", "several bombings"."""
+    several = load_event_lexicon().several_words
     return tok.tag_ in ("NNS", "NNPS") and any(
-        (c.dep_ == "nummod" and c.lower_ not in ("one", "1")) or (c.dep_ == "amod" and c.lower_ in _SEVERAL)
+        (c.dep_ == "nummod" and c.lower_ not in ("one", "1")) or (c.dep_ == "amod" and c.lower_ in several)
         for c in tok.children
     )
-
-
-_SEVERAL = frozenset({"several", "multiple", "numerous", "simultaneous", "coordinated", "separate", "various"})
 
 
 def _summary(trigger: Token | None) -> bool:
@@ -627,17 +623,23 @@ def _same_incident_before(
 
 
 def _later_than(sent: Span, events: list[EventRecord]) -> tuple[str, str] | None:
-    """(date, precision) of a report dated only as "a week later" / "two days later", counted from the
-    latest incident told before it with a day date. Days keep day precision; weeks and months keep the
-    month, years the year: the count is seldom exact ("a week later" for nine days)."""
+    """(date, precision) of a report dated only as "a week later" / "two days later" / "the next day",
+    counted from the latest incident told before it with a day date. Days keep day precision; weeks and
+    months keep the month, years the year: the count is seldom exact ("a week later" for nine days).
+    "Days later" with no count gives nothing."""
     m = LATER.search(sent.text)
     earlier = next((e for e in reversed(events) if e.date_precision == "day" and e.date_method == "text"), None)
     if m is None or earlier is None or earlier.date is None:
         return None
-    n = 1 if m.group(1) is None or m.group(1).lower() in ("a", "an") else parse_cardinal(m.group(1))
+    count, unit, plural, next_day = m.groups()
+    if next_day:
+        count, unit, plural = "1", "day", ""
+    if count is None and plural:
+        return None
+    n = 1 if count is None or count.lower() in ("a", "an") else parse_cardinal(count)
     if n is None:
         return None
-    start, unit = date.fromisoformat(earlier.date), m.group(2).lower()
+    start, unit = date.fromisoformat(earlier.date), unit.lower()
     if unit == "day":
         return (start + timedelta(days=n)).isoformat(), "day"
     if unit == "week":
@@ -730,7 +732,11 @@ def extract_events(
         trigger_span = doc.char_span(t_start, t_end, alignment_mode="expand")
         trigger_tok = trigger_span.root if trigger_span is not None else None
         d, precision, first_day, inferred = _date(sent, index, published, trigger_tok, not_before)
-        if d is None and (counted := _later_than(sent, events)) is not None:
+        # "A week later, a bus bomb blew up": a further incident, dated from the one before. (Not "the
+        # bombing was claimed two days later": a definite report tells more of an incident already told.)
+        introduces = _indefinite(trigger_tok)
+        later = introduces and LATER.search(sent.text) is not None
+        if later and d is None and (counted := _later_than(sent, events)) is not None:
             d, precision = counted
         place_key, place_text, country = _place(sent, sent_mentions, info, t_start)
         if trig.event_type in OPERATION_TYPES:
@@ -751,7 +757,7 @@ def extract_events(
         if (weak or plural_generic) and not referring:
             continue
         latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
-        one_of_several = bool(summaries) and _indefinite(trigger_tok)
+        one_of_several = bool(summaries) and introduces
         if weak or plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text) and not one_of_several):
             # No detail of its own ("As each bomb exploded there were cries of terror", "after the attacks"):
             # the sentence tells more of the incident just reported, if there is one of the same kind, and is
@@ -817,7 +823,7 @@ def extract_events(
         _apply_amount(event, "wounded", casualties.wounded)
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
-        event.separate = bool(SEPARATE.search(sent.text))
+        event.separate = later or bool(SEPARATE.search(sent.text))
         previous = (
             _same_incident_before(
                 events,
@@ -826,7 +832,7 @@ def extract_events(
                 last_index_of_sentence,
                 bool(DEFINITE_REF.search(sent.text)) and not d,
                 _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
-                frozenset(summaries) if _indefinite(trigger_tok) else frozenset(),
+                frozenset(summaries) if introduces else frozenset(),
             )
             if not event.separate
             else None

@@ -37,6 +37,7 @@ class EventLexicon:
     victim_verbs: dict[str, frozenset[str]]
     victim_nouns: frozenset[str]
     to_death_verbs: frozenset[str]
+    several_words: frozenset[str]
     person_nouns: frozenset[str]
     historical: tuple[dict[str, Any], ...]
     phrase_pattern: re.Pattern[str]  # every phrase trigger in one alternation, longest first
@@ -77,6 +78,7 @@ def load_event_lexicon() -> EventLexicon:
         victim_verbs={k: frozenset(v) for k, v in spec["victim_verbs"].items()},
         victim_nouns=frozenset(spec["victim_nouns"]),
         to_death_verbs=frozenset(spec["to_death_verbs"]),
+        several_words=frozenset(spec["several_words"]),
         person_nouns=frozenset(spec["person_nouns"]),
         historical=tuple(spec["historical"]),
         phrase_pattern=re.compile(

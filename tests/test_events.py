@@ -385,3 +385,9 @@ def test_a_place_a_distance_is_measured_from_is_not_the_place(nlp, linker, gazet
             "One person died when a train was derailed near the town of Jauja.")  # fmt: skip
     [arson] = [e for e in _events(nlp, linker, gazetteer, text) if e.event_type == "attack"]
     assert arson.killed is None
+
+
+def test_a_site_the_place_index_does_not_know_stands_inside_the_town_named(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Al-Shabaab gunmen stormed a restaurant on Lido beach in Mogadishu on Friday, killing 20 people."
+    [event] = _events(nlp, linker, gazetteer, text)
+    assert (event.place_text, event.country) == ("Mogadishu", "SO")

@@ -23,7 +23,7 @@ from watchfloor.extract.lexicon import EventLexicon, Trigger, load_event_lexicon
 from watchfloor.extract.merge import EventKey, same_event
 from watchfloor.extract.numbers import Amount, parse_cardinal
 from watchfloor.extract.versions import EVENTS_VERSION
-from watchfloor.link.place_words import measured_from, not_event_place
+from watchfloor.link.place_words import load_place_words, measured_from, not_event_place
 from watchfloor.link.temporal import resolve
 from watchfloor.models import EventRecord, MentionRecord
 
@@ -174,6 +174,8 @@ def _place_rank(m: MentionRecord, ei: EntityInfo | None) -> int:
         return 1
     if key.startswith("adm1:") or m.label == "FAC":
         return 2
+    if not key and m.text.split()[-1].casefold() in load_place_words().landmark_nouns:
+        return 2  # an unknown "Lido beach": a site in the town the sentence names, not a town
     if ei is not None and ei.kind not in ("place",) and not key.startswith(PLACE_PREFIX):
         return 0  # a linked non-place (a group, a person) that NER called a GPE
     return 3

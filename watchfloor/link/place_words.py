@@ -18,6 +18,7 @@ class PlaceWords:
     office_nouns: frozenset[str]
     distance_units: frozenset[str]
     compass_words: frozenset[str]
+    landmark_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -26,7 +27,14 @@ def load_place_words() -> PlaceWords:
     return PlaceWords(
         *(
             frozenset(str(w) for w in data[k])
-            for k in ("place_nouns", "nationality_nouns", "office_nouns", "distance_units", "compass_words")
+            for k in (
+                "place_nouns",
+                "nationality_nouns",
+                "office_nouns",
+                "distance_units",
+                "compass_words",
+                "landmark_nouns",
+            )
         )
     )
 

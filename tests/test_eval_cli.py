@@ -74,3 +74,12 @@ def test_polnear_attribution_when_the_shared_data_is_present() -> None:
     score = PolnearScore()
     score_document(type(doc)(doc.name, doc.text, [gold]), [claim], score)
     assert (score.content_overlap, score.source_overlap, score.source_exact) == (1, 1, 1)
+
+
+def test_eval_pasted_metadata_refuses_a_wrong_part_and_errors_on_the_held_out_part(tmp_path: Path) -> None:
+    wrong = invoke_cli("eval", "pasted-metadata", "--part", "test", "--data", str(tmp_path))
+    assert wrong.returncode == 1 and "choose train, eval or all" in wrong.stderr
+    held_out = invoke_cli("eval", "pasted-metadata", "--part", "eval", "--errors", "5", "--data", str(tmp_path))
+    assert held_out.returncode == 1 and "train part only" in held_out.stderr
+    missing = invoke_cli("eval", "pasted-metadata", "--data", str(tmp_path / "nowhere"))
+    assert missing.returncode == 1 and "not found" in missing.stderr and "Traceback" not in missing.stderr

@@ -481,3 +481,51 @@ def eval_casualties(
     console.print("for places, the wire's dateline town and its country")
     console.print(f"{result['seconds']} s")
     _print_errors(result["errors"], errors)
+
+
+@eval_app.command("pasted-metadata")
+def eval_pasted_metadata(
+    part: Annotated[str, typer.Option(help="train, eval (never used for tuning) or all.")] = "eval",
+    data: Annotated[
+        Path, typer.Option(help="article_extraction folder (holding trafilatura_eval/).")
+    ] = DEFAULT_SHARED_EVAL / "article_extraction",
+    as_json: JsonOption = False,
+    errors: ErrorsOption = 0,
+    field: Annotated[str, typer.Option(help="The field whose errors --errors prints (train part only).")] = "author",
+) -> None:
+    """Title, author and date read from trafilatura_eval pages pasted as text: right, wrong, missing."""
+    from watchfloor.eval.pages import evaluate_pasted_metadata, metadata_errors
+    from watchfloor.eval.pasted import RendererUnavailable, check_data
+
+    if part not in ("train", "eval", "all"):
+        raise UserError(f"unknown part {part!r}; choose train, eval or all")
+    if field not in ("title", "author", "date"):
+        raise UserError(f"unknown field {field!r}; choose title, author or date")
+    if errors and part != "train":
+        raise UserError("--errors reads the train part only (never tune on the eval part); add --part train")
+    try:
+        check_data(data)
+    except (FileNotFoundError, RendererUnavailable) as exc:
+        raise UserError(str(exc)) from exc
+    with console.status("reading the pasted pages…"):
+        result = evaluate_pasted_metadata(data, None if part == "all" else part)
+    if as_json:
+        print_json(result)
+        return
+
+    def share(n: int, total: int) -> str:
+        return f"{100 * n / total:.1f}" if total else "–"
+
+    rows = []
+    for reader, fields in result["metadata"].items():
+        for name, s in fields.items():
+            wrong = s["total"] - s["correct"] - s["missing"]
+            rows.append([f"{reader} {name}", s["total"], s["correct"], wrong, s["missing"],
+                         share(s["correct"], s["total"]), share(wrong, s["total"])])  # fmt: skip
+    table(
+        f"pasted-text metadata, trafilatura_eval {result['part']} part ({result['pages']} pages)",
+        ["field", "pages with gold", "right", "wrong", "missing", "right %", "wrong %"],
+        rows,
+    )
+    if errors:
+        _print_errors(metadata_errors(data, field, "train", limit=errors), errors)

@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from watchfloor.ingest.decode import decode_text
+from watchfloor.ingest.html_title import page_headline
 from watchfloor.models import RemovedSpan
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -126,12 +127,17 @@ def visible_text(root: lxml.html.HtmlElement) -> str:
     return "\n".join(line for line in lines if line)
 
 
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
+
+
 def extract_html(data: bytes, url: str | None = None) -> Extracted:
     text, _encoding = decode_text(data)
     if not text.strip():
         raise FormatError("empty HTML page")
     try:
-        root = lxml.html.fromstring(text.encode("utf-8", errors="replace"))
+        # The text is already decoded: the parser must read these bytes as UTF-8, whatever charset the page
+        # declares (or fails to declare; libxml2 would then fall back to Latin-1 and garble every accent).
+        root = lxml.html.fromstring(text.encode("utf-8", errors="replace"), parser=_UTF8_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise FormatError(f"HTML could not be parsed ({exc})") from exc
     page_text = visible_text(root)
@@ -151,7 +157,12 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
     else:
         note = []
     main_lines = {re.sub(r"\s+", " ", ln).strip() for ln in main.splitlines() if ln.strip()}
-    title = getattr(result, "title", None) if result is not None else None
+    title = page_headline(
+        root,
+        getattr(result, "title", None) if result is not None else None,
+        getattr(result, "sitename", None) if result is not None else None,
+        url,
+    )
     if title:
         main_lines.add(re.sub(r"\s+", " ", title).strip())  # the headline is kept as the text's first line
     removed: list[RemovedSpan] = []
@@ -163,8 +174,8 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
             continue
         removed.append(RemovedSpan(start, start + len(line), line, "outside the main text"))
     ex = Extracted(raw_text=page_text, main_text=main, removed=removed, notes=note)
+    ex.title = title
     if result is not None:
-        ex.title = getattr(result, "title", None)
         ex.author = getattr(result, "author", None)
         ex.publisher = getattr(result, "sitename", None)
         ex.url = getattr(result, "url", None) or url

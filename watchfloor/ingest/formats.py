@@ -146,7 +146,10 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
         url=url,
         with_metadata=True,
         include_comments=False,
-        include_tables=False,  # tables on real pages gain little; old table layouts would bring whole menus
+        # Tables hold article text on real pages (price lists, results, specifications): on the
+        # trafilatura_eval train part they add 1.6 points of snippet recall. A page laid out in a
+        # table would bring its whole menu and sidebar with them, so its tables are left out.
+        include_tables=not _table_layout(root),
         favor_precision=True,
         deduplicate=False,
     )
@@ -183,6 +186,18 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
     if ex.date is None:
         ex.body_date = _html_date(text, url, extensive=True)
     return ex
+
+
+_LAYOUT_SHARE = 0.5  # a table holding this share of the page's text is the page's layout, not data
+
+
+def _table_layout(root: lxml.html.HtmlElement) -> bool:
+    """Whether one table holds most of the page's text (an old table layout)."""
+    body = root.find("body")
+    total = len((body if body is not None else root).text_content())
+    if total == 0:
+        return False
+    return any(len(t.text_content()) >= _LAYOUT_SHARE * total for t in root.iter("table"))
 
 
 def _html_date(html: str, url: str | None, extensive: bool = False) -> str | None:

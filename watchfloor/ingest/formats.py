@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from watchfloor.ingest.decode import decode_text
-from watchfloor.ingest.html_title import page_headline
+from watchfloor.ingest.html_meta import page_author, page_headline
 from watchfloor.models import RemovedSpan
 
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -179,8 +179,8 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
     ex = Extracted(raw_text=page_text, main_text=main, removed=removed, notes=note)
     ex.title = title
     if result is not None:
-        ex.author = getattr(result, "author", None)
         ex.publisher = getattr(result, "sitename", None)
+        ex.author = page_author(getattr(result, "author", None), ex.publisher, url)
         ex.url = getattr(result, "url", None) or url
     ex.date = _html_date(text, url)
     if ex.date is None:

@@ -1,4 +1,6 @@
-"""The headline of an HTML page: the page's own `<h1>` when it agrees with the metadata title.
+"""Headline and author of an HTML page, refined from what trafilatura reads in its metadata.
+
+**Headline**: the page's own `<h1>` when it agrees with the metadata title.
 
 trafilatura takes the title from `og:title` or `<title>` first. Those often carry the site's name
 ("… | ZDNet.de", "… - RECYCLING magazin"), a section label, or straight quotes where the page prints
@@ -12,6 +14,11 @@ typographic ones. The headline a reader sees is the `<h1>`, so:
 3. with no metadata title, the first `<h1>`.
 
 An `<h1>` unrelated to the metadata title (a logo, a section name) is never taken.
+
+**Author**: trafilatura joins every name it finds with "; ". A byline prefix ("Par", "By", "Von")
+is cut; a name that is the site itself or a domain ("CNN", "Facebook Com") is dropped when a
+person is named beside it (a blog's author often *is* the site, so alone it stays); furniture
+words ("Log Out") are dropped.
 """
 
 from __future__ import annotations
@@ -22,6 +29,10 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 from rapidfuzz import fuzz
 
+from watchfloor.ingest.clean import classify_line
+from watchfloor.ingest.metadata import byline_lexicon
+
+_DOMAIN_LIKE = re.compile(r"\b(?:com|org|net|de|fr|co uk|www)$", re.IGNORECASE)  # "Facebook Com", "MesOpinions com"
 _SEPARATOR = re.compile(r"\s+[|\-–—:·•»]+\s+|\s*::\s*")
 _EDGE = " |-–—:·•»"
 _SAME_TEXT = 90  # rapidfuzz ratio above which two normalised titles are the same headline
@@ -95,4 +106,25 @@ def page_headline(root: HtmlElement, found: str | None, sitename: str | None, ur
     return best or title
 
 
-__all__ = ["page_headline", "strip_site_name"]
+def page_author(found: str | None, sitename: str | None, url: str | None) -> str | None:
+    """The page's author(s) from trafilatura's "; "-joined names (see module doc)."""
+    if not found or not found.strip():
+        return None
+    keys = _site_keys(sitename, url)
+    lexicon = byline_lexicon()
+    people: list[str] = []
+    outlets: list[str] = []
+    for part in found.split(";"):
+        name = part.strip()
+        if m := lexicon.labels.match(name) or lexicon.prefixes.match(name):
+            name = m["rest"].strip()
+        if not name:
+            continue
+        if (keys and _names_site(name, keys)) or _DOMAIN_LIKE.search(name):
+            outlets.append(name)
+        elif classify_line(name) is None:
+            people.append(name)
+    return "; ".join(people or outlets) or None
+
+
+__all__ = ["page_author", "page_headline", "strip_site_name"]

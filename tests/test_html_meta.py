@@ -5,7 +5,7 @@ from __future__ import annotations
 import lxml.html
 
 from watchfloor.ingest.formats import extract_html
-from watchfloor.ingest.html_title import page_headline, strip_site_name
+from watchfloor.ingest.html_meta import page_author, page_headline, strip_site_name
 
 BODY = "<p>" + "Police in the northern district said the convoy was hit at dawn near the bridge. " * 6 + "</p>"
 
@@ -60,3 +60,19 @@ def test_page_without_charset_keeps_its_accents() -> None:
     assert "Köln" in ex.raw_text
     assert "KÃ" not in ex.raw_text
     assert ex.title == "Anschlag in Köln: Polizei ermittelt"
+
+
+def test_author_outlet_beside_a_person_is_dropped() -> None:
+    assert page_author("Rob Lantern; CNN", "CNN", "https://edition.cnn.com/a") == "Rob Lantern"
+    assert page_author("Facebook Com; Amira Haddad", None, "https://frontier.example/a") == "Amira Haddad"
+
+
+def test_author_that_is_the_site_alone_stays() -> None:
+    # A blog's author is often the blog: with nobody else named, the site's name is the byline.
+    assert page_author("Frontier Ledger", "Frontier Ledger", None) == "Frontier Ledger"
+
+
+def test_author_byline_prefix_is_cut() -> None:
+    assert page_author("Par Collectif Sahel", None, None) == "Collectif Sahel"
+    assert page_author("By Amira Haddad; Jon Weller", None, None) == "Amira Haddad; Jon Weller"
+    assert page_author(None, "Frontier Ledger", None) is None

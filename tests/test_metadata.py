@@ -192,3 +192,19 @@ def test_a_masthead_glued_to_its_date_gives_publisher_and_date() -> None:
     doc = build_document(RawInput("page.txt", "txt", text.encode()), TODAY)
     assert doc.published.date == "2025-11-04" and doc.published.method == "header-line"
     assert doc.publisher == "Kabul Ledger"
+
+
+def test_a_byline_closing_the_article_is_the_author() -> None:
+    text = PASTED.replace("By Amina Qureshi\n", "").replace(
+        "from the paramilitary force.\n", "from the paramilitary force.\nVon Amina Qureshi\n"
+    )
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    assert read_plain_metadata(lines, TODAY).author == "Amina Qureshi"
+    # The commenter below the article is never the author.
+    without = [ln for ln in lines if ln != "Von Amina Qureshi"]
+    assert read_plain_metadata(without, TODAY).author is None
+
+
+def test_a_byline_loses_the_handle_after_the_name() -> None:
+    assert byline("Por Williams Okafor @wokafor -") == "Williams Okafor"
+    assert byline("Erstellt von Andrea Brunner") == "Andrea Brunner"

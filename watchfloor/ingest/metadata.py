@@ -31,6 +31,8 @@ MONTH_LANGUAGES = ("en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "nb", "
 TITLE_WINDOW = 14  # lines above the article block searched for the headline
 DATE_WINDOW = 8  # a date this many lines from the headline still counts as the page's stamp
 PROSE_WORDS = 12
+TAIL_WINDOW = 3  # lines after the article block still searched for a closing byline
+TAIL_WORDS = 12  # a closing byline line is short; a longer line is a sentence about someone
 BLOCK_GAP = 6  # prose lines this close belong to one article block (subheadings, captions between)
 
 
@@ -246,6 +248,7 @@ _NAME_JOIN = re.compile(r"\s*(?:,|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*")
 
 # "Rob Picheta, CNN", "Bob Yirka , Phys.org": the outlet, not a second author
 _OUTLET_AFTER_NAME = re.compile(r"(?<=\w)\s*,\s*(?:[A-Z]{2,6}|[\w-]+\.(?:com|org|net|info|news|co\.uk|de|at|ch|fr))$")
+_HANDLE_AFTER_NAME = re.compile(r"(?<=\w)\s+@\w+.*$")  # "Williams Perdomo @wperdomod -": the name, not the handle
 _DATE_WORD_AFTER_NAME = re.compile(r"\s+(?:[Vv]om|[Aa]m|[Oo]n)$")  # "Von Jule Radeck vom 3. Februar 2022"
 
 
@@ -256,7 +259,7 @@ def _clean_name(text: str) -> str | None:
         text,
         maxsplit=1,
     )[0]
-    text = text.strip(" ,;:-–—|").removeprefix("@")
+    text = _HANDLE_AFTER_NAME.sub("", text).strip(" ,;:-–—|").removeprefix("@")
     text = _DATE_WORD_AFTER_NAME.sub("", _OUTLET_AFTER_NAME.sub("", text))
     names = [n for n in _NAME_JOIN.split(text) if n]
     if not names or len(names) > 4:
@@ -482,6 +485,13 @@ def read_plain_metadata(lines: list[str], today: date, month_first: bool = False
         else:
             meta.author = author_lines[i]
             meta.meta_lines[i] = "byline"
+    if meta.author is None:
+        # A labelled byline inside the article or just after it ("von Klaus Stanjek" closing the piece).
+        tail = range(max(start, anchor) + 3, min(len(lines), cues.end + TAIL_WINDOW))
+        closing = [(i, name) for i in tail if len(lines[i].split()) <= TAIL_WORDS and (name := byline(lines[i]))]
+        if closing:
+            meta.author = closing[0][1]
+            meta.meta_lines[closing[0][0]] = "byline"
     chosen = publication_stamp(lines, cues, anchor)
     if chosen is not None:
         i, hit = chosen

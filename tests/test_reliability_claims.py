@@ -132,3 +132,34 @@ def test_the_api_gives_grades_of_relations_and_claims(db: Path) -> None:
         assert f'title="{hostile["admiralty"]["explanation"]}">B3</span>' in actor  # the relation list, on hover
         ledger = client.get("/claims").text
         assert re.search(r'class="kind grade" title="E5: said in Amaq[^"]*">E5</span>', ledger)
+
+
+ELDERS = '"The road to Asadabad has been closed for three weeks by the fighting," local elders said on Tuesday.'
+ELDERS_AGAIN = (
+    "Traders in Kunar said prices had doubled. Speaking to reporters in the provincial capital, local elders said: "
+    '"The road to Asadabad has been closed for three weeks by the fighting."'
+)
+ELDERS_OTHER = '"The market in Asadabad reopened after the fighting ended," local elders said on Wednesday.'
+
+
+def test_a_claim_carried_by_two_outlets_counts_both_and_only_its_own_words(tmp_path: Path) -> None:
+    """Carriers are the same speaker's claims with the same words: another claim by that speaker is not one."""
+    db = ingest_jsonl(
+        tmp_path,
+        "carriers",
+        [
+            {"text": ELDERS, "title": "Kunar road", "source": "Reuters", "published": "2024-06-03",
+             "url": "https://www.reuters.com/world/kunar-road/"},
+            {"text": ELDERS_AGAIN, "title": "Kunar road closed", "source": "Dawn",
+             "published": "2024-06-04", "url": "https://www.dawn.com/news/2"},
+            {"text": ELDERS_OTHER, "title": "Kunar market", "source": "BBC News", "published": "2024-06-05",
+             "url": "https://www.bbc.com/news/world-asia-2"},
+        ],
+    )  # fmt: skip
+    with Workspace(db) as ws:
+        claims = ws.repo.list_claims(limit=20)
+    road = [c for c in claims if "road to Asadabad" in c["text"]]
+    market = [c for c in claims if "market in Asadabad" in c["text"]]
+    assert len(road) == 2 and len(market) == 1, [c["text"] for c in claims]
+    assert {c["n_independent"] for c in road} == {2}
+    assert market[0]["n_independent"] == 1

@@ -64,6 +64,9 @@ class Outlet:
     known: bool = True
 
 
+NAME_CACHE = 100_000  # publisher names whose outlet is remembered per process
+
+
 @dataclass
 class Lexicon:
     """The outlets, their names and domains, and the domain patterns of source_reliability.yaml."""
@@ -73,6 +76,9 @@ class Lexicon:
     domains: dict[str, str]  # domain → outlet key
     patterns: list[tuple[str, Outlet]]  # domain pattern → a category outlet
     citation: re.Pattern[str] | None
+    # A store names the same few thousand publishers again and again; the containment search below scans
+    # every alias, so each name's answer is kept (the lexicon is read-only once loaded).
+    _name_keys: dict[str, str | None] = field(default_factory=dict, repr=False, compare=False)
 
     def judge(self, publisher: str | None, url: str | None) -> Outlet:
         """The outlet of a report: by publisher name, else by URL domain, else unknown (F)."""
@@ -94,13 +100,18 @@ class Lexicon:
         n = norm(name)
         if n in self.names:
             return self.names[n]
+        if n in self._name_keys:
+            return self._name_keys[n]
         padded = f" {n} "
         best = [
             (len(alias), key)
             for alias, key in self.names.items()
             if len(alias) >= MIN_CONTAINED and f" {alias} " in padded
         ]
-        return max(best)[1] if best else None
+        found = max(best)[1] if best else None
+        if len(self._name_keys) < NAME_CACHE:
+            self._name_keys[n] = found
+        return found
 
     def _by_domain(self, host: str) -> str | None:
         parts = host.split(".")

@@ -15,6 +15,7 @@ from watchfloor.reliability import Copy, Grade, Report, grade_reports, meets, so
 Row = dict[str, Any]
 CHUNK = 500  # ids per IN (...) list
 _WORD = re.compile(r"\w+")
+PROBE_WORDS = 8  # words of a claim that its carriers are checked for in SQL (a cheap, exact pre-filter)
 HEAD = 300  # characters of a document's start read for a wire dateline ("KABUL (Reuters) —")
 
 
@@ -57,11 +58,15 @@ def _copies(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, tuple[Cop
     found: dict[str, list[Copy]] = {}
     dups: dict[str, str] = {}
     for ids in _chunks(doc_ids):
-        for dup, original, publisher, url, kind in conn.execute(
-            f"""SELECT id, duplicate_of, publisher, url, duplicate_kind FROM documents
-                WHERE duplicate_of IN ({_marks(ids)}) ORDER BY id""",
-            ids,
-        ):
+        # Sorted here: an ORDER BY id makes SQLite walk the whole id index instead of the duplicate_of one.
+        for dup, original, publisher, url, kind in sorted(
+            (tuple(row) for row in conn.execute(
+                f"""SELECT id, duplicate_of, publisher, url, duplicate_kind FROM documents
+                    WHERE duplicate_of IN ({_marks(ids)})""",
+                ids,
+            )),
+            key=lambda row: str(row[0]),
+        ):  # fmt: skip
             found.setdefault(original, []).append(Copy(dup, publisher, url, f"{kind or 'exact'} duplicate"))
             dups[dup] = original
     for ids in _chunks([*doc_ids, *dups]):
@@ -178,6 +183,32 @@ def _words(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+def _speaker_key(row: Row) -> str:
+    return str(row["speaker_entity_id"] if row["speaker_entity_id"] is not None else row["speaker_text"])
+
+
+def _carrier_probes(rows: list[Row]) -> dict[tuple[str, Any], set[tuple[str, ...]]]:
+    """Per speaker (column, value): the distinct ASCII words of each of its claims on the page (at most
+    ``PROBE_WORDS``, longest first). A claim carrying the same words contains every one of them (SQL's
+    ``lower`` folds ASCII only, hence ASCII words); a claim with no ASCII word probes with no word,
+    which every text passes."""
+    probes: dict[tuple[str, Any], set[tuple[str, ...]]] = {}
+    for row in rows:
+        if row["speaker_entity_id"] is not None:
+            key: tuple[str, Any] = ("c.speaker_entity_id", int(row["speaker_entity_id"]))
+        elif row["speaker_text"]:
+            key = ("c.speaker_text", str(row["speaker_text"]))
+        else:
+            continue
+        ascii_words = {w for w in _WORD.findall(str(row["text"]).lower()) if w.isascii()}
+        probes.setdefault(key, set()).add(tuple(sorted(ascii_words, key=lambda w: (-len(w), w))[:PROBE_WORDS]))
+    return probes
+
+
+def _probe_sql(probe: tuple[str, ...]) -> str:
+    return " AND ".join("instr(lower(c.text), ?) > 0" for _ in probe) or "1=1"
+
+
 def attach_claim_grades(conn: sqlite3.Connection, rows: list[Row]) -> None:
     """Add ``grade``, ``n_independent`` and ``admiralty`` to claim rows (as :func:`sqlite_claims.list_claims`
     gives them). Reliability is the claim's own document's outlet; credibility counts the independent sources
@@ -185,23 +216,32 @@ def attach_claim_grades(conn: sqlite3.Connection, rows: list[Row]) -> None:
     events. (The store's stance links join claims of *different* speakers, so they do not count here.)"""
     if not rows:
         return
-    entities = sorted({int(r["speaker_entity_id"]) for r in rows if r["speaker_entity_id"] is not None})
-    texts = sorted({str(r["speaker_text"]) for r in rows if r["speaker_entity_id"] is None and r["speaker_text"]})
-    carriers: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for column, values in (("c.speaker_entity_id", entities), ("c.speaker_text", texts)):
+    wanted = {(_speaker_key(r), _words(str(r["text"]))) for r in rows}
+    carrier_ids: dict[int, tuple[str, str]] = {}
+    for (column, speaker), probes in _carrier_probes(rows).items():
+        # Only the speaker's claims that contain a rare word of a claim on the page can carry it: a speaker
+        # quoted in thousands of documents would otherwise have every claim read.
         extra = " AND c.speaker_entity_id IS NULL" if column == "c.speaker_text" else ""
-        for ids in _chunks(values):
-            for speaker, doc, text, sentence in conn.execute(
-                f"""SELECT COALESCE(CAST(c.speaker_entity_id AS TEXT), c.speaker_text), c.doc_id, c.text,
-                           substr(d.text, c.evidence_start + 1, c.evidence_end - c.evidence_start)
-                    FROM claims c JOIN documents d ON d.id=c.doc_id WHERE {column} IN ({_marks(ids)}){extra}""",
-                ids,
+        for chunk in _chunks(sorted(probes)):
+            found = " OR ".join(f"({_probe_sql(probe)})" for probe in chunk)
+            for claim_id, text in conn.execute(
+                f"SELECT c.id, c.text FROM claims c WHERE {column}=?{extra} AND ({found})",
+                [speaker, *(word for probe in chunk for word in probe)],
             ):
-                carriers.setdefault((str(speaker), _words(str(text))), []).append((str(doc), str(sentence or "")))
+                if (key := (str(speaker), _words(str(text)))) in wanted:
+                    carrier_ids[int(claim_id)] = key
+    carriers: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for ids in _chunks(sorted(carrier_ids)):  # the evidence sentences of the carriers only
+        for claim_id, doc, sentence in conn.execute(
+            f"""SELECT c.id, c.doc_id, substr(d.text, c.evidence_start + 1, c.evidence_end - c.evidence_start)
+                FROM claims c JOIN documents d ON d.id=c.doc_id WHERE c.id IN ({_marks(ids)}) ORDER BY c.id""",
+            ids,
+        ):
+            carriers.setdefault(carrier_ids[int(claim_id)], []).append((str(doc), str(sentence or "")))
     own: dict[int, list[tuple[str, str]]] = {}
     carried: dict[int, list[tuple[str, str]]] = {}
     for row in rows:
-        speaker = str(row["speaker_entity_id"] if row["speaker_entity_id"] is not None else row["speaker_text"])
+        speaker = _speaker_key(row)
         sentence = row["sources"][0]["sentence"] if row.get("sources") else ""
         own[int(row["id"])] = [(str(row["doc_id"]), str(sentence))]
         carried[int(row["id"])] = carriers.get((speaker, _words(str(row["text"]))), []) or own[int(row["id"])]

@@ -17,7 +17,7 @@ negates. Pure: claims in, links out.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -105,6 +105,18 @@ def stance_links(claims: Sequence[StanceInput]) -> dict[int, tuple[list[int], li
     return links
 
 
+def _grown(lists: dict[str, np.ndarray], added: Iterable[tuple[int, Iterable[str]]]) -> dict[str, np.ndarray]:
+    """Posting lists (key → positions) with new positions appended; the lists not touched are shared."""
+    more: dict[str, list[int]] = {}
+    for position, keys in added:
+        for key in keys:
+            more.setdefault(key, []).append(position)
+    out = dict(lists)
+    for key, ix in more.items():
+        out[key] = np.concatenate([lists.get(key, np.zeros(0, dtype=np.int64)), np.array(ix, dtype=np.int64)])
+    return out
+
+
 class StanceIndex:
     """Stance links of a few claims against a large pool, without comparing every pair in Python.
 
@@ -121,6 +133,7 @@ class StanceIndex:
         self.position = {c.id: i for i, c in enumerate(self.claims)}
         speakers: dict[str, int] = {}
         self.speaker = np.array([speakers.setdefault(c.speaker, len(speakers)) for c in self.claims], dtype=np.int64)
+        self._speakers = speakers
         self.responsibility = np.array([c.kind == "responsibility" for c in self.claims], dtype=bool)
         self.negative = np.array([c.negative for c in self.claims], dtype=bool)
         self.sign = np.array([c.sign for c in self.claims], dtype=np.int8)
@@ -148,6 +161,52 @@ class StanceIndex:
                     lists.setdefault(word, []).append(i)
             self.postings = {w: np.array(ix, dtype=np.int64) for w, ix in lists.items()}
         self._cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+
+    def extended(self, added: Sequence[StanceInput]) -> StanceIndex:
+        """A new index holding these claims and ``added`` (newer claims: higher ids), built without
+        redoing the arrays of the claims already held. Links are recomputed on demand (new claims can
+        link to old ones). A full build when the old claims would need a lexical index they lack."""
+        new = sorted(added, key=lambda c: c.id)
+        if not new:
+            return self
+        width = self.vectors.shape[1]
+        lexical = bool(self.postings) or any(c.vector is None for c in new)
+        extendable = (
+            bool(self.claims)
+            and new[0].id > self.claims[-1].id
+            and all(c.vector is None or len(c.vector) == width for c in new)
+            and (bool(self.postings) or (bool(self.has_vector.all()) and not lexical))
+        )
+        if not extendable:
+            return StanceIndex([*self.claims, *new], self.related)
+        out = object.__new__(StanceIndex)
+        base = len(self.claims)
+        out.claims = [*self.claims, *new]
+        out.related = self.related
+        out.position = {**self.position, **{c.id: base + k for k, c in enumerate(new)}}
+        out._speakers = dict(self._speakers)
+        added_speakers = [out._speakers.setdefault(c.speaker, len(out._speakers)) for c in new]
+        out.speaker = np.concatenate([self.speaker, np.array(added_speakers, dtype=np.int64)])
+        out.responsibility = np.concatenate([self.responsibility, [c.kind == "responsibility" for c in new]])
+        out.negative = np.concatenate([self.negative, [c.negative for c in new]])
+        out.sign = np.concatenate([self.sign, np.array([c.sign for c in new], dtype=np.int8)])
+        out.ids = np.concatenate([self.ids, np.array([c.id for c in new], dtype=np.int64)])
+        out.has_vector = np.concatenate([self.has_vector, [c.vector is not None for c in new]])
+        rows = np.zeros((len(new), width), dtype=np.float16)
+        for k, c in enumerate(new):
+            if c.vector is not None:
+                rows[k] = c.vector
+        out.vectors = np.concatenate([self.vectors, rows])
+        out.about = _grown(self.about, ((base + k, c.about) for k, c in enumerate(new)))
+        if lexical:
+            words = [content_words(c.text) for c in new]
+            out.words = [*self.words, *words]
+            out.sizes = np.concatenate([self.sizes, np.array([len(w) for w in words], dtype=np.float64)])
+            out.postings = _grown(self.postings, ((base + k, w) for k, w in enumerate(words)))
+        else:
+            out.words, out.sizes, out.postings = [], np.zeros(0, dtype=np.float64), {}
+        out._cache = {}
+        return out
 
     def links(self, claim_id: int, cap: int | None = None) -> tuple[list[int], list[int]]:
         """(ids it agrees with, ids it contradicts), in id order; at most ``cap`` of each."""

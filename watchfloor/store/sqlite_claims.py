@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 import sqlite3
+import threading
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -92,7 +94,8 @@ def _about(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, list[Row
     return out
 
 
-def _all_stance_inputs(conn: sqlite3.Connection) -> list[StanceInput]:
+def _all_stance_inputs(conn: sqlite3.Connection, after_id: int = 0) -> list[StanceInput]:
+    """The stance inputs of every claim with an id above ``after_id``."""
     import numpy as np
 
     from watchfloor.extract.claims import negated
@@ -102,7 +105,8 @@ def _all_stance_inputs(conn: sqlite3.Connection) -> list[StanceInput]:
     rows = conn.execute(
         """SELECT c.id, COALESCE(CAST(c.speaker_entity_id AS TEXT), c.speaker_text), c.text, c.kind, c.band_high,
                   GROUP_CONCAT(a.entity_id), c.embedding FROM claims c LEFT JOIN claim_about a ON a.claim_id=c.id
-           GROUP BY c.id ORDER BY c.id"""
+           WHERE c.id > ? GROUP BY c.id ORDER BY c.id""",
+        (after_id,),
     ).fetchall()
     out = []
     for claim_id, speaker, text, kind, band_high, about, embedding in rows:
@@ -132,26 +136,58 @@ def _vector(blob: bytes | None, np: Any) -> Any:
     return np.frombuffer(blob, dtype="<f2") if blob else np.zeros(DIMENSION, dtype=np.float16)
 
 
-_STANCE_CACHE: dict[tuple[Any, ...], StanceIndex] = {}
+@dataclass
+class _CachedIndex:
+    path: str
+    max_claim: int
+    n_claims: int
+    max_correction: int | None
+    index: StanceIndex
+
+
+_STANCE_CACHE: list[_CachedIndex] = []  # at most one: the index of the store this process serves
+_STANCE_LOCK = threading.Lock()  # one rebuild at a time; concurrent requests wait for it instead of repeating it
 
 
 def stance_index(conn: sqlite3.Connection) -> StanceIndex:
-    """The stance index of the store's claims, rebuilt only when the claims change."""
-    # Claims are only added by ingest (a higher max id) and only changed or removed by corrections.
-    path = conn.execute("PRAGMA database_list").fetchone()[2]
-    latest = conn.execute("SELECT (SELECT max(id) FROM claims), (SELECT max(id) FROM corrections)").fetchone()
-    signature = (path, *latest)
-    cached = _STANCE_CACHE.get(signature)
-    if cached is None:
+    """The stance index of the store's claims, rebuilt only when the claims change.
+
+    Claims are only added by ingest (higher ids) and only changed or removed by corrections and
+    re-extraction. When only new claims arrived (an ingest batch), the index held is extended with them;
+    otherwise (a correction, fewer or replaced claims) it is built again from every claim."""
+    path = str(conn.execute("PRAGMA database_list").fetchone()[2])
+    max_claim, n_claims, max_correction = conn.execute(
+        """SELECT coalesce((SELECT max(id) FROM claims), 0), (SELECT count(*) FROM claims),
+                  (SELECT max(id) FROM corrections)"""
+    ).fetchone()
+    with _STANCE_LOCK:
+        held = _STANCE_CACHE[0] if _STANCE_CACHE else None
+        if held and (held.path, held.max_claim, held.n_claims, held.max_correction) == (
+            path,
+            max_claim,
+            n_claims,
+            max_correction,
+        ):
+            return held.index
         from watchfloor.extract.stance import StanceIndex
 
-        _STANCE_CACHE.clear()
-        cached = _STANCE_CACHE[signature] = StanceIndex(_all_stance_inputs(conn))
-        # Hundreds of thousands of long-lived objects: keep them out of the cyclic GC's full collections,
-        # which otherwise pause every request now and then for half a second on a large store.
-        gc.collect()
+        grows = (
+            held is not None
+            and (held.path, held.max_correction) == (path, max_correction)
+            and max_claim > held.max_claim
+        )
+        added = _all_stance_inputs(conn, held.max_claim) if grows and held else []
+        if grows and held and held.n_claims + len(added) == n_claims:
+            index = held.index.extended(added)
+        else:
+            index = StanceIndex(_all_stance_inputs(conn))
+            # Hundreds of thousands of long-lived objects: keep them out of the cyclic GC's full collections,
+            # which otherwise pause every request now and then for half a second on a large store. (A full
+            # collection first costs a second or two itself: not after each ingest batch.)
+            gc.collect()
         gc.freeze()
-    return cached
+        _STANCE_CACHE[:] = [_CachedIndex(path, max_claim, n_claims, max_correction, index)]
+        return index
 
 
 def forecast_target_of(conn: sqlite3.Connection, row: Row) -> ForecastTarget:

@@ -1,0 +1,72 @@
+"""The stance index grown with an ingest batch's new claims links exactly as one built from scratch."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from watchfloor.extract.stance import StanceIndex, StanceInput
+
+SUBJECTS = ("iskp", "ttp", "taliban", "aqap")
+
+
+def _pool(n: int, seed: int) -> list[StanceInput]:
+    rng = np.random.default_rng(seed)
+    themes = rng.normal(size=(6, 16))
+    claims = []
+    for i in range(n):
+        # Claims on one theme are paraphrases (similar vectors); the sign and subjects vary.
+        vector = themes[i % 6] + rng.normal(scale=0.25, size=16)
+        vector = (vector / np.linalg.norm(vector)).astype(np.float16)
+        about = frozenset(rng.choice(SUBJECTS, size=int(rng.integers(1, 3)), replace=False).tolist())
+        kind = "responsibility" if i % 11 == 0 else "forecast"
+        claims.append(StanceInput(i + 1, f"speaker {i % 7}", about, f"claim {i}", bool(i % 3 == 0), kind, vector))
+    return claims
+
+
+def test_extended_index_links_like_a_full_build() -> None:
+    pool = _pool(240, seed=3)
+    full = StanceIndex(pool)
+    grown = StanceIndex(pool[:150]).extended(pool[150:200]).extended(pool[200:])
+    agreeing = 0
+    for claim in pool:
+        expected = full.links(claim.id)
+        assert grown.links(claim.id) == expected
+        agreeing += len(expected[0])
+    assert agreeing > 100  # the pool has links to compare at all
+
+
+def test_old_claims_see_links_to_new_ones() -> None:
+    pool = _pool(60, seed=5)
+    first = StanceIndex(pool[:40])
+    before = first.links(pool[0].id)  # cached in the first index
+    grown = first.extended(pool[40:])
+    after = grown.links(pool[0].id)
+    assert after == StanceIndex(pool).links(pool[0].id)
+    assert len(after[0]) + len(after[1]) >= len(before[0]) + len(before[1])
+
+
+def test_claims_without_vectors_fall_back_to_a_full_build() -> None:
+    pool = _pool(30, seed=9)
+    plain = StanceInput(31, "speaker x", frozenset({"iskp"}), "claim 30 iskp attack", False, "forecast", None)
+    grown = StanceIndex(pool).extended([plain])
+    assert grown.links(31) == StanceIndex([*pool, plain]).links(31)
+
+
+def test_a_pool_with_plain_claims_grows_its_lexical_index_too() -> None:
+    pool = _pool(80, seed=11)
+    plain = [
+        StanceInput(81 + k, f"speaker p{k}", frozenset({"iskp"}), text, k == 1, "forecast", None)
+        for k, text in enumerate(
+            ("iskp will attack kabul airport again", "iskp will not attack kabul airport", "taliban talks stall")
+        )
+    ]
+    first = [*pool[:60], plain[0]]
+    later = [*pool[60:], *plain[1:]]
+    later = [StanceInput(c.id + 100, c.speaker, c.about, c.text, c.negative, c.kind, c.vector) for c in later]
+    every = [*first, *later]
+    grown = StanceIndex(first).extended(later)
+    full = StanceIndex(every)
+    assert grown.postings  # lexical index kept and grown, not rebuilt
+    for claim in every:
+        assert grown.links(claim.id) == full.links(claim.id)
+    assert grown.links(plain[0].id) != ([], [])  # the two plain airport claims meet lexically

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
+from tests.conftest import ingest_jsonl
 from watchfloor.extract.stance import StanceIndex, StanceInput
+from watchfloor.store.sqlite_claims import stance_index
+from watchfloor.workspace import Workspace
 
 SUBJECTS = ("iskp", "ttp", "taliban", "aqap")
+FIRST = (
+    '"The Islamic State Khorasan Province will attack Kabul again before the winter," a Western diplomat said. '
+    'Taliban spokesman Zabihullah Mujahid said: "The Islamic State Khorasan Province has been defeated in Nangarhar."'
+)
+SECOND = (
+    '"The Islamic State Khorasan Province will not be able to strike Kabul this year," an Afghan analyst said. '
+    "A United Nations report said the Tehrik-i-Taliban Pakistan is likely to expand its attacks in Khyber Pakhtunkhwa."
+)
 
 
 def _pool(n: int, seed: int) -> list[StanceInput]:
@@ -70,3 +83,18 @@ def test_a_pool_with_plain_claims_grows_its_lexical_index_too() -> None:
     for claim in every:
         assert grown.links(claim.id) == full.links(claim.id)
     assert grown.links(plain[0].id) != ([], [])  # the two plain airport claims meet lexically
+
+
+def test_the_store_index_follows_claims_added_while_it_is_read(tmp_path: Path) -> None:
+    """Claims committed by an ingest batch extend the held index; it never holds a claim twice."""
+    db = ingest_jsonl(tmp_path, "first", [{"text": FIRST, "title": "One", "published": "2024-05-01"}])
+    with Workspace(db) as ws:
+        before = stance_index(ws.repo.conn)
+        later = tmp_path / "later"
+        later.mkdir()
+        ingest_jsonl(later, "second", [{"text": SECOND, "title": "Two", "published": "2024-05-02"}], db=db)
+        after = stance_index(ws.repo.conn)
+        ids = [c.id for c in after.claims]
+        stored = [int(r[0]) for r in ws.repo.conn.execute("SELECT id FROM claims ORDER BY id")]
+    assert len(before.claims) >= 1 and len(stored) > len(before.claims)
+    assert ids == stored  # every claim once, in id order

@@ -94,8 +94,8 @@ def _about(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, list[Row
     return out
 
 
-def _all_stance_inputs(conn: sqlite3.Connection, after_id: int = 0) -> list[StanceInput]:
-    """The stance inputs of every claim with an id above ``after_id``."""
+def _all_stance_inputs(conn: sqlite3.Connection, after_id: int = 0, up_to: int | None = None) -> list[StanceInput]:
+    """The stance inputs of every claim with an id above ``after_id`` (and at most ``up_to``)."""
     import numpy as np
 
     from watchfloor.extract.claims import negated
@@ -105,8 +105,8 @@ def _all_stance_inputs(conn: sqlite3.Connection, after_id: int = 0) -> list[Stan
     rows = conn.execute(
         """SELECT c.id, COALESCE(CAST(c.speaker_entity_id AS TEXT), c.speaker_text), c.text, c.kind, c.band_high,
                   GROUP_CONCAT(a.entity_id), c.embedding FROM claims c LEFT JOIN claim_about a ON a.claim_id=c.id
-           WHERE c.id > ? GROUP BY c.id ORDER BY c.id""",
-        (after_id,),
+           WHERE c.id > ? AND c.id <= ? GROUP BY c.id ORDER BY c.id""",
+        (after_id, up_to if up_to is not None else 2**62),
     ).fetchall()
     out = []
     for claim_id, speaker, text, kind, band_high, about, embedding in rows:
@@ -176,17 +176,19 @@ def stance_index(conn: sqlite3.Connection) -> StanceIndex:
             and (held.path, held.max_correction) == (path, max_correction)
             and max_claim > held.max_claim
         )
-        added = _all_stance_inputs(conn, held.max_claim) if grows and held else []
+        # Read up to the max id just seen: an ingest may commit more claims meanwhile, and the index must
+        # hold exactly the claims its signature describes (else the next extension would repeat them).
+        added = _all_stance_inputs(conn, held.max_claim, max_claim) if grows and held else []
         if grows and held and held.n_claims + len(added) == n_claims:
             index = held.index.extended(added)
         else:
-            index = StanceIndex(_all_stance_inputs(conn))
+            index = StanceIndex(_all_stance_inputs(conn, 0, max_claim))
             # Hundreds of thousands of long-lived objects: keep them out of the cyclic GC's full collections,
             # which otherwise pause every request now and then for half a second on a large store. (A full
             # collection first costs a second or two itself: not after each ingest batch.)
             gc.collect()
         gc.freeze()
-        _STANCE_CACHE[:] = [_CachedIndex(path, max_claim, n_claims, max_correction, index)]
+        _STANCE_CACHE[:] = [_CachedIndex(path, max_claim, len(index.claims), max_correction, index)]
         return index
 
 

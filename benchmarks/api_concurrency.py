@@ -22,7 +22,6 @@ import argparse
 import contextlib
 import json
 import os
-import platform
 import random
 import shutil
 import sqlite3
@@ -238,14 +237,7 @@ def main() -> None:
     out = {
         "benchmark": "api_concurrency",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version,
-            "platform": platform.platform(),
-            "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
-            "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
-        },
+        "machine": base.machine_info(load_before),
         "settings": {
             "store": f"synthetic {args.synthetic_docs}",
             "store_build_seconds": build_s,
@@ -260,9 +252,7 @@ def main() -> None:
         "measure_seconds": round(time.perf_counter() - started, 1),
         "levels": rows,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    console.print(f"results written to {args.out}")
+    base.write_results(out, args.out)
 
 
 if __name__ == "__main__":

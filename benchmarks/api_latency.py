@@ -1465,6 +1465,24 @@ def print_table(result: dict[str, Any]) -> None:
     console.print(table)
 
 
+def machine_info(load_before: tuple[float, float, float]) -> dict[str, Any]:
+    """What the figures were measured on, with the load average before and now (after the run)."""
+    return {
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+        "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
+        "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def write_results(out: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
+    console.print(f"results written to {path}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--demo-db", type=Path, default=Path("/tmp/wf-demo.db"), help="demo store (built if missing)")
@@ -1501,14 +1519,7 @@ def main() -> None:
     out = {
         "benchmark": "api_latency",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpu_count": os.cpu_count(),
-            "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version,
-            "platform": platform.platform(),
-            "loadavg_1_5_15_before": [round(x, 2) for x in load_before],
-            "loadavg_1_5_15_after": [round(x, 2) for x in os.getloadavg()],
-        },
+        "machine": machine_info(load_before),
         "settings": {
             "requests": args.requests,
             "warmup": args.warmup,
@@ -1520,9 +1531,7 @@ def main() -> None:
         "measure_seconds": round(time.perf_counter() - started, 1),
         "stores": results,
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n")
-    console.print(f"results written to {args.out}")
+    write_results(out, args.out)
 
 
 if __name__ == "__main__":

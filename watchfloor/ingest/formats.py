@@ -197,7 +197,9 @@ def _table_layout(root: lxml.html.HtmlElement) -> bool:
     total = len((body if body is not None else root).text_content())
     if total == 0:
         return False
-    return any(len(t.text_content()) >= _LAYOUT_SHARE * total for t in root.iter("table"))
+    # Outermost tables only: a nested table's text is part of its outer one's, so it never holds more.
+    outer = root.xpath("//table[not(ancestor::table)]")
+    return any(len(t.text_content()) >= _LAYOUT_SHARE * total for t in outer)
 
 
 def _html_date(html: str, url: str | None, extensive: bool = False) -> str | None:

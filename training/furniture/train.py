@@ -162,6 +162,31 @@ def export_trees(model: Any) -> dict[str, np.ndarray[Any, Any]]:
     }
 
 
+def out_of_fold(train: dict[str, Any], folds: int = 5) -> list[Array]:
+    """P(furniture) of every line of every training page (labelled or not) from the model of the
+    grouped fold that did not see the page (order of ``train["page_data"]``)."""
+    X, y, groups, corpora = train["X"], train["y"], train["groups"], train["corpora"]
+    page_data = train["page_data"]
+    page_probs: list[Array] = [np.zeros(0)] * len(page_data)
+    group_page = {g: i for i, g in enumerate(dict.fromkeys(groups.tolist()))}
+    for fit_idx, test_idx in GroupKFold(n_splits=folds).split(X, y, groups):
+        model = HistGradientBoostingClassifier(**PARAMS)
+        model.fit(X[fit_idx], y[fit_idx], sample_weight=_weights(corpora[fit_idx]))
+        for g in np.unique(groups[test_idx]):
+            i = group_page[str(g)]
+            page_probs[i] = model.predict_proba(page_data[i][3])[:, 1]
+    return page_probs
+
+
+def out_of_fold_by_page(data_dir: Path, folds: int = 5) -> dict[str, Array]:
+    """Out-of-fold P(furniture) per line of each train-part page, keyed ``corpus/page id`` (for the
+    rankers that read the cleaner's probabilities: trained on what the cleaner says of unseen pages)."""
+    threadpool_limits(limits=1)
+    train = build_dataset(data_dir, "train")
+    keys = list(dict.fromkeys(train["groups"].tolist()))
+    return dict(zip(keys, out_of_fold(train, folds), strict=True))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--data", type=Path, required=True, help="../shared/eval/article_extraction")
@@ -173,20 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.time()
     pasted.check_data(args.data)
     train = build_dataset(args.data, "train")
-    X, y, groups, corpora = train["X"], train["y"], train["groups"], train["corpora"]
+    X, y, corpora = train["X"], train["y"], train["corpora"]
     print(f"train: {train['pages']} pages, {len(y)} labelled lines ({int(y.sum())} furniture)", file=sys.stderr)
 
     # Out-of-fold P(furniture) for every line of every training page (labelled or not), so the
     # threshold is chosen on the whole decision, rules included.
     page_data = train["page_data"]
-    page_probs: list[Array] = [np.zeros(0)] * len(page_data)
-    group_page = {g: i for i, g in enumerate(dict.fromkeys(groups.tolist()))}
-    for fit_idx, test_idx in GroupKFold(n_splits=args.folds).split(X, y, groups):
-        model = HistGradientBoostingClassifier(**PARAMS)
-        model.fit(X[fit_idx], y[fit_idx], sample_weight=_weights(corpora[fit_idx]))
-        for g in np.unique(groups[test_idx]):
-            i = group_page[str(g)]
-            page_probs[i] = model.predict_proba(page_data[i][3])[:, 1]
+    page_probs = out_of_fold(train, args.folds)
     chosen = choose_threshold(page_data, page_probs)
     print(f"threshold {chosen['threshold']}: cv {chosen['cv']}", file=sys.stderr)
 

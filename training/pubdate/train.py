@@ -16,6 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from training import ranker
+from training.furniture.train import out_of_fold_by_page
+from watchfloor.eval.pasted import TRAFILATURA
 from watchfloor.ingest.metadata import page_cues, stamp_by_rule, title_index
 from watchfloor.ingest.pubdate import FEATURES, candidate_features
 
@@ -26,13 +28,16 @@ WRONG_COSTS = 2.0
 def examples(data: Path) -> tuple[ranker.Examples, str]:
     ex = ranker.Examples([], [], [], 0)
     digest = hashlib.sha256()
+    # The headline anchors the dates; it reads the cleaner's P(furniture), out of fold as on unseen pages.
+    furniture = out_of_fold_by_page(data)
     for page_id, lines, gold_date in ranker.gold_pages(data, "date"):
         gold = gold_date[:10]
         ex.pages_total += 1
         cues = page_cues(lines, TODAY)
         if not cues.stamps:
             continue
-        found = title_index(lines, cues)
+        probs = furniture.get(f"{TRAFILATURA}/{page_id}")
+        found = title_index(lines, cues, probs.tolist() if probs is not None and len(probs) == len(lines) else None)
         anchor = found if found is not None else cues.start
         rule = stamp_by_rule(lines, cues, anchor)
         for k, (i, hit) in enumerate(cues.stamps):

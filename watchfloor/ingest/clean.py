@@ -329,14 +329,29 @@ def decide_lines(
     return out
 
 
+@dataclass(frozen=True)
+class CleanedLines:
+    """The cleaner's answer for one text: kept line spans, removed spans, and P(furniture) per line."""
+
+    kept: list[tuple[int, int]]
+    removed: list[RemovedSpan]
+    furniture: list[float] | None  # one per non-blank line (order of split_lines); None without the model
+
+
 def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
     """Split text into kept line spans and removed furniture spans (offsets into ``text``).
 
     Uses the trained line model when it is installed, else :func:`clean_lines_lexicon`.
     """
+    cleaned = clean_text_lines(text)
+    return cleaned.kept, cleaned.removed
+
+
+def clean_text_lines(text: str) -> CleanedLines:
+    """:func:`clean_lines` with the line model's probabilities, which the headline ranker reads too."""
     model = line_model()
     if model is None:
-        return clean_lines_lexicon(text)
+        return CleanedLines(*clean_lines_lexicon(text), None)
     spans, probs, feats = furniture_probabilities(text, model)
     lines = [text[s:e] for s, e in spans]
     reasons = decide_lines(lines, probs, feats, model.feature_names, model.threshold)
@@ -347,4 +362,4 @@ def clean_lines(text: str) -> tuple[list[tuple[int, int]], list[RemovedSpan]]:
             kept.append((start, end))
         else:
             removed.append(RemovedSpan(start, end, line, reason))
-    return kept, removed
+    return CleanedLines(kept, removed, probs)

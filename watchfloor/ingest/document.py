@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from watchfloor.ingest import dates
-from watchfloor.ingest.clean import classify_line, clean_lines, split_lines
+from watchfloor.ingest.clean import CleanedLines, classify_line, clean_text_lines, split_lines
 from watchfloor.ingest.formats import (
     Extracted,
     extract_html,
@@ -35,11 +35,23 @@ def extract(raw: RawInput) -> Extracted:
     return extract_plain(raw.data)
 
 
+def _html_furniture(raw_lines: list[str], ex: Extracted, cleaned: CleanedLines) -> list[float] | None:
+    """P(furniture) of a page's visible lines from what the HTML cleaner kept: a kept line has the line
+    model's probability, the headline is kept, every line trafilatura dropped is furniture."""
+    if cleaned.furniture is None:
+        return None
+    kept = {ex.main_text[s:e]: p for (s, e), p in zip(split_lines(ex.main_text), cleaned.furniture, strict=True)}
+    if ex.title:
+        kept.setdefault(ex.title.strip(), 0.5)
+    return [kept.get(line, 0.9999) for line in raw_lines]
+
+
 def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
     """Pure: raw input in, clean document with removed spans and publication date out."""
     today = today or date.today()
     ex = extract(raw)
-    kept, removed_lines = clean_lines(ex.main_text)
+    cleaned = clean_text_lines(ex.main_text)
+    kept, removed_lines = cleaned.kept, cleaned.removed
     offset_base = 0 if ex.main_text is ex.raw_text or ex.main_text == ex.raw_text else None
     removed: list[RemovedSpan] = list(ex.removed)
     for span in removed_lines:
@@ -67,7 +79,9 @@ def build_document(raw: RawInput, today: date | None = None) -> CleanDocument:
     for line in raw_lines[:MAX_STAMP_LINES]:
         if published is None and (hl := dates.header_line(line)):
             publisher, published = publisher or hl[0], hl[1]
-    plain = read_plain_metadata(raw_lines, today, month_first=_month_first(raw.url or ex.url))
+    # The cleaner's P(furniture) of each line is the headline ranker's too, when both read the same lines.
+    furniture = cleaned.furniture if meta_source is ex.main_text else _html_furniture(raw_lines, ex, cleaned)
+    plain = read_plain_metadata(raw_lines, today, month_first=_month_first(raw.url or ex.url), furniture=furniture)
     published = published or plain.published
     author = author or plain.author
     publisher = publisher or plain.publisher

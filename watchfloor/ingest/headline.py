@@ -4,16 +4,19 @@ Every line that could be a headline (2–40 words, not a date or byline) is scor
 regression trained on real pages (``training/headline/train.py``; weights, scaler and scores in
 ``watchfloor/models/headline/model.json``); the best-scoring line wins. The features are what a
 reader uses: the line's place relative to the article block, its length and punctuation, whether
-it is repeated (headlines often are), whether a byline or date follows it, how many of its words
-the article repeats, and whether the furniture lexicon knows it. Without the model file the
-hand-set score in ``metadata`` is used.
+it is repeated (headlines often are, and breadcrumbs end with them), whether a byline or date
+follows it, how many of its words the article repeats, whether the furniture lexicon knows it, and
+what the cleaner's line model says of it and of its neighbours (a headline is the first kept line
+above kept prose). Without the model file the hand-set score in ``metadata`` is used.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from watchfloor.ingest.ranker import LinearRanker, load_ranker
@@ -23,7 +26,9 @@ FEATURES = (
     "log_chars", "ends_question", "ends_exclaim", "ends_period", "ends_colon", "has_colon", "is_upper",
     "title_ratio", "repeated", "meta_after", "meta_before", "furniture_rule", "pipe", "breadcrumb",
     "digit_ratio", "block_overlap", "next_is_block", "first_candidate", "candidates_between", "lead_overlap",
-    "sentence_like", "long", "short", "in_block", "comma_count",
+    "sentence_like", "long", "short", "in_block", "comma_count", "inside_other", "meta_next", "to_meta_below",
+    "prev_short", "next_standfirst", "furn_logit", "next_article", "prev_furniture",
+    "kept_rank", "kept_above", "first_prose_offset",
 )  # fmt: skip
 _WORD = re.compile(r"\w{4,}")
 _BREADCRUMB = re.compile(r"\s[/›»>]\s|\w\s?/\s?\w+\s?/")
@@ -50,16 +55,39 @@ class PageContext:
     block_words: frozenset[str]
     lead_words: frozenset[str]
     candidates: tuple[int, ...]
+    folded: str  # the page's lines, case-folded, one per line: how often a line's text occurs inside others
+    furniture: tuple[float, ...]  # P(furniture) of every line from the cleaner's line model (0.5 without it)
+    threshold: float
+    candidate_furniture: tuple[float, ...]  # the candidates' P(furniture), sorted
+    kept_candidates: tuple[int, ...]  # the candidates the cleaner keeps, in page order
+    first_prose: int  # the first kept line of ten words or more (the article's start as the cleaner sees it)
 
 
-def page_context(lines: list[str], start: int, end: int, meta_lines: set[int]) -> PageContext:
+def page_context(
+    lines: list[str], start: int, end: int, meta_lines: set[int], furniture: Sequence[float] | None = None
+) -> PageContext:
+    """What the features need from the whole page. ``furniture``: the cleaner's P(furniture) of each
+    line when the caller has it (else the line model is run here)."""
     counts = Counter(line.strip().casefold() for line in lines)
     block = " ".join(lines[start : end + 1]) if end >= start else ""
     lead = " ".join(lines[start : start + 3]) if end >= start else ""
     last = start + 3 if end >= start else len(lines)  # a headline sits above (or just inside) the article block
     candidates = tuple(i for i, line in enumerate(lines[:last]) if is_candidate(line.strip()) and i not in meta_lines)
+    folded = "\n".join(line.strip().casefold() for line in lines)
+    from watchfloor.ingest.clean import line_model
+    from watchfloor.ingest.line_features import page_features
+
+    model = line_model()
+    threshold = model.threshold if model is not None else 0.5
+    if furniture is None:
+        stripped = [line.strip() for line in lines]
+        furniture = model.predict_proba(page_features(stripped, lines)) if model is not None else [0.5] * len(lines)
+    probs = tuple(furniture)
+    by_p = tuple(sorted(probs[c] for c in candidates))
+    kept = tuple(c for c in candidates if probs[c] < threshold)
+    first_prose = next((j for j, p in enumerate(probs) if p < threshold and len(lines[j].split()) >= 10), start)
     return PageContext(start, end, counts, frozenset(meta_lines), frozenset(_words(block)), frozenset(_words(lead)),
-                       candidates)  # fmt: skip
+                       candidates, folded, probs, threshold, by_p, kept, first_prose)  # fmt: skip
 
 
 def features(lines: list[str], i: int, ctx: PageContext) -> list[float]:
@@ -106,7 +134,23 @@ def features(lines: list[str], i: int, ctx: PageContext) -> list[float]:
         float(len(words) <= 3),
         float(ctx.start <= i <= ctx.end),
         min(5.0, float(line.count(","))),
+        float(ctx.folded.count(line.casefold()) > ctx.counts.get(line.casefold(), 0)),
+        float(i + 1 in ctx.meta_lines),
+        min(10, next((j - i for j in range(i + 1, i + 11) if j in ctx.meta_lines), 10)) / 10,
+        float(i > 0 and len(lines[i - 1].split()) <= 3),
+        float(i + 1 < len(lines) and len(lines[i + 1].split()) >= 12 and lines[i + 1].rstrip()[-1:] in ".!?"),
+        _logit(ctx.furniture[i]),
+        sum(p < ctx.threshold for p in ctx.furniture[i + 1 : i + 6]) / 5,
+        sum(p >= ctx.threshold for p in ctx.furniture[max(0, i - 5) : i]) / 5,
+        bisect.bisect_left(ctx.candidate_furniture, ctx.furniture[i]) / max(len(ctx.candidates), 1),
+        math.log1p(bisect.bisect_left(ctx.kept_candidates, i)),
+        max(-30.0, min(30.0, float(i - ctx.first_prose))) / 10,
     ]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-4), 1 - 1e-4)
+    return math.log(p / (1 - p))
 
 
 def headline_model() -> LinearRanker | None:

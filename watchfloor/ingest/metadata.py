@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -440,18 +441,22 @@ def could_be_stamp(line: str, hit: DateHit) -> bool:
     return not _EVENT_PREPOSITION.search(line[: hit.start])
 
 
-def title_index(lines: list[str], cues: PageCues) -> int | None:
-    """The headline's line: the learned ranker when shipped, else the hand-set score."""
+def title_index(lines: list[str], cues: PageCues, furniture: Sequence[float] | None = None) -> int | None:
+    """The headline's line: the learned ranker when shipped, else the hand-set score. ``furniture``:
+    the cleaner's P(furniture) per line, when already computed."""
     from watchfloor.ingest.headline import headline_model, page_context, rank_headline
 
     model = headline_model()
     if model is None:
         return find_title(lines, cues.start, cues.meta_lines)
-    return rank_headline(lines, page_context(lines, cues.start, cues.end, cues.meta_lines), model)
+    return rank_headline(lines, page_context(lines, cues.start, cues.end, cues.meta_lines, furniture), model)
 
 
-def read_plain_metadata(lines: list[str], today: date, month_first: bool = False) -> PlainMetadata:
-    """Headline, author and publication date of pasted text (``lines``: its raw lines, blank ones dropped)."""
+def read_plain_metadata(
+    lines: list[str], today: date, month_first: bool = False, furniture: Sequence[float] | None = None
+) -> PlainMetadata:
+    """Headline, author and publication date of pasted text (``lines``: its raw lines, blank ones dropped;
+    ``furniture``: the cleaner's P(furniture) of each, when already computed)."""
     meta = PlainMetadata()
     if not lines:
         return meta
@@ -460,7 +465,7 @@ def read_plain_metadata(lines: list[str], today: date, month_first: bool = False
     start, candidates, author_lines = cues.start, cues.dates, cues.authors
     if candidates:
         meta.not_before = max(hit.day for _, hit in candidates).isoformat()
-    title_index_ = title_index(lines, cues)
+    title_index_ = title_index(lines, cues, furniture)
     if title_index_ is not None:
         meta.title, meta.title_index = lines[title_index_].strip(), title_index_
     anchor = title_index_ if title_index_ is not None else start

@@ -51,6 +51,40 @@ def test_body_sentences_with_trap_words_are_kept(line: str) -> None:
     assert classify_line(line) is None
 
 
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Das könnte Sie auch interessieren", "list of other headlines (related / popular / read more)"),
+        ("Sur le même sujet", "list of other headlines (related / popular / read more)"),
+        ("Noticias relacionadas", "list of other headlines (related / popular / read more)"),
+        ("Czytaj też: Nowa ofensywa na północy kraju", "read-more link to another article"),
+        ("Schreibe einen Kommentar", "comment section"),
+        ("Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind markiert *", "comment section"),
+        ("Votre adresse e-mail ne sera pas publiée.", "comment section"),
+        ("Teilen Sie dies mit:", "share or follow buttons"),
+        ("Foto: Lena Vogt/Grenzbote", "photo credit or caption"),
+        ("Zurück zur Startseite", "footer, legal or navigation"),
+        ("Schlagwörter: Sahel, Mali, Wagner", "tags or topics list"),
+    ],
+)
+def test_furniture_lines_in_other_languages_are_recognised(line: str, reason: str) -> None:
+    found = classify_line(line)
+    assert found is not None and found.reason == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Die Kommentare des Ministers zur Lage im Norden sorgten für Empörung im Parlament.",
+        "Zurück in Kabul berichtete er von neuen Kontrollpunkten der Taliban an der Straße nach Dschalalabad.",
+        "Le groupe a partagé une vidéo de l'attaque sur ses canaux de propagande.",
+        "Las autoridades no publicaron la dirección del detenido por razones de seguridad.",
+    ],
+)
+def test_body_sentences_in_other_languages_are_kept(line: str) -> None:
+    assert classify_line(line) is None
+
+
 def test_related_block_is_dropped_until_the_next_paragraph() -> None:
     body = (
         "Gunmen attacked a checkpoint near Peshawar on Sunday, killing four police officers and "

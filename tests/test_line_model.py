@@ -72,6 +72,20 @@ def test_popular_posts_after_the_article_removed() -> None:
     assert all(p in kept for p in BODY)
 
 
+def test_comments_after_a_comment_heading_go_with_it() -> None:
+    names = ("in_block", "before_block", "nav_run")
+    after, inside = [0.0, 0.0, 0.0], [1.0, 0.0, 0.0]
+    lines = [*BODY[:2], "Kommentare (2)", "Endlich sagt es mal jemand.", "Das sehe ich anders als der Autor."]
+    feats = [inside, inside, after, after, after]
+    probs = [0.01, 0.01, 0.5, 0.95, 0.95]  # the comments alone are below the model's own threshold
+    reasons = clean.decide_lines(lines, probs, feats, names, threshold=0.99)
+    assert reasons[:2] == [None, None]
+    assert reasons[2] == "comment section"
+    assert reasons[3] == reasons[4] == "comment section (a comment)"
+    # Without the heading, the same lines stay: the model alone is not sure enough.
+    assert clean.decide_lines([*lines[:2], *lines[3:]], probs[:2] + probs[3:], feats[:4], names, 0.99) == [None] * 4
+
+
 @needs_model
 def test_code_listing_inside_the_article_kept() -> None:
     code = [

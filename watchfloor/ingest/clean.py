@@ -283,8 +283,9 @@ def decide_lines(
     """The removal reason of each line (None = kept), from the model's P(furniture) and the lexicon.
 
     Near-certain lexicon rules fire anywhere, the other lexicon rules outside the article block;
-    navigation runs (outside the block) and items listed under a "Related" heading are removed
-    when P(furniture) >= :data:`RULE_GATE`; every other line when P(furniture) >= ``threshold``.
+    navigation runs (outside the block), items listed under a "Related" heading and lines after a
+    comment-section heading that follows the article are removed when P(furniture) >= :data:`RULE_GATE`;
+    every other line when P(furniture) >= ``threshold``.
     Shared by :func:`clean_lines` and the training script (which scores the whole decision,
     rules included, with cross-validated probabilities).
     """
@@ -296,10 +297,15 @@ def decide_lines(
     items = 0
     teasers = False
     in_block = names.index("in_block")
+    before_block = names.index("before_block")
     nav_run = names.index("nav_run")
+    to_end = {rule.reason for rule in rules if rule.to_end}
+    comments: str | None = None  # after the article, under a comment-section heading: the comments
     for line, p, vec in zip(lines, probs, feats, strict=True):
         rule = classify_line(line, rules)
         outside = not vec[in_block]
+        if rule is not None and rule.reason in to_end and outside and not vec[before_block]:
+            comments = rule.reason
         body = _looks_like_body(line)
         if rule is not None and rule.reason in CERTAIN_BLOCK_RULES:
             listing, items, teasers = rule.reason, 0, False
@@ -322,6 +328,8 @@ def decide_lines(
             out.append("navigation menu (run of short items)")
         elif listing is not None and p >= RULE_GATE:
             out.append(listing + " (listed item)")
+        elif comments is not None and outside and p >= RULE_GATE:
+            out.append(comments + " (a comment)")
         elif p >= threshold:
             out.append(rule.reason if rule is not None else _model_reason(p, dict(zip(names, vec, strict=True))))
         else:

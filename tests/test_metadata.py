@@ -208,3 +208,37 @@ def test_a_byline_closing_the_article_is_the_author() -> None:
 def test_a_byline_loses_the_handle_after_the_name() -> None:
     assert byline("Por Williams Okafor @wokafor -") == "Williams Okafor"
     assert byline("Erstellt von Andrea Brunner") == "Andrea Brunner"
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("macbacchi28.09.1912:44", "2019-09-28"),  # a forum stamp: two-digit year, time glued on
+        ("Arapahoe16.10.1907:34", "2019-10-16"),
+        ("am 16.10.2019 um 12:30", "2019-10-16"),
+        ("1.2.1907 begann der Bau der Brücke", "1907-02-01"),
+    ],
+)
+def test_a_time_glued_to_a_two_digit_year_is_not_a_century_old_year(line: str, day: str) -> None:
+    assert [hit.day.isoformat() for hit in dates_in_line(line, TODAY)] == [day]
+
+
+FORUM_BODY = [
+    "Seit dem Update bekomme ich im Mobilfunknetz keine Verbindung mehr zum Store, im WLAN klappt dagegen alles.",
+    "Ich habe die Einstellungen nicht verändert und das Gerät schon zweimal neu gestartet, leider ohne Erfolg.",
+    "Hat jemand eine Idee, woran das liegen könnte, oder kennt das Problem und weiß eine Lösung dafür?",
+]
+
+
+def test_a_members_registration_date_is_not_the_posts_date() -> None:
+    lines = [
+        "Forum › Technik › Kein Netz nach dem Update",
+        "Kein Netz nach dem Update",
+        "r23",
+        "Beiträge: 1626",
+        "Registriert: 18.09.2008, 05:56",
+        "Beitrag von r23 » 21.01.2009, 05:42",
+        *FORUM_BODY,
+    ]
+    found = read_plain_metadata(lines, TODAY).published
+    assert found is not None and found.date == "2009-01-21"

@@ -135,9 +135,10 @@ def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]
     )
     numeric = re.compile(
         r"(?<![\d.])(?:(?P<Y>(?:19|20)\d{2})[-/.](?P<M>\d{1,2})[-/.](?P<D>\d{1,2})(?![\d])"
-        r"|(?P<a>\d{1,2})(?P<sep>[./-])\s?(?P<b>\d{1,2})(?P=sep)\s?(?P<c>(?:19|20)\d{2}"
+        r"|(?P<a>\d{1,2})(?P<sep>[./-])\s?(?P<b>\d{1,2})(?P=sep)\s?(?P<c>(?:19|20)\d{2}(?!:\d)"
         + _YEAR_END.replace("(?!\\d)", "(?!\\d|\\.\\d)")
-        + r"|\d{2}(?!\d|\.\d)))"
+        # "28.09.1912:44": a two-digit year with the time glued on, not the year 1912
+        + r"|\d{2}(?!\d|\.\d)|\d{2}(?=\d{1,2}:\d{2}(?!\d))))"
     )
     return day_month_year, month_day_year, numeric
 

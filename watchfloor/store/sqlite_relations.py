@@ -6,6 +6,7 @@ import sqlite3
 from typing import Any
 
 from watchfloor.models import RelationRecord
+from watchfloor.store import grade_cache
 from watchfloor.store.sqlite_reliability import attach_relation_grades
 from watchfloor.store.sqlparts import Where, order_term
 
@@ -102,8 +103,10 @@ def list_relations(
                ORDER BY {order_term(order, RELATION_ORDERS)}, n_sources DESC, last_seen DESC, subject, object
                LIMIT ? OFFSET ?"""
     )
+    held = grade_cache.held_grades(conn)  # read first: grades computed below may only be newer than it says
     rows = [dict(r) for r in conn.execute(sql, [*w.args, min_sources, limit, offset])]
     statements: dict[int, list[Row]] = {}
+    keys: list[tuple[Any, ...]] = []
     for i, row in enumerate(rows):
         row["negated"] = row["n_asserted"] == 0
         row["hedged"] = row["n_hedged"] == row["n_asserted"] + row["n_negated"]
@@ -113,6 +116,12 @@ def list_relations(
             conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, max_sources,
             modalities,
         )  # fmt: skip
+        key = ("relation", row["subject_entity_id"], row["predicate"], row["object_entity_id"], row["negated"],
+               since, until, modalities)  # fmt: skip
+        keys.append(key)
+        if key in held:
+            grade_cache.apply(row, held[key])
+            continue
         statements[i] = (
             row["sources"]
             if max_sources is None
@@ -121,7 +130,11 @@ def list_relations(
                 modalities,
             )
         )  # fmt: skip
-    attach_relation_grades(conn, rows, statements)  # grade, n_independent, admiralty: computed, never stored
+    # grade, n_independent, admiralty: computed (for the rows not graded since the store last changed), never stored
+    missing = sorted(statements)
+    attach_relation_grades(conn, [rows[i] for i in missing], {k: statements[i] for k, i in enumerate(missing)})
+    for i in missing:
+        held[keys[i]] = grade_cache.fields_of(rows[i])
     return rows
 
 

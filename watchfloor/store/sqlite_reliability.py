@@ -11,6 +11,7 @@ import sqlite3
 from typing import Any
 
 from watchfloor.reliability import Copy, Grade, Report, grade_reports, meets, sort_key
+from watchfloor.store import grade_cache
 
 Row = dict[str, Any]
 CHUNK = 500  # ids per IN (...) list
@@ -213,7 +214,21 @@ def attach_claim_grades(conn: sqlite3.Connection, rows: list[Row]) -> None:
     """Add ``grade``, ``n_independent`` and ``admiralty`` to claim rows (as :func:`sqlite_claims.list_claims`
     gives them). Reliability is the claim's own document's outlet; credibility counts the independent sources
     among the documents that carry the same claim — the same speaker, the same words — collapsed as for
-    events. (The store's stance links join claims of *different* speakers, so they do not count here.)"""
+    events. (The store's stance links join claims of *different* speakers, so they do not count here.)
+    Grades already computed since the store last changed are reused (``grade_cache``)."""
+    if not rows:
+        return
+    held = grade_cache.held_grades(conn)
+    for row in rows:
+        if (fields := held.get(("claim", int(row["id"])))) is not None:
+            grade_cache.apply(row, fields)
+    missing = [row for row in rows if ("claim", int(row["id"])) not in held]
+    _grade_claims(conn, missing)
+    for row in missing:
+        held[("claim", int(row["id"]))] = grade_cache.fields_of(row)
+
+
+def _grade_claims(conn: sqlite3.Connection, rows: list[Row]) -> None:
     if not rows:
         return
     wanted = {(_speaker_key(r), _words(str(r["text"]))) for r in rows}

@@ -9,19 +9,10 @@ from typing import Any
 import pytest
 
 from tests.conftest import ingest_jsonl
+from tests.test_reliability_claims import BBC, DAWN
 from watchfloor.store import sqlite_relations, sqlite_reliability
 from watchfloor.workspace import Workspace
 
-BBC = (
-    "Tehrik-i-Taliban Pakistan is allied with the Afghan Taliban, Pakistani officials say, and its leaders shelter "
-    "across the border. Islamabad has repeatedly asked Kabul to act against the group, which has carried out a wave "
-    "of attacks on police in the north-west."
-)
-DAWN = (
-    "Security analysts in Peshawar said the Tehrik-i-Taliban Pakistan is allied with the Afghan Taliban and draws "
-    "on their support. The group has stepped up attacks on security forces in Khyber Pakhtunkhwa since the Taliban "
-    "returned to power in Kabul in 2021."
-)
 SPOKESMAN = '"We will keep the border closed until the attacks stop," the interior ministry spokesman said.'
 
 

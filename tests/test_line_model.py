@@ -86,6 +86,20 @@ def test_comments_after_a_comment_heading_go_with_it() -> None:
     assert clean.decide_lines([*lines[:2], *lines[3:]], probs[:2] + probs[3:], feats[:4], names, 0.99) == [None] * 4
 
 
+def test_a_text_of_a_few_lines_loses_only_what_the_lexicon_knows() -> None:
+    names = ("in_block", "before_block", "nav_run", "repeat", "short_run", "short")
+    inside, after = [1.0, 0.0, 0.0, 0.0, 0.0, 0.0], [0.0] * 6
+    lines = [BODY[0], "The group first appeared in 2015.", "Subscribe to our newsletter"]
+    reasons = clean.decide_lines(lines, [0.01, 0.999, 0.999], [inside, after, after], names, threshold=0.99)
+    assert reasons[:2] == [None, None]  # too short a text for the page model to judge the closing sentence
+    assert reasons[2] == "subscription or newsletter prompt"
+    # On a page of more lines, the model's own judgement applies.
+    longer = [*BODY, *lines[1:]]
+    probs = [0.01] * len(BODY) + [0.999, 0.999]
+    feats = [inside] * len(BODY) + [after, after]
+    assert clean.decide_lines(longer, probs, feats, names, threshold=0.99)[len(BODY)] is not None
+
+
 @needs_model
 def test_code_listing_inside_the_article_kept() -> None:
     code = [

@@ -242,3 +242,17 @@ def test_a_members_registration_date_is_not_the_posts_date() -> None:
     ]
     found = read_plain_metadata(lines, TODAY).published
     assert found is not None and found.date == "2009-01-21"
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Autor: Rechtsanwalt Sebastian Einbock", "Sebastian Einbock"),
+        ("FOCUS-Online-Experte Robin Tschöpe", "Robin Tschöpe"),
+        ("Interview: Julia Lauter", "Julia Lauter"),
+        ("Von Redakteurin Anna Berg", "Anna Berg"),
+        ("By Staff Writer", "Staff Writer"),  # a role alone is the credit there is
+    ],
+)
+def test_a_role_before_the_name_is_not_part_of_it(line: str, name: str) -> None:
+    assert name_line(line) == name

@@ -171,6 +171,9 @@ CERTAIN_BLOCK_RULES = frozenset({"list of other headlines (related / popular / r
 # only when the model also leans to furniture: ungated, these two rules cost the most article lines
 # in cross-validation on the training pages (short subheadings and list items taken for menus).
 RULE_GATE = 0.9
+# The line model learned from whole web pages where the article block is; in a text this short (a pasted
+# paragraph or two) it has no page to read, so only the lexicon's rules remove lines.
+MIN_MODEL_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -330,7 +333,7 @@ def decide_lines(
             out.append(listing + " (listed item)")
         elif comments is not None and outside and p >= RULE_GATE:
             out.append(comments + " (a comment)")
-        elif p >= threshold:
+        elif p >= threshold and len(lines) >= MIN_MODEL_LINES:
             out.append(rule.reason if rule is not None else _model_reason(p, dict(zip(names, vec, strict=True))))
         else:
             out.append(None)

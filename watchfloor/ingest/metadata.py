@@ -69,6 +69,7 @@ class BylineLexicon:
     glued: re.Pattern[str]  # a one-word prefix run into the name by a browser copy ("ByJ.R. Stone")
     outlet: re.Pattern[str]  # a word that makes a name line a masthead ("Channel Observer")
     before_inner: frozenset[str]  # the only words a mid-line byline word may follow ("Posted on … by X")
+    role: re.Pattern[str]  # a role before the name ("Rechtsanwalt …", "FOCUS-Online-Experte …")
 
 
 def _alternation(words: list[str]) -> str:
@@ -87,6 +88,7 @@ def byline_lexicon() -> BylineLexicon:
         inner=re.compile(rf"(?:^|[\s·|,])(?:{_alternation(spec['inner_byline_words'])})\s+(?P<rest>[A-ZÀ-Þ].+)$"),
         outlet=re.compile(rf"(?<!\w)(?:{_alternation(spec['outlet_words'])})(?!\w)", re.I),
         before_inner=frozenset(w.casefold() for w in spec["before_inner_byline"]),
+        role=re.compile(rf"^(?:[\w.]+-)*(?:{_alternation(spec['role_words'])})\s+(?=\S+\s+\S)", re.I),
         # Case-sensitive: a capital prefix glued to a capital ("PorRodolfo"), never a word ("Bypass").
         glued=re.compile(
             rf"^(?:{_alternation([w.capitalize() for w in spec['byline_prefixes'] if ' ' not in w])})"
@@ -262,6 +264,7 @@ def _clean_name(text: str) -> str | None:
         maxsplit=1,
     )[0]
     text = _HANDLE_AFTER_NAME.sub("", text).strip(" ,;:-–—|").removeprefix("@")
+    text = byline_lexicon().role.sub("", text)  # "Rechtsanwalt Sebastian Einbock": the name, not the role
     text = _DATE_WORD_AFTER_NAME.sub("", _OUTLET_AFTER_NAME.sub("", text))
     names = [n for n in _NAME_JOIN.split(text) if n]
     if not names or len(names) > 4:

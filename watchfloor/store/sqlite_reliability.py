@@ -219,10 +219,12 @@ def attach_claim_grades(conn: sqlite3.Connection, rows: list[Row]) -> None:
     if not rows:
         return
     held = grade_cache.held_grades(conn)
+    missing: list[Row] = []
     for row in rows:
         if (fields := held.get(("claim", int(row["id"])))) is not None:
             grade_cache.apply(row, fields)
-    missing = [row for row in rows if ("claim", int(row["id"])) not in held]
+        else:
+            missing.append(row)
     _grade_claims(conn, missing)
     for row in missing:
         held[("claim", int(row["id"]))] = grade_cache.fields_of(row)

@@ -187,6 +187,13 @@ def out_of_fold_by_page(data_dir: Path, folds: int = 5) -> dict[str, Array]:
     return dict(zip(keys, out_of_fold(train, folds), strict=True))
 
 
+def page_probabilities(furniture: dict[str, Array], page_id: str, n_lines: int) -> list[float] | None:
+    """The out-of-fold P(furniture) of a trafilatura_eval page's lines, or None when the page has none
+    (no labelled line) or they do not line up with its ``n_lines`` lines."""
+    probs = furniture.get(f"{pasted.TRAFILATURA}/{page_id}")
+    return probs.tolist() if probs is not None and len(probs) == n_lines else None
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     ap.add_argument("--data", type=Path, required=True, help="../shared/eval/article_extraction")

@@ -17,9 +17,8 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from training import ranker
-from training.furniture.train import out_of_fold_by_page
+from training.furniture.train import out_of_fold_by_page, page_probabilities
 from watchfloor.eval.pages import _norm_field
-from watchfloor.eval.pasted import TRAFILATURA
 from watchfloor.ingest.headline import FEATURES, features, page_context
 from watchfloor.ingest.metadata import page_cues
 
@@ -34,11 +33,11 @@ def examples(data: Path) -> tuple[ranker.Examples, str]:
     for page_id, lines, gold_title in ranker.gold_pages(data, "title"):
         gold = _norm_field(gold_title)
         ex.pages_total += 1
-        probs = furniture.get(f"{TRAFILATURA}/{page_id}")
-        if probs is None or len(probs) != len(lines):
+        probs = page_probabilities(furniture, page_id, len(lines))
+        if probs is None:
             continue  # no out-of-fold probabilities for this page (it has no labelled line)
         cues = page_cues(lines, TODAY)
-        ctx = page_context(lines, cues.start, cues.end, cues.meta_lines, probs.tolist())
+        ctx = page_context(lines, cues.start, cues.end, cues.meta_lines, probs)
         ys = [int(fuzz.ratio(_norm_field(lines[i]), gold) >= 90) for i in ctx.candidates]
         if not any(ys):
             continue  # the title is not a candidate line of this page: nothing to learn

@@ -16,8 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from training import ranker
-from training.furniture.train import out_of_fold_by_page
-from watchfloor.eval.pasted import TRAFILATURA
+from training.furniture.train import out_of_fold_by_page, page_probabilities
 from watchfloor.ingest.metadata import page_cues, stamp_by_rule, title_index
 from watchfloor.ingest.pubdate import FEATURES, candidate_features
 
@@ -36,8 +35,7 @@ def examples(data: Path) -> tuple[ranker.Examples, str]:
         cues = page_cues(lines, TODAY)
         if not cues.stamps:
             continue
-        probs = furniture.get(f"{TRAFILATURA}/{page_id}")
-        found = title_index(lines, cues, probs.tolist() if probs is not None and len(probs) == len(lines) else None)
+        found = title_index(lines, cues, page_probabilities(furniture, page_id, len(lines)))
         anchor = found if found is not None else cues.start
         rule = stamp_by_rule(lines, cues, anchor)
         for k, (i, hit) in enumerate(cues.stamps):

@@ -312,7 +312,9 @@ def test_the_attacks_after_an_incident_is_its_evidence_not_a_generic_plural(nlp,
         ("Gunmen killed civilians in the market.", None, None),  # a plural without a number says no figure
     ],
 )
-def test_people_named_one_by_one_as_victims_are_counted(nlp, text: str, killed: int | None, wounded: int | None) -> None:  # type: ignore[no-untyped-def]  # noqa: E501
+def test_people_named_one_by_one_as_victims_are_counted(
+    nlp, text: str, killed: int | None, wounded: int | None
+) -> None:  # type: ignore[no-untyped-def]
     found = extract_casualties(next(iter(nlp(text).sents)))
     assert (found.killed.value if found.killed else None, found.wounded.value if found.wounded else None) == (
         killed,
@@ -391,3 +393,88 @@ def test_a_site_the_place_index_does_not_know_stands_inside_the_town_named(nlp, 
     text = "Al-Shabaab gunmen stormed a restaurant on Lido beach in Mogadishu on Friday, killing 20 people."
     [event] = _events(nlp, linker, gazetteer, text)
     assert (event.place_text, event.country) == ("Mogadishu", "SO")
+
+
+def test_day_words_with_a_clock_time_or_at_night_resolve_to_their_day() -> None:
+    assert resolve("last night", PUBLISHED).date == "2024-03-23"  # type: ignore[union-attr]
+    assert resolve("last night's", PUBLISHED).date == "2024-03-23"  # type: ignore[union-attr]
+    assert resolve("this morning", PUBLISHED).date == "2024-03-24"  # type: ignore[union-attr]
+    assert resolve("0115 this morning", PUBLISHED).date == "2024-03-24"  # type: ignore[union-attr]
+    assert resolve("10:30 p.m. yesterday", PUBLISHED).date == "2024-03-23"  # type: ignore[union-attr]
+    assert resolve("this", PUBLISHED) is None
+
+
+@pytest.mark.parametrize(
+    "text,killed",
+    [
+        ("The daughter of the ambassador, Nadine Aziz, was almost killed in the shooting.", None),
+        ("Two guards were nearly killed when the bomb went off.", None),
+        ("Ramon Garcia, 56, was killed when a bomb exploded under his car.", 1),
+    ],
+)
+def test_a_near_miss_kills_no_one_and_an_age_is_no_toll(nlp, text: str, killed: int | None) -> None:  # type: ignore[no-untyped-def]
+    found = extract_casualties(next(iter(nlp(text).sents))).killed
+    assert (found.value if found is not None else None) == killed
+
+
+@pytest.mark.parametrize(
+    "text,attack_type",
+    [
+        ("Guerrillas killed a peasant in the town of Flores on Tuesday.", "unknown"),
+        ("The rebels burned the mayor's office and two trucks.", "facility_infrastructure_attack"),
+        ("Two soldiers were killed by militants near the border on Friday.", "unknown"),
+        ("An unknown number of terrorists attacked the civil defense post on Monday.", "unknown"),
+    ],
+)
+def test_a_killing_or_burning_by_an_armed_actor_is_an_attack(
+    nlp, linker, gazetteer, text: str, attack_type: str
+) -> None:  # type: ignore[no-untyped-def]
+    [event] = _events(nlp, linker, gazetteer, text)
+    assert (event.event_type, event.attack_type) == ("attack", attack_type)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The flood killed 12 people in Kabul on Tuesday.",
+        "A fire destroyed the market in Herat on Monday.",
+        "He said the rebels would kill anyone who voted in the election.",
+        "The army destroyed a militant hideout in Kunar on Sunday.",
+        "The Taliban remain its main enemy; the Taliban have killed or detained many of its commanders since 2021.",
+    ],
+)
+def test_killing_and_destroying_without_an_armed_actor_are_no_attacks(nlp, linker, gazetteer, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert [e for e in _events(nlp, linker, gazetteer, text) if e.event_type == "attack"] == []
+
+
+def test_a_report_dated_days_from_the_one_before_is_another_incident(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A bomb exploded under a car in downtown Kabul, killing the city's attorney general.\n"
+        "Guerrillas attacked the home of the vice president in Kabul five days ago with explosives."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert [e.date for e in events] == ["2024-03-24", "2024-03-19"]
+    # a report that refers back ("the attack") still continues the first
+    text = text.split("\n")[0] + "\nThe attack on Friday also wounded two guards."
+    [event] = _events(nlp, linker, gazetteer, text)
+    assert len(event.evidence) == 2
+
+
+def test_a_toll_told_meanwhile_or_in_a_town_described_as_one_is_not_the_last_incidents(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    first = "In Huaraz, terrorists set fire to the offices of the local development corporation on Monday.\n"
+    for second in (
+        "Meanwhile, four rebels were killed during an armed clash with army troops.",
+        "One person died when an ore train was derailed near Oroya, a key mining town.",
+    ):
+        [event] = _events(nlp, linker, gazetteer, first + second)
+        assert (event.killed, len(event.evidence)) == (None, 1), second
+    for second in ("One guard died in the fire, police said.", "A third guard was killed by the fire."):
+        [event] = _events(nlp, linker, gazetteer, first + second)
+        assert event.killed == 1, second
+
+
+def test_an_armed_actor_expected_to_strike_is_a_forecast_not_an_attack(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "I would expect IS-K to strike another such gathering within the next 12 months."
+    assert _events(nlp, linker, gazetteer, text) == []
+    [event] = _events(nlp, linker, gazetteer, "IS-K militants struck a rally in Bajaur on Sunday.")
+    assert event.event_type == "attack"

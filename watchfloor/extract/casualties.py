@@ -141,10 +141,22 @@ def _is_excluded(span: Span) -> bool:
         return True
     if span[0].i > 0 and doc[span[0].i - 1].lower_ in ("aged", "age", "$", "£", "€", "no.", "number"):
         return True
+    first = span[0].i
+    if (
+        first >= 2
+        and last.i + 1 < len(doc)
+        and doc[first - 1].text == ","
+        and doc[last.i + 1].text == ","
+        and (doc[first - 2].ent_type_ == "PERSON" or doc[first - 2].tag_ == "NNP")
+        and text.isdigit()
+    ):
+        return True  # an age between commas after a name: "Garcia Alvarado, 56, was killed"
     return text.endswith("%")
 
 
 def _role_from_word(tok: Token) -> str | None:
+    if any(c.dep_ == "advmod" and c.lower_ in load_event_lexicon().near_miss_words for c in tok.children):
+        return None  # "two guards were almost killed": no one died
     lemma = tok.lemma_.lower()
     low = tok.lower_
     if lemma in KILLED or low in KILLED:
@@ -292,7 +304,10 @@ def _named_victims(sent: Span) -> dict[str, Amount]:
                 role = "killed"
             if role is None or role in out or tok.dep_ == "xcomp":
                 continue
-            if any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in lex.modals) for c in tok.children):
+            if any(
+                c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in lex.modals) or c.lower_ in lex.near_miss_words
+                for c in tok.children
+            ):
                 continue
             victims = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")]
         else:

@@ -10,6 +10,7 @@ BACKGROUND_DAYS before publication, and named historical attacks ("9/11"), are b
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from watchfloor.extract.lexicon import EventLexicon, Trigger, load_event_lexicon
 from watchfloor.extract.merge import EventKey, same_event
 from watchfloor.extract.numbers import Amount, parse_cardinal
 from watchfloor.extract.versions import EVENTS_VERSION
-from watchfloor.link.place_words import load_place_words, measured_from, not_event_place
+from watchfloor.link.place_words import described_as_place, load_place_words, measured_from, not_event_place
 from watchfloor.link.temporal import resolve
 from watchfloor.models import EventRecord, MentionRecord
 
@@ -41,7 +42,12 @@ LATER = re.compile(
     re.I,
 )
 # ... and words that mark a further incident whatever else matches ("Meanwhile, two bombs were thrown at ...").
-SEPARATE = re.compile(r"\b(?:another|a second|a third|separate(?:ly)?|meanwhile|elsewhere)\b", re.I)
+SEPARATE = re.compile(r"\b(?:another|a second|a third|separate(?:ly)?|meanwhile|elsewhere|likewise)\b", re.I)
+# A toll told after one of these belongs to another incident than the one just reported (not "a third
+# man was wounded": SEPARATE's "a third" counts incidents, here it counts victims).
+TOLL_ELSEWHERE = re.compile(
+    r"\b(?:meanwhile|elsewhere|separately|likewise|in (?:an)?other (?:incidents?|attacks?))\b", re.I
+)
 DEFINITE_REF = re.compile(
     r"\b(?:the|that|this|sunday's|monday's|tuesday's|wednesday's|thursday's|friday's|saturday's)"
     r" (?:[\w-]+ ){0,2}(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
@@ -92,8 +98,11 @@ class EntityInfo:
 InfoLookup = Callable[[str], EntityInfo | None]
 
 
-def _sentence_triggers(sent: Span, lex: EventLexicon, index: DocIndex | None = None) -> list[tuple[Trigger, int, int]]:
-    """(trigger, start char, end char) for every lexicon match in the sentence, phrases first."""
+def _sentence_triggers(
+    sent: Span, lex: EventLexicon, index: DocIndex | None = None, groups: frozenset[int] = frozenset()
+) -> list[tuple[Trigger, int, int]]:
+    """(trigger, start char, end char) for every lexicon match in the sentence, phrases first. ``groups``:
+    indices of the tokens naming an armed group (an agent trigger such as "killed" needs an armed actor)."""
     found: list[tuple[Trigger, int, int]] = []
     lower = sent.text.lower()
     taken = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in lex.not_event_pattern.finditer(lower)]
@@ -105,16 +114,72 @@ def _sentence_triggers(sent: Span, lex: EventLexicon, index: DocIndex | None = N
         found.append((lex.phrase_triggers[m.group(0)], start, end))
         taken.append((start, end))
     lemmas, lowers, idx = (index or DocIndex(sent.doc)).lowers
-    get = lex.lemma_triggers.get
+    get, agent_get = lex.lemma_triggers.get, lex.agent_triggers.get
     for i in range(sent.start, sent.end):  # token columns: no spaCy Token made for the many non-triggers
         found_trig = get(lemmas[i]) or get(lowers[i])
+        needs_actor = found_trig is None
+        found_trig = found_trig or agent_get(lemmas[i]) or agent_get(lowers[i])
         if found_trig is None or any(s <= idx[i] < e for s, e in taken):
             continue
         tok = sent.doc[i]
+        if needs_actor and not (_told_as_done(tok, lex, groups) and _one_incident(tok)):
+            continue
+        if found_trig.weak and _told_as_done(tok, lex, groups):
+            found_trig = dataclasses.replace(found_trig, weak=False)  # "FMLN terrorists attacked the post"
         if _not_happened(tok, lex) or _epithet(tok):
             continue
         found.append((found_trig, tok.idx, tok.idx + len(tok.text)))
     return sorted(found, key=lambda x: x[1])
+
+
+def _one_thing(noun: Token) -> bool:
+    """A definite, counted or named object ("the mayor's office", "nine vehicles", "a peasant", "hundreds
+    of civilians"), not a vague many ("has killed or detained many of its commanders")."""
+    if noun.pos_ == "PROPN" or noun.like_num or noun.lower_ in ("dozens", "hundreds", "thousands", "scores"):
+        return True
+    return any(
+        (c.dep_ == "det" and c.lower_ in ("a", "an", "the", "this", "that")) or c.dep_ in ("nummod", "poss")
+        for c in noun.children
+    )
+
+
+def _one_incident(verb: Token) -> bool:
+    """The verb tells one deed done to someone or something named, not a tally over a period ("has killed
+    or detained many of its commanders since 2021")."""
+    if any(c.dep_ == "prep" and c.lower_ in ("since", "over", "throughout") for c in verb.children):
+        return False
+    partners = [verb, *verb.conjuncts]
+    return any(c.dep_ in ("dobj", "nsubjpass") and _one_thing(c) for v in partners for c in v.children)
+
+
+def _told_as_done(verb: Token, lex: EventLexicon, groups: frozenset[int]) -> bool:
+    """An armed actor did it, told in a finite verb ("militants killed", "rebels kill five"); not an
+    infinitive or a bare form ("I would expect IS-K to strike another gathering")."""
+    return verb.tag_ in ("VBD", "VBN", "VBZ", "VBP") and _armed_actor(verb, lex, groups)
+
+
+def _armed_actor(verb: Token, lex: EventLexicon, groups: frozenset[int]) -> bool:
+    """Whether the verb's doer is an armed actor: its subject, its "by" agent, the subject of the verb it
+    is coordinated with ("guerrillas killed a peasant and burned a truck") or the noun a relative clause
+    hangs from ("the rebels who burned the office")."""
+    node = verb
+    for _ in range(3):
+        doers = [c for c in node.children if c.dep_ == "nsubj"]
+        doers += [g for c in node.children if c.dep_ == "agent" for g in c.children if g.dep_ == "pobj"]
+        if doers:
+            break
+        if node.dep_ != "conj" or node.head is node:
+            return False
+        node = node.head
+    for doer in doers:
+        if doer.lower_ in ("who", "that") and node.dep_ == "relcl":
+            doer = node.head
+        if doer.lemma_.lower() in ("number", "group", "band", "squad", "column", "unit", "dozen", "hundred"):
+            # "an unknown number of FMLN terrorists attacked"
+            doer = next((g for c in doer.children if c.lower_ == "of" for g in c.children if g.dep_ == "pobj"), doer)
+        if doer.i in groups or doer.lower_ in lex.armed_actor_nouns or doer.lemma_.lower() in lex.armed_actor_nouns:
+            return True
+    return False
 
 
 def _epithet(tok: Token) -> bool:
@@ -241,6 +306,11 @@ def _elsewhere(sent: Span, mentions: list[MentionRecord], info: InfoLookup, even
     """Whether a sentence without a trigger is set in another town than ``event`` ("one person died
     when a train was derailed near Oroya" after an arson in Huaraz): its toll is not that event's."""
     key, text, _country = _place(sent, mentions, info, sent.start_char)
+    if text is None:
+        # a town NER missed, described as one: "one person died when a train was derailed near Oroya, a
+        # key mining town" after an arson in Huaraz
+        named = next((t for t in sent if described_as_place(t)), None)
+        key, text = None, named.text if named is not None else None
     if text is None or (key is not None and _place_rank_of(key, info) < 3) or event.place_text is None:
         return False  # no town named (a town the place index does not know has no key)
     return (key or text.casefold()) != (event.place_key or event.place_text.casefold())
@@ -604,6 +674,8 @@ def _same_incident_before(
     definite: bool,
     town: bool,
     summaries: frozenset[int] = frozenset(),
+    published: date | None = None,
+    refers: bool = False,
 ) -> EventRecord | None:
     """The earlier report of this document that ``event`` continues, if any: the latest compatible event
     told within the last three sentences, or (for an undated definite reference, "the bombing") the latest
@@ -612,9 +684,14 @@ def _same_incident_before(
     wounded 30" after the bombing it describes, with an arrest told between them. ``summaries``: ids of
     the earlier reports that sum up several incidents, given when this report introduces one ("a bomb
     exploded"): it is one of them, not all of them, and once a document has announced several incidents,
-    each one it introduces is a new one, so nearness alone does not merge it."""
+    each one it introduces is a new one, so nearness alone does not merge it. A report that does not refer
+    back ("the attack", ``refers``) and is dated more than a day away from the earlier one (or, when that
+    one has no date of its own, from ``published``, the date it will take) tells another incident:
+    "guerrillas attacked Merino's home five days ago" after a bombing reported undated."""
     for earlier in reversed(events):
         if earlier.date_method == "historical" or not _compatible(earlier, event) or id(earlier) in summaries:
+            continue
+        if not refers and _days_apart(event, earlier, published) > 1:
             continue
         recent = s_index - last_seen.get(id(earlier), -99) <= 3 and not summaries
         if event.date and earlier.date and event.date != earlier.date and not recent:
@@ -622,6 +699,18 @@ def _same_incident_before(
         if recent or definite or (town and event.place_key == earlier.place_key):
             return earlier
     return None
+
+
+def _days_apart(event: EventRecord, earlier: EventRecord, published: date | None) -> int:
+    """Days between two day-precision dates of one document's reports (0 when either is not a day)."""
+    other = earlier.date
+    if other is None and published is not None and not earlier.is_background:
+        if event.is_background:
+            return 0  # an undated lede ("Abbey Gate, four years on") told with its date later
+        other = published.isoformat()
+    if event.date is None or other is None or len(event.date) != 10 or len(other) != 10:
+        return 0
+    return abs((date.fromisoformat(event.date) - date.fromisoformat(other)).days)
 
 
 def _later_than(sent: Span, events: list[EventRecord]) -> tuple[str, str] | None:
@@ -688,7 +777,13 @@ def extract_events(
         ):
             events.append(historical)
             continue
-        triggers = [] if _verbless_list_item(sent, text) else _sentence_triggers(sent, lex, index)
+        groups = frozenset(
+            t.i
+            for m in sent_mentions
+            if m.entity_key and (ei := info(m.entity_key)) is not None and ei.kind in GROUP_KINDS
+            for t in doc.char_span(m.start, m.end, alignment_mode="expand") or ()
+        )
+        triggers = [] if _verbless_list_item(sent, text) else _sentence_triggers(sent, lex, index, groups)
         chosen = _choose(triggers, sent, lex)
         claims = (bool(CLAIM_WORDS.search(sent.text)) and "responsibility" in sent.text.lower()) or bool(
             re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent.text, re.I)
@@ -699,6 +794,7 @@ def extract_events(
                 toll is not None
                 and (toll.killed or toll.wounded)
                 and s_index - last_index_of_sentence.get(id(events[-1]), -99) <= 3
+                and not TOLL_ELSEWHERE.search(sent.text)  # "Meanwhile, four rebels were killed in a clash"
                 and not _elsewhere(sent, sent_mentions, info, events[-1])
             ):
                 before = (
@@ -745,7 +841,14 @@ def extract_events(
             perp_key, perp_text, status = _acting_force(sent, sent_mentions, info, trigger_tok)
         else:
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
-        has_detail = bool(casualties.killed or casualties.wounded or d or place_key or country or perp_key)
+        # an armed actor doing it to someone or something named is a report of its own: "the FMLN rebels
+        # burned the mayor's office" (an agent trigger is only found with its armed actor)
+        acted_on = (
+            any(trig is t for t in lex.agent_triggers.values())
+            and trigger_tok is not None
+            and any(c.dep_ in ("dobj", "nsubjpass") and _one_thing(c) for c in trigger_tok.children)
+        )
+        has_detail = bool(casualties.killed or casualties.wounded or d or place_key or country or perp_key or acted_on)
         plural_generic = (
             trigger_tok is not None
             and trigger_tok.tag_ in ("NNS",)
@@ -835,6 +938,8 @@ def extract_events(
                 bool(DEFINITE_REF.search(sent.text)) and not d,
                 _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
                 frozenset(summaries) if introduces else frozenset(),
+                published,
+                bool(DEFINITE_REF.search(sent.text)),
             )
             if not event.separate
             else None

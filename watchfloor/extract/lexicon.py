@@ -25,6 +25,8 @@ class Trigger:
 class EventLexicon:
     lemma_triggers: dict[str, Trigger]
     phrase_triggers: dict[str, Trigger]
+    agent_triggers: dict[str, Trigger]  # lemmas that report an attack only when an armed actor does them
+    armed_actor_nouns: frozenset[str]
     attack_priority: dict[str, int]
     weapons: dict[str, tuple[str, ...]]
     target_types: dict[str, tuple[str, ...]]
@@ -34,6 +36,7 @@ class EventLexicon:
     modals: frozenset[str]
     not_happened_heads: frozenset[str]
     accident_words: frozenset[str]
+    near_miss_words: frozenset[str]
     victim_verbs: dict[str, frozenset[str]]
     victim_nouns: frozenset[str]
     to_death_verbs: frozenset[str]
@@ -44,28 +47,37 @@ class EventLexicon:
     not_event_pattern: re.Pattern[str]  # phrases whose trigger words name no incident ("state of siege")
 
 
+def _trigger(item: dict[str, Any]) -> Trigger:
+    return Trigger(
+        item["event_type"],
+        item.get("attack_type"),
+        item.get("weapon"),
+        bool(item.get("suicide")),
+        bool(item.get("weak")),
+        next((r for r in ("leader", "hostage", "fire") if item.get(f"requires_{r}")), None),
+    )
+
+
 @lru_cache(maxsize=1)
 def load_event_lexicon() -> EventLexicon:
     spec = yaml.safe_load((resources.files("watchfloor") / "data/lexicons/events.yaml").read_text("utf-8"))
     lemmas: dict[str, Trigger] = {}
     phrases: dict[str, Trigger] = {}
+    agent_lemmas: dict[str, Trigger] = {}
     for item in spec["triggers"]:
-        requires = next((r for r in ("leader", "hostage", "fire") if item.get(f"requires_{r}")), None)
-        trig = Trigger(
-            item["event_type"],
-            item.get("attack_type"),
-            item.get("weapon"),
-            bool(item.get("suicide")),
-            bool(item.get("weak")),
-            requires,
-        )
+        trig = _trigger(item)
         for lemma in item.get("lemmas", []):
             lemmas.setdefault(str(lemma).lower(), trig)
         for phrase in item.get("phrases", []):
             phrases.setdefault(str(phrase).lower(), trig)
+    for item in spec["agent_triggers"]:
+        for lemma in item["lemmas"]:
+            agent_lemmas.setdefault(str(lemma).lower(), _trigger(item))
     return EventLexicon(
         lemma_triggers=lemmas,
         phrase_triggers=phrases,
+        agent_triggers=agent_lemmas,
+        armed_actor_nouns=frozenset(spec["armed_actor_nouns"]),
         attack_priority=dict(spec["attack_types"]),
         weapons={k: tuple(v) for k, v in spec["weapons"].items()},
         target_types={k: tuple(v) for k, v in spec["target_types"].items()},
@@ -75,6 +87,7 @@ def load_event_lexicon() -> EventLexicon:
         modals=frozenset(spec["modals"]),
         not_happened_heads=frozenset(spec["not_happened_heads"]),
         accident_words=frozenset(spec["accident_words"]),
+        near_miss_words=frozenset(spec["near_miss_words"]),
         victim_verbs={k: frozenset(v) for k, v in spec["victim_verbs"].items()},
         victim_nouns=frozenset(spec["victim_nouns"]),
         to_death_verbs=frozenset(spec["to_death_verbs"]),

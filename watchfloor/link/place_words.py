@@ -57,6 +57,13 @@ def named_as_place(first: Token) -> bool:
     )
 
 
+def described_as_place(tok: Token) -> bool:
+    """A proper noun the text itself calls a place with an appositive, even when NER missed it:
+    "near Oroya, a key mining town", "in Barranca, a small village 180 km from Lima"."""
+    nouns = load_place_words().place_nouns
+    return tok.pos_ == "PROPN" and any(c.dep_ == "appos" and c.lemma_.lower() in nouns for c in tok.children)
+
+
 def not_event_place(root: Token) -> bool:
     """The place named by ``root`` says whose nationality or office something is, not where it happened:
     "a citizen of Kyrgyzstan", "Paris' counterterrorism authority", "U.S. Secretary of Defense"."""

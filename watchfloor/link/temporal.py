@@ -34,6 +34,7 @@ _ABBR = {
     "nov.": "november",
     "dec.": "december",
 }
+_RELATIVE_DAY_WORDS = frozenset({"today", "tonight", "yesterday", "this", "last", *_WEEKDAY})
 _DURATION = re.compile(
     r"^(?:the )?(?:past|last|next|coming|previous)?\s*(?:\d+|a|an|one|two|three|four|five|six|seven|"
     r"eight|nine|ten|several|few|many|\w+teen|\w+ty)\s+(?:years?|months?|weeks?|days?|decades?|hours?)$"
@@ -52,6 +53,8 @@ class Resolved:
 
 
 _OWN_YEAR = re.compile(r"(?:19|20)\d{2}")
+# A clock time before a day word ("0115 this morning", "10:30 p.m. yesterday") says nothing of the day.
+_CLOCK = re.compile(r"^(?:\d{1,2}[:.]\d{2}|\d{4}|\d{1,2})(?:\s*(?:a\.?m\.?|p\.?m\.?|gmt|hours|hrs))?\s+(?=[a-z])")
 
 
 @lru_cache(maxsize=8192)  # pure, and the same phrases recur within an article and a day's articles
@@ -69,7 +72,9 @@ def resolve(text: str, base: date | None, *, bound: bool = False) -> Resolved | 
         t = stripped
     for abbr, full in _ABBR.items():
         t = t.replace(abbr, full)
-    t = re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1", t)
+    t = re.sub(r"\b(\d{1,2})(st|nd|rd|th)\b", r"\1", t).removesuffix("'s")
+    if _CLOCK.match(t) and _CLOCK.sub("", t).split()[0] in _RELATIVE_DAY_WORDS:
+        t = _CLOCK.sub("", t)
     if not t or (_DURATION.match(t) and "ago" not in t):
         return None
     if base is None or bound:
@@ -95,7 +100,9 @@ def _resolve_without_reference(t: str, bound: date | None) -> Resolved | None:
 
 def _resolve_against(t: str, base: date) -> Resolved | None:
     day_part = re.sub(r"\s+(?:morning|afternoon|evening|night|prayers)$", "", t)
-    if day_part in ("today", "this morning", "tonight", "this evening"):
+    if t == "last night":  # not "last" + a day part: the night before the report
+        day_part = "yesterday"
+    if day_part in ("today", "tonight") or (day_part == "this" and t != "this"):  # "this morning", "this evening"
         return Resolved(base.isoformat(), "day", base)
     if day_part in ("yesterday", "last night"):
         d = base - timedelta(days=1)

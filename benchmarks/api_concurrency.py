@@ -190,6 +190,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="seconds of load per level")
     parser.add_argument("--ingest-docs", type=int, default=400, help="synthetic articles the ingest job adds")
     parser.add_argument("--no-ingest", action="store_true", help="measure idle levels only")
+    parser.add_argument("--server-workers", type=int, default=1, help="`watchfloor serve --workers` processes")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS, help="write the results as JSON here")
     args = parser.parse_args()
@@ -215,7 +216,7 @@ def main() -> None:
                 stdout=subprocess.DEVNULL,
             )
         rows: list[dict[str, Any]] = []
-        with base.running_server(db, tmp / "server.log") as server:
+        with base.running_server(db, tmp / "server.log", args.server_workers) as server:
             for clients in levels:
                 level = Level(clients, during_ingest=False)
                 run_level(server, paths, level, args.seconds, args.seed)
@@ -233,7 +234,11 @@ def main() -> None:
                         console.print(f"during ingest, {clients} clients: " + json.dumps(
                             {k: v for k, v in rows[-1].items() if k != "endpoints"}))  # fmt: skip
     counts = base.store_counts(source)
-    print_table(rows, f"synthetic {args.synthetic_docs:,} documents ({counts['mentions']:,} mentions), SQLite")
+    print_table(
+        rows,
+        f"synthetic {args.synthetic_docs:,} documents ({counts['mentions']:,} mentions), SQLite, "
+        f"{args.server_workers} server worker{'s' if args.server_workers > 1 else ''}",
+    )
     out = {
         "benchmark": "api_concurrency",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -242,6 +247,7 @@ def main() -> None:
             "store": f"synthetic {args.synthetic_docs}",
             "store_build_seconds": build_s,
             "clients": levels,
+            "server_workers": args.server_workers,
             "seconds_per_level": args.seconds,
             "ingest_docs": None if args.no_ingest else args.ingest_docs,
             "mix": list(MIX),

@@ -1227,12 +1227,17 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(db: Path, log: Path) -> Iterator[Server]:
-    """``watchfloor serve`` on a free port, yielded once warm; stopped on exit (and on Ctrl-C)."""
+def running_server(db: Path, log: Path, workers: int = 1) -> Iterator[Server]:
+    """``watchfloor serve`` (``workers`` processes) on a free port, yielded once warm; stopped on exit (and
+    on Ctrl-C). With several workers each answers /api/health for itself, so warm means ten warm answers
+    in a row (a request lands on any worker)."""
     port = free_port()
+    command = [sys.executable, "-m", "watchfloor", "serve", "--db", str(db), "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
     with log.open("w") as err:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "watchfloor", "serve", "--db", str(db), "--port", str(port)],
+            command,
             stdout=subprocess.DEVNULL,
             stderr=err,
             cwd=ROOT,
@@ -1240,13 +1245,16 @@ def running_server(db: Path, log: Path) -> Iterator[Server]:
         server = Server(f"http://127.0.0.1:{port}", proc, log)
         try:
             deadline = time.monotonic() + 300
+            warm_in_a_row = 0
             while True:
                 server.check_alive()
                 with contextlib.suppress(httpx.TransportError):
                     # /api/health says warm once the entity counts and the claims' stance index are built
                     # (the server does that in the background at start): measure the steady state.
                     health = httpx.get(server.base + "/api/health", timeout=120)
-                    if health.status_code == 200 and health.json().get("warm"):
+                    warm = health.status_code == 200 and bool(health.json().get("warm"))
+                    warm_in_a_row = warm_in_a_row + 1 if warm else 0
+                    if warm_in_a_row >= (1 if workers == 1 else 10):
                         break
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"server was not warm within 300 s: {log.read_text()[-2000:]}")

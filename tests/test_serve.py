@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import sqlite3
@@ -12,9 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
+import uvicorn
 
 from tests.conftest import run_cli
 from tests.test_api import copy_store
+from watchfloor.cli_serve import tcp_listener
 
 
 def free_port() -> int:
@@ -109,3 +112,29 @@ def test_serve_with_two_workers_answers_from_both_and_runs_a_job_once(demo_db: P
     with sqlite3.connect(db) as conn:
         assert conn.execute("SELECT state, attempts FROM ingest_jobs").fetchall() == [("done", 1)]
     assert "with 2 workers" in (proc.stderr.read() if proc.stderr else "")
+
+
+def test_the_listener_for_several_workers_turns_nagle_off_on_every_connection() -> None:
+    listener = tcp_listener(uvicorn.Config("watchfloor.api.app:app_from_env", host="127.0.0.1", port=0, workers=2))
+    accepted: list[int] = []
+
+    class Note(asyncio.Protocol):
+        def connection_made(self, transport: asyncio.BaseTransport) -> None:
+            sock = transport.get_extra_info("socket")
+            accepted.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+            transport.close()
+
+    async def connect_once() -> None:
+        server = await asyncio.get_running_loop().create_server(Note, sock=listener)
+        port = listener.getsockname()[1]
+        _reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        for _ in range(100):
+            if accepted:
+                break
+            await asyncio.sleep(0.01)
+        writer.close()
+        server.close()
+
+    asyncio.run(connect_once())
+    assert listener.proto == socket.IPPROTO_TCP
+    assert accepted and accepted[0] != 0  # without it every keep-alive response waits for a delayed ACK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import random
 import re
@@ -25,6 +26,7 @@ from watchfloor.store.base import DocumentWrite, Row
 from watchfloor.store.sqlite_browse import (
     add_documents_to_stats,
     co_mentioned,
+    data_version,
     ensure_entity_stats,
     entity_stats_fresh,
     is_frequent,
@@ -51,6 +53,7 @@ RELATIONS_EXTRACTOR = "watchfloor.extract.relations"
 T = TypeVar("T")
 
 ACTOR_LABELS = ("PERSON", "ORG", "NORP", "GPE", "LOC", "FAC")
+_STATUS: dict[str, tuple[tuple[Any, ...], Row]] = {}  # per store: the state its counts were taken in, the counts
 
 
 def _migrations() -> list[tuple[int, str]]:
@@ -367,7 +370,24 @@ class SQLiteRepository:
 
     # -- reads ----------------------------------------------------------------------------
     def status(self) -> Row:
+        """Counts of everything stored; held while the store's largest ids stay the same (every count here
+        changes only with a new row or a logged correction), so a dashboard polled by many analysts does
+        not count 1.6M mentions on every request."""
         ensure_entity_stats(self.conn)
+        state = (
+            self.location,
+            data_version(self.conn),
+            *self.conn.execute(
+                """SELECT (SELECT max(id) FROM relations), (SELECT max(id) FROM problems),
+                          (SELECT max(id) FROM entities), (SELECT max(id) FROM removed_spans)"""
+            ).fetchone(),
+        )
+        held = _STATUS.get(self.location)
+        if held is None or held[0] != state:
+            held = _STATUS[self.location] = (state, self._count_everything())
+        return copy.deepcopy(held[1])
+
+    def _count_everything(self) -> Row:
         q = self.conn.execute
         by_status = {r[0]: r[1] for r in q("SELECT status, count(*) FROM documents GROUP BY status")}
         return {

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from watchfloor.store.base import Row
+from watchfloor.store.co_mention_cache import co_mentioned_held
 from watchfloor.store.location import is_postgres
 from watchfloor.store.sqlite_relations import FACTUAL, modality_label
 from watchfloor.store.sqlparts import Where
@@ -286,7 +287,8 @@ def co_mentioned(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> l
 
 def entity_overview(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -> Row:
     """Counts, spellings, first/last seen and co-mentioned actors of one entity, bounded for speed:
-    co-mentions are counted over its ``CO_MENTION_DOCS`` most recent documents."""
+    co-mentions are counted over its ``CO_MENTION_DOCS`` most recent documents, and held between requests
+    while no document mentioning it comes or goes (``co_mention_cache``)."""
     ensure_entity_stats(conn)
     stats = conn.execute(
         "SELECT mentions, documents, first_seen, last_seen, surface_forms FROM entity_stats WHERE entity_id=?",
@@ -298,7 +300,10 @@ def entity_overview(conn: sqlite3.Connection, entity_id: int, limit: int = 20) -
         "seen": [stats["first_seen"], stats["last_seen"]] if stats else [None, None],
         "surface_forms": [{"text": t, "count": n} for t, n in json.loads(stats["surface_forms"])] if stats else [],
     }
-    out["co_mentioned"] = co_mentioned(conn, entity_id, limit)
+    documents = int(stats["documents"]) if stats else 0
+    out["co_mentioned"] = co_mentioned_held(
+        conn, entity_id, limit, documents, lambda: co_mentioned(conn, entity_id, limit)
+    )
     return out
 
 

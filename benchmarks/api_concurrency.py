@@ -93,7 +93,13 @@ class Level:
         return row
 
 
-def _documents(db: Path) -> int:
+def _documents(db: Path | str) -> int:
+    if str(db).startswith(("postgresql://", "postgres://")):
+        import psycopg
+
+        with psycopg.connect(str(db)) as pg:
+            row = pg.execute("SELECT count(*) FROM documents").fetchone()
+            return int(row[0]) if row else 0
     conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
     try:
         return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
@@ -137,7 +143,7 @@ def run_level(server: base.Server, paths: dict[str, list[str]], level: Level, se
 
 
 @contextlib.contextmanager
-def running_ingest(db: Path, corpus: Path, log: Path, wait_s: float) -> Iterator[subprocess.Popen[bytes]]:
+def running_ingest(db: Path | str, corpus: Path, log: Path, wait_s: float) -> Iterator[subprocess.Popen[bytes]]:
     """``watchfloor ingest`` of ``corpus`` into ``db``, yielded once it has written its first documents."""
     before = _documents(db)
     with log.open("w") as err:
@@ -191,6 +197,11 @@ def main() -> None:
     parser.add_argument("--ingest-docs", type=int, default=400, help="synthetic articles the ingest job adds")
     parser.add_argument("--no-ingest", action="store_true", help="measure idle levels only")
     parser.add_argument("--server-workers", type=int, default=1, help="`watchfloor serve --workers` processes")
+    parser.add_argument(
+        "--postgres",
+        help="measure this PostgreSQL store instead of a SQLite copy: the synthetic store copied there with "
+        "`watchfloor migrate-store` (the ingest levels add documents to it; copy it again to re-run)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=RESULTS, help="write the results as JSON here")
     args = parser.parse_args()
@@ -204,9 +215,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="wf-concurrency-") as tmp_name:
         tmp = Path(tmp_name)
         # The ingest phase adds documents: measure on a copy so the shared synthetic store stays as built.
-        db = tmp / "store.db"
-        shutil.copyfile(source, db)
-        params = base.sample_parameters(db, random.Random(args.seed), 200)
+        db: Path | str = args.postgres or tmp / "store.db"
+        if not args.postgres:
+            shutil.copyfile(source, db)
+        params = base.sample_parameters(source, random.Random(args.seed), 200)  # ids survive migrate-store
         paths = {ep.name: ep.paths for ep in base.endpoints(params, 200) if ep.name in MIX}
         corpus = tmp / "corpus"
         if not args.no_ingest:
@@ -236,7 +248,8 @@ def main() -> None:
     counts = base.store_counts(source)
     print_table(
         rows,
-        f"synthetic {args.synthetic_docs:,} documents ({counts['mentions']:,} mentions), SQLite, "
+        f"synthetic {args.synthetic_docs:,} documents ({counts['mentions']:,} mentions), "
+        f"{'PostgreSQL' if args.postgres else 'SQLite'}, "
         f"{args.server_workers} server worker{'s' if args.server_workers > 1 else ''}",
     )
     out = {
@@ -245,6 +258,7 @@ def main() -> None:
         "machine": base.machine_info(load_before),
         "settings": {
             "store": f"synthetic {args.synthetic_docs}",
+            "backend": "postgresql" if args.postgres else "sqlite",
             "store_build_seconds": build_s,
             "clients": levels,
             "server_workers": args.server_workers,

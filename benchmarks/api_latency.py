@@ -1227,7 +1227,7 @@ class Server:
 
 
 @contextlib.contextmanager
-def running_server(db: Path, log: Path, workers: int = 1) -> Iterator[Server]:
+def running_server(db: Path | str, log: Path, workers: int = 1) -> Iterator[Server]:
     """``watchfloor serve`` (``workers`` processes) on a free port, yielded once warm; stopped on exit (and
     on Ctrl-C). With several workers each answers /api/health for itself, so warm means ten warm answers
     in a row (a request lands on any worker)."""

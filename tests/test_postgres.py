@@ -117,6 +117,23 @@ def test_search_in_postgres_highlights_and_filters(both: tuple[Workspace, Worksp
         pg.repo.search("  ")
 
 
+def test_search_ranks_from_a_stored_indexed_vector_that_no_page_shows(both: tuple[Workspace, Workspace]) -> None:
+    _lite, pg = both
+    kind = pg.repo.conn.execute(
+        "SELECT attgenerated FROM pg_attribute WHERE attrelid='documents'::regclass AND attname='search_vector'"
+    ).fetchone()
+    assert kind is not None and kind[0] == "s"  # stored: ranking reads it instead of parsing every text again
+    plan = " ".join(
+        str(r[0])
+        for r in pg.repo.conn.execute(
+            "EXPLAIN SELECT d.id FROM documents d WHERE d.search_vector @@ to_tsquery('english', 'attack')"
+        )
+    )
+    assert "search_vector" in plan and "to_tsvector" not in plan
+    doc = pg.document(str(pg.repo.search("attack")[0]["id"]))
+    assert "search_vector" not in doc
+
+
 def test_search_syntax_becomes_a_tsquery() -> None:
     assert ts_query("ISIS-K (Khorasan)") == "('ISIS' <-> 'K') & 'Khorasan'"
     assert ts_query('"city hall" OR knife') == "('city' <-> 'hall') | 'knife'"

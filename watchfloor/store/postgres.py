@@ -210,10 +210,8 @@ class PostgresRepository(SQLiteRepository):
         ]
 
 
-#: The documents' text search vector, the expression of the GIN index documents_fts (title weighted above text).
-FTS_VECTOR = (
-    "(setweight(to_tsvector('english', coalesce(d.title, '')), 'A') || setweight(to_tsvector('english', d.text), 'B'))"
-)
+#: The documents' text search vector: a stored column (title weighted above text), GIN-indexed (migration 007).
+FTS_VECTOR = "d.search_vector"
 
 _TS_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 

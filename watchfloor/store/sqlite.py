@@ -440,6 +440,7 @@ class SQLiteRepository:
         doc = rawtext.restore(dict(rows[0]))
         doc.pop("minhash", None)
         doc.pop("raw_data", None)
+        doc.pop("search_vector", None)  # PostgreSQL's stored search vector (migration 007)
         doc["notes"] = json.loads(doc["notes"])
         doc["removed"] = [
             dict(r)

@@ -841,6 +841,7 @@ def extract_events(
             perp_key, perp_text, status = _acting_force(sent, sent_mentions, info, trigger_tok)
         else:
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
+        refers = bool(DEFINITE_REF.search(sent.text))  # "the attack", "Friday's bombing": told before
         # an armed actor doing it to someone or something named is a report of its own: "the FMLN rebels
         # burned the mayor's office" (an agent trigger is only found with its armed actor)
         acted_on = (
@@ -863,7 +864,7 @@ def extract_events(
             continue
         latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
         one_of_several = bool(summaries) and introduces
-        if weak or plural_generic or (not has_detail and not DEFINITE_REF.search(sent.text) and not one_of_several):
+        if weak or plural_generic or (not has_detail and not refers and not one_of_several):
             # No detail of its own ("As each bomb exploded there were cries of terror", "after the attacks"):
             # the sentence tells more of the incident just reported, if there is one of the same kind, and is
             # its evidence. "The attacks", "the bombs" after a summary of several incidents tell more of the
@@ -935,11 +936,11 @@ def extract_events(
                 event,
                 s_index,
                 last_index_of_sentence,
-                bool(DEFINITE_REF.search(sent.text)) and not d,
+                refers and not d,
                 _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
                 frozenset(summaries) if introduces else frozenset(),
                 published,
-                bool(DEFINITE_REF.search(sent.text)),
+                refers,
             )
             if not event.separate
             else None

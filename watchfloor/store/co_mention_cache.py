@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from watchfloor.store.location import connection_path
+
 MAX_ENTRIES = 20_000  # answers held per process (an answer is at most a page of rows)
 
 Rows = list[dict[str, Any]]
@@ -54,7 +56,7 @@ def co_mentioned_held(
     """``compute()`` (the entity's co-mentions), or the answer held from an earlier call that still holds.
 
     ``documents`` is the entity's current document count (``entity_stats``)."""
-    path = str(conn.execute("PRAGMA database_list").fetchone()[2])
+    path = connection_path(conn)
     top, corrections = conn.execute(
         "SELECT coalesce((SELECT max(rowid) FROM documents), 0), coalesce((SELECT max(id) FROM corrections), 0)"
     ).fetchone()

@@ -18,6 +18,8 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from watchfloor.store.location import connection_path
+
 MAX_ENTRIES = 100_000  # grades held per store; past this the held set is emptied (a page needs tens)
 
 GradeFields = tuple[str, int, dict[str, Any]]  # grade, n_independent, admiralty
@@ -36,7 +38,7 @@ _LOCK = threading.Lock()
 def store_state(conn: sqlite3.Connection) -> tuple[Any, ...]:
     """What every grade depends on: the store's file, the largest id of each table a grade reads, and the
     reliability lexicon in use."""
-    path = str(conn.execute("PRAGMA database_list").fetchone()[2])
+    path = connection_path(conn)
     ids = conn.execute(
         """SELECT (SELECT max(rowid) FROM documents), (SELECT max(rowid) FROM sources),
                   (SELECT max(id) FROM claims), (SELECT max(id) FROM relations), (SELECT max(id) FROM corrections)"""

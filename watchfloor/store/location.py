@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 URL_SCHEMES = ("postgresql://", "postgres://")
@@ -35,3 +36,9 @@ def display_url(url: str) -> str:
 def is_postgres(conn: object) -> bool:
     """Whether a store connection is PostgreSQL's (for the few call sites with a backend branch)."""
     return getattr(conn, "postgres", False) is True
+
+
+def connection_path(conn: Any) -> str:
+    """The store a connection is open on (its file, or PostgreSQL's database as the adapter names it): the
+    key of what is held per store between requests."""
+    return str(conn.execute("PRAGMA database_list").fetchone()[2])

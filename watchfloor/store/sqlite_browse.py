@@ -12,7 +12,7 @@ from typing import Any
 
 from watchfloor.store.base import Row
 from watchfloor.store.co_mention_cache import co_mentioned_held
-from watchfloor.store.location import is_postgres
+from watchfloor.store.location import connection_path, is_postgres
 from watchfloor.store.sqlite_relations import FACTUAL, modality_label
 from watchfloor.store.sqlparts import Where
 
@@ -507,7 +507,7 @@ _DASHBOARD: dict[tuple[Any, ...], Row] = {}
 
 def dashboard(conn: sqlite3.Connection) -> Row:
     """:func:`dashboard_figures`, recomputed only when documents, mentions, events or corrections changed."""
-    key = (conn.execute("PRAGMA database_list").fetchone()[2], data_version(conn))
+    key = (connection_path(conn), data_version(conn))
     if key not in _DASHBOARD:
         _DASHBOARD.clear()
         _DASHBOARD[key] = dashboard_figures(conn)

@@ -10,6 +10,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from watchfloor.models import ClaimRecord
+from watchfloor.store.location import connection_path
 from watchfloor.store.sqlite_browse import FREQUENT
 from watchfloor.store.sqlite_reliability import attach_claim_grades
 from watchfloor.store.sqlparts import order_term
@@ -155,7 +156,7 @@ def stance_index(conn: sqlite3.Connection) -> StanceIndex:
     Claims are only added by ingest (higher ids) and only changed or removed by corrections and
     re-extraction. When only new claims arrived (an ingest batch), the index held is extended with them;
     otherwise (a correction, fewer or replaced claims) it is built again from every claim."""
-    path = str(conn.execute("PRAGMA database_list").fetchone()[2])
+    path = connection_path(conn)
     max_claim, n_claims, max_correction = conn.execute(
         """SELECT coalesce((SELECT max(id) FROM claims), 0), (SELECT count(*) FROM claims),
                   (SELECT max(id) FROM corrections)"""

@@ -14,6 +14,7 @@ import sqlite3
 from itertools import combinations
 from typing import Any
 
+from watchfloor.store.location import connection_path
 from watchfloor.store.sqlite_browse import data_version, ensure_entity_stats
 
 Row = dict[str, Any]
@@ -62,7 +63,7 @@ def keep_of(a: Row, b: Row) -> Row:
 def similar_names(conn: sqlite3.Connection) -> dict[tuple[int, int], str]:
     """Entity pairs with names alike, and why; recomputed only when documents, mentions or corrections changed
     (the fuzzy comparison is the costly part of the review queue)."""
-    key = (str(conn.execute("PRAGMA database_list").fetchone()[2]), data_version(conn))
+    key = (connection_path(conn), data_version(conn))
     if key not in _PAIRS:
         _PAIRS.clear()
         _PAIRS[key] = _compare_names(conn)

@@ -98,3 +98,29 @@ def test_the_store_index_follows_claims_added_while_it_is_read(tmp_path: Path) -
         stored = [int(r[0]) for r in ws.repo.conn.execute("SELECT id FROM claims ORDER BY id")]
     assert len(before.claims) >= 1 and len(stored) > len(before.claims)
     assert ids == stored  # every claim once, in id order
+
+
+def test_the_store_index_forgets_claims_of_a_removed_document(tmp_path: Path) -> None:
+    """Re-extraction removes a document (and its claims) before writing it again: the held index must not
+    keep claims that are gone, though no claim with a higher id arrived."""
+    from watchfloor.store.sqlite_reprocess import delete_document_facts
+
+    db = ingest_jsonl(
+        tmp_path,
+        "both",
+        [
+            {"text": FIRST, "title": "One", "published": "2024-05-01"},
+            {"text": SECOND, "title": "Two", "published": "2024-05-02"},
+        ],
+    )
+    with Workspace(db) as ws:
+        conn = ws.repo.conn
+        before = stance_index(conn)
+        first_doc = conn.execute("SELECT doc_id FROM claims ORDER BY id LIMIT 1").fetchone()[0]
+        conn.execute("BEGIN")
+        delete_document_facts(conn, first_doc)
+        conn.execute("COMMIT")
+        after = stance_index(conn)
+        stored = [int(r[0]) for r in conn.execute("SELECT id FROM claims ORDER BY id")]
+    assert len(stored) < len(before.claims)
+    assert [c.id for c in after.claims] == stored

@@ -140,8 +140,10 @@ def migrate_store(
                     )
         if is_postgres(dest.conn):
             # Fresh tables have no planner statistics until autovacuum gets to them: without them the first
-            # queries on a copied 50,000-document store chose plans that took seconds.
-            dest.conn.execute("ANALYZE")
+            # queries on a copied 50,000-document store chose plans that took seconds. VACUUM also marks the
+            # pages all-visible, so the covering indexes answer from the index alone (no heap fetches).
+            # (The store's tables only: a whole-database VACUUM warns about every system catalog it may not touch.)
+            dest.conn.execute("VACUUM ANALYZE " + ", ".join(table for table, _ in TABLES))
         _check(source, dest, report)
     finally:
         source.close()

@@ -107,29 +107,23 @@ def list_relations(
     rows = [dict(r) for r in conn.execute(sql, [*w.args, min_sources, limit, offset])]
     statements: dict[int, list[Row]] = {}
     keys: list[tuple[Any, ...]] = []
+    triples = [(row["subject_entity_id"], row["predicate"], row["object_entity_id"]) for row in rows]
+    shown = relation_sources_many(conn, triples, since, until, max_sources, modalities)
     for i, row in enumerate(rows):
         row["negated"] = row["n_asserted"] == 0
         row["hedged"] = row["n_hedged"] == row["n_asserted"] + row["n_negated"]
         row["contradicted"] = bool(row["n_negated"]) and bool(row["n_asserted"])
         row["modalities"] = sorted(set((row["modalities"] or "asserted").split(",")))
-        row["sources"] = relation_sources(
-            conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, max_sources,
-            modalities,
-        )  # fmt: skip
-        key = ("relation", row["subject_entity_id"], row["predicate"], row["object_entity_id"], row["negated"],
-               since, until, modalities)  # fmt: skip
+        row["sources"] = shown.get(triples[i], [])
+        key = ("relation", *triples[i], row["negated"], since, until, modalities)
         keys.append(key)
         if key in held:
             grade_cache.apply(row, held[key])
             continue
-        statements[i] = (
-            row["sources"]
-            if max_sources is None
-            else relation_sources(
-                conn, row["subject_entity_id"], row["predicate"], row["object_entity_id"], since, until, None,
-                modalities,
-            )
-        )  # fmt: skip
+        statements[i] = row["sources"]
+    if max_sources is not None and statements:
+        every = relation_sources_many(conn, [triples[i] for i in statements], since, until, None, modalities)
+        statements = {i: every.get(triples[i], []) for i in statements}
     # grade, n_independent, admiralty: computed (for the rows not graded since the store last changed), never stored
     missing = sorted(statements)
     attach_relation_grades(conn, [rows[i] for i in missing], {k: statements[i] for k, i in enumerate(missing)})
@@ -150,21 +144,46 @@ def relation_sources(
 ) -> list[Row]:
     """Every sentence stating the relation (in one of ``modalities``; None: any), strongest first
     (asserted and unhedged before the rest), with how it is stated and by whom ("forecast by X")."""
-    sql = """SELECT r.id AS relation_id, r.doc_id, d.title, d.published, r.evidence_start AS start,
-                    r.evidence_end AS end,
-                    substr(d.text, r.evidence_start + 1, r.evidence_end - r.evidence_start) AS text,
-                    r.trigger_start, r.trigger_end, r.negated, r.hedged, r.valid_from, r.valid_to,
-                    r.modality, r.speaker_entity_id, sp.name AS speaker
-             FROM relations r JOIN documents d ON d.id=r.doc_id LEFT JOIN entities sp ON sp.id=r.speaker_entity_id
-             WHERE """
-    w = Where("r.subject_entity_id=? AND r.predicate=? AND r.object_entity_id=?", subject_id, predicate, object_id)
-    w.add(modalities, f"r.modality IN ({','.join('?' * len(modalities or ()))})", *(modalities or ()))
-    w.window("d.published", since, until)
-    sql += w.sql + " ORDER BY r.negated, r.modality NOT IN ('asserted', 'reported'), r.hedged, d.published DESC LIMIT ?"
-    out = []
-    for r in conn.execute(sql, [*w.args, -1 if limit is None else limit]):  # LIMIT -1: no limit
-        row = dict(r)
-        row["negated"], row["hedged"] = bool(row["negated"]), bool(row["hedged"])
-        row["label"] = modality_label(row["modality"], row["speaker"])
-        out.append(row)
+    triple = (subject_id, predicate, object_id)
+    return relation_sources_many(conn, [triple], since, until, limit, modalities).get(triple, [])
+
+
+def relation_sources_many(
+    conn: sqlite3.Connection,
+    triples: list[tuple[int, str, int]],
+    since: str | None,
+    until: str | None,
+    limit: int | None = None,
+    modalities: tuple[str, ...] | None = None,
+) -> dict[tuple[int, str, int], list[Row]]:
+    """:func:`relation_sources` of several relations in one query (at most ``limit`` sentences each): a page
+    of relations asked one query per row, which cost a round trip each on PostgreSQL."""
+    out: dict[tuple[int, str, int], list[Row]] = {}
+    for start in range(0, len(triples), 100):
+        chunk = list(dict.fromkeys(triples[start : start + 100]))
+        pick = " OR ".join("(r.subject_entity_id=? AND r.predicate=? AND r.object_entity_id=?)" for _ in chunk)
+        w = Where(f"({pick})", *[x for triple in chunk for x in triple])
+        w.add(modalities, f"r.modality IN ({','.join('?' * len(modalities or ()))})", *(modalities or ()))
+        w.window("d.published", since, until)
+        sql = f"""SELECT * FROM (
+                      SELECT r.subject_entity_id AS s_id, r.predicate AS p, r.object_entity_id AS o_id,
+                             r.id AS relation_id, r.doc_id, d.title, d.published, r.evidence_start AS start,
+                             r.evidence_end AS end,
+                             substr(d.text, r.evidence_start + 1, r.evidence_end - r.evidence_start) AS text,
+                             r.trigger_start, r.trigger_end, r.negated, r.hedged, r.valid_from, r.valid_to,
+                             r.modality, r.speaker_entity_id, sp.name AS speaker,
+                             ROW_NUMBER() OVER (PARTITION BY r.subject_entity_id, r.predicate, r.object_entity_id
+                                 ORDER BY r.negated, r.modality NOT IN ('asserted', 'reported'), r.hedged,
+                                          d.published DESC, r.id) AS n
+                      FROM relations r JOIN documents d ON d.id=r.doc_id
+                      LEFT JOIN entities sp ON sp.id=r.speaker_entity_id WHERE {w.sql}) AS ranked
+                  WHERE ? < 0 OR n <= ? ORDER BY n"""
+        bound = -1 if limit is None else limit
+        for r in conn.execute(sql, [*w.args, bound, bound]):
+            row = dict(r)
+            key = (row.pop("s_id"), row.pop("p"), row.pop("o_id"))
+            row.pop("n")
+            row["negated"], row["hedged"] = bool(row["negated"]), bool(row["hedged"])
+            row["label"] = modality_label(row["modality"], row["speaker"])
+            out.setdefault(key, []).append(row)
     return out

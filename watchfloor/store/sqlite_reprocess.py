@@ -9,6 +9,8 @@ from typing import Any
 from watchfloor.models import RemovedSpan
 from watchfloor.store.rawtext import restore
 
+DOCUMENTS_REMOVED = "documents_removed"  # meta key: documents deleted so far (caches of claims read it)
+
 
 def reprocess_candidates(
     conn: sqlite3.Connection, since: str | None, doc_ids: list[str] | None, skip_version: str | None
@@ -53,6 +55,13 @@ def delete_document_facts(conn: sqlite3.Connection, doc_id: str) -> list[tuple[s
     sources = [(r[0], r[1]) for r in conn.execute("SELECT source, raw_sha256 FROM sources WHERE doc_id=?", (doc_id,))]
     touched = [r[0] for r in conn.execute("SELECT DISTINCT event_id FROM event_reports WHERE doc_id=?", (doc_id,))]
     conn.execute("DELETE FROM documents WHERE id=?", (doc_id,))
+    # Facts only ever arrive with higher ids, except here: what is held per store (the claims' stance index)
+    # learns from this count that some went away, without counting whole tables.
+    conn.execute(
+        """INSERT INTO meta(key, value) VALUES (?, '1')
+           ON CONFLICT(key) DO UPDATE SET value=CAST(CAST(meta.value AS INTEGER) + 1 AS TEXT)""",
+        (DOCUMENTS_REMOVED,),
+    )
     for event_id in touched:
         conn.execute(
             "DELETE FROM events WHERE id=? AND NOT EXISTS (SELECT 1 FROM event_reports WHERE event_id=?)",

@@ -163,3 +163,20 @@ def test_a_claim_carried_by_two_outlets_counts_both_and_only_its_own_words(tmp_p
     assert len(road) == 2 and len(market) == 1, [c["text"] for c in claims]
     assert {c["n_independent"] for c in road} == {2}
     assert market[0]["n_independent"] == 1
+
+
+def test_a_carrier_ingested_later_counts_in_a_server_that_already_graded_the_claim(tmp_path: Path) -> None:
+    """The carriers are looked up in claims held between requests: a later ingest's copy must join them."""
+    first = {"text": ELDERS, "title": "Kunar road", "source": "Reuters", "published": "2024-06-03",
+             "url": "https://www.reuters.com/world/kunar-road/"}  # fmt: skip
+    later = {"text": ELDERS_AGAIN, "title": "Kunar road closed", "source": "Dawn", "published": "2024-06-04",
+             "url": "https://www.dawn.com/news/2"}  # fmt: skip
+    db = ingest_jsonl(tmp_path, "first", [first])
+    with Workspace(db) as ws:
+        before = [c for c in ws.repo.list_claims(limit=20) if "road to Asadabad" in c["text"]]
+        more = tmp_path / "later"
+        more.mkdir()
+        ingest_jsonl(more, "later", [later], db=db)
+        after = [c for c in ws.repo.list_claims(limit=20) if "road to Asadabad" in c["text"]]
+    assert [c["n_independent"] for c in before] == [1]
+    assert len(after) == 2 and {c["n_independent"] for c in after} == {2}

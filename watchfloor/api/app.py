@@ -29,7 +29,7 @@ from watchfloor.api.models import ErrorBody
 from watchfloor.api.review import build_router as review_router
 from watchfloor.errors import NotFound, UserError
 from watchfloor.store.sqlite_browse import ensure_entity_stats
-from watchfloor.store.sqlite_claims import stance_index
+from watchfloor.store.sqlite_claims import claims_with_words
 from watchfloor.web.pages import build_router as web_router
 from watchfloor.web.pages import templates_dir
 from watchfloor.workspace import Workspace
@@ -78,11 +78,12 @@ def raw_error(status: int, message: str, headers: dict[str, str], path: str) -> 
 
 
 def warm_up(db: Path, done: threading.Event) -> None:
-    """Build the entity counts and the claims' stance index before the first analyst asks for them."""
+    """Build the entity counts, the claims' stance index and the claims by speaker and words (which grades
+    count as carriers) before the first analyst asks for them."""
     try:
         with Workspace(db) as ws:
             ensure_entity_stats(ws.repo.conn)
-            stance_index(ws.repo.conn)
+            claims_with_words(ws.repo.conn, set())
     except (sqlite3.Error, UserError):  # only an optimisation: the first request does the work instead
         pass
     done.set()

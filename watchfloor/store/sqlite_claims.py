@@ -5,13 +5,14 @@ from __future__ import annotations
 import gc
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from watchfloor.models import ClaimRecord
 from watchfloor.store.location import connection_path
-from watchfloor.store.sqlite_reliability import attach_claim_grades
+from watchfloor.store.sqlite_reliability import attach_claim_grades, claim_words
 from watchfloor.store.sqlite_reprocess import DOCUMENTS_REMOVED
 from watchfloor.store.sqlparts import order_term
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:  # imported where used: extract.claims needs spaCy, stance nee
     from watchfloor.extract.stance import StanceIndex, StanceInput
 
 Row = dict[str, Any]
+WordsMap = dict[tuple[str, str], list[int]]  # (speaker key, claim words) -> claim ids
 
 
 def write_claims(
@@ -144,6 +146,9 @@ class _CachedIndex:
     removals: str | None  # how many documents re-extraction has removed (their claims went with them)
     max_correction: int | None
     index: StanceIndex
+    # (speaker key, claim words) -> ids of the claims saying them: the carriers a claim's grade counts; built
+    # on first use, grown with the index
+    by_words: WordsMap | None = None
 
 
 _STANCE_CACHE: list[_CachedIndex] = []  # at most one: the index of the store this process serves
@@ -151,6 +156,31 @@ _STANCE_LOCK = threading.Lock()  # one rebuild at a time; concurrent requests wa
 
 
 def stance_index(conn: sqlite3.Connection) -> StanceIndex:
+    """The stance index of the store's claims, rebuilt only when the claims change (:func:`_held_index`)."""
+    return _held_index(conn).index
+
+
+def claims_with_words(conn: sqlite3.Connection, keys: set[tuple[str, str]]) -> dict[tuple[str, str], list[int]]:
+    """For each (speaker key, claim words) — the speaker's entity id as text, or its words when unlinked, and
+    :func:`sqlite_reliability.claim_words` of a claim — the ids of every stored claim saying it. Read from the
+    claims held with the stance index: a SQL search scanned every claim of the speaker, which for an
+    unlinked speaker quoted thousands of times ("a senior researcher") was most of a claims page's time."""
+    held = _held_index(conn)
+    with _STANCE_LOCK:
+        if held.by_words is None:
+            held.by_words = _words_map(held.index.claims, {})
+        by_words = held.by_words
+    return {key: list(by_words.get(key, ())) for key in keys}
+
+
+def _words_map(claims: Sequence[StanceInput], into: WordsMap) -> WordsMap:
+    for claim in claims:
+        if claim.speaker:
+            into.setdefault((claim.speaker, claim_words(claim.text)), []).append(claim.id)
+    return into
+
+
+def _held_index(conn: sqlite3.Connection) -> _CachedIndex:
     """The stance index of the store's claims, rebuilt only when the claims change.
 
     Claims are only added by ingest (higher ids) and only changed or removed by corrections and
@@ -172,7 +202,7 @@ def stance_index(conn: sqlite3.Connection) -> StanceIndex:
             removals,
             max_correction,
         ):
-            return held.index
+            return held
         from watchfloor.extract.stance import StanceIndex
 
         grows = (
@@ -180,10 +210,14 @@ def stance_index(conn: sqlite3.Connection) -> StanceIndex:
             and (held.path, held.removals, held.max_correction) == (path, removals, max_correction)
             and max_claim > held.max_claim
         )
+        by_words = None
         if grows and held:
             # Read up to the max id just seen: an ingest may commit more claims meanwhile, and the index must
             # hold exactly the claims its signature describes (else the next extension would repeat them).
-            index = held.index.extended(_all_stance_inputs(conn, held.max_claim, max_claim))
+            added = _all_stance_inputs(conn, held.max_claim, max_claim)
+            index = held.index.extended(added)
+            # Grown in place: a reader of the old map sees only more carriers, which are in the store too.
+            by_words = _words_map(added, held.by_words) if held.by_words is not None else None
         else:
             index = StanceIndex(_all_stance_inputs(conn, 0, max_claim))
             # Hundreds of thousands of long-lived objects: keep them out of the cyclic GC's full collections,
@@ -191,8 +225,8 @@ def stance_index(conn: sqlite3.Connection) -> StanceIndex:
             # collection first costs a second or two itself: not after each ingest batch.)
             gc.collect()
         gc.freeze()
-        _STANCE_CACHE[:] = [_CachedIndex(path, max_claim, removals, max_correction, index)]
-        return index
+        _STANCE_CACHE[:] = [_CachedIndex(path, max_claim, removals, max_correction, index, by_words)]
+        return _STANCE_CACHE[0]
 
 
 def forecast_target_of(conn: sqlite3.Connection, row: Row) -> ForecastTarget:

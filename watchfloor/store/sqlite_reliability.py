@@ -16,7 +16,6 @@ from watchfloor.store import grade_cache
 Row = dict[str, Any]
 CHUNK = 500  # ids per IN (...) list
 _WORD = re.compile(r"\w+")
-PROBE_WORDS = 8  # words of a claim that its carriers are checked for in SQL (a cheap, exact pre-filter)
 HEAD = 300  # characters of a document's start read for a wire dateline ("KABUL (Reuters) —")
 
 
@@ -180,7 +179,8 @@ def attach_relation_grades(conn: sqlite3.Connection, rows: list[Row], statements
         _set_grade(row, grade)
 
 
-def _words(text: str) -> str:
+def claim_words(text: str) -> str:
+    """What makes two claims by one speaker the same claim: their words, lower case, in order."""
     return " ".join(_WORD.findall(text.lower()))
 
 
@@ -188,26 +188,8 @@ def _speaker_key(row: Row) -> str:
     return str(row["speaker_entity_id"] if row["speaker_entity_id"] is not None else row["speaker_text"])
 
 
-def _carrier_probes(rows: list[Row]) -> dict[tuple[str, Any], set[tuple[str, ...]]]:
-    """Per speaker (column, value): the distinct ASCII words of each of its claims on the page (at most
-    ``PROBE_WORDS``, longest first). A claim carrying the same words contains every one of them (SQL's
-    ``lower`` folds ASCII only, hence ASCII words); a claim with no ASCII word probes with no word,
-    which every text passes."""
-    probes: dict[tuple[str, Any], set[tuple[str, ...]]] = {}
-    for row in rows:
-        if row["speaker_entity_id"] is not None:
-            key: tuple[str, Any] = ("c.speaker_entity_id", int(row["speaker_entity_id"]))
-        elif row["speaker_text"]:
-            key = ("c.speaker_text", str(row["speaker_text"]))
-        else:
-            continue
-        ascii_words = {w for w in _WORD.findall(str(row["text"]).lower()) if w.isascii()}
-        probes.setdefault(key, set()).add(tuple(sorted(ascii_words, key=lambda w: (-len(w), w))[:PROBE_WORDS]))
-    return probes
-
-
-def _probe_sql(probe: tuple[str, ...]) -> str:
-    return " AND ".join("instr(lower(c.text), ?) > 0" for _ in probe) or "1=1"
+def _has_speaker(row: Row) -> bool:
+    return row["speaker_entity_id"] is not None or bool(row["speaker_text"])
 
 
 def attach_claim_grades(conn: sqlite3.Connection, rows: list[Row]) -> None:
@@ -233,20 +215,11 @@ def attach_claim_grades(conn: sqlite3.Connection, rows: list[Row]) -> None:
 def _grade_claims(conn: sqlite3.Connection, rows: list[Row]) -> None:
     if not rows:
         return
-    wanted = {(_speaker_key(r), _words(str(r["text"]))) for r in rows}
-    carrier_ids: dict[int, tuple[str, str]] = {}
-    for (column, speaker), probes in _carrier_probes(rows).items():
-        # Only the speaker's claims that contain a rare word of a claim on the page can carry it: a speaker
-        # quoted in thousands of documents would otherwise have every claim read.
-        extra = " AND c.speaker_entity_id IS NULL" if column == "c.speaker_text" else ""
-        for chunk in _chunks(sorted(probes)):
-            found = " OR ".join(f"({_probe_sql(probe)})" for probe in chunk)
-            for claim_id, text in conn.execute(
-                f"SELECT c.id, c.text FROM claims c WHERE {column}=?{extra} AND ({found})",
-                [speaker, *(word for probe in chunk for word in probe)],
-            ):
-                if (key := (str(speaker), _words(str(text)))) in wanted:
-                    carrier_ids[int(claim_id)] = key
+    # (Imported here: the claims module imports this one.)
+    from watchfloor.store.sqlite_claims import claims_with_words
+
+    wanted = {(_speaker_key(r), claim_words(str(r["text"]))) for r in rows if _has_speaker(r)}
+    carrier_ids = {claim_id: key for key, ids in claims_with_words(conn, wanted).items() for claim_id in ids}
     carriers: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for ids in _chunks(sorted(carrier_ids)):  # the evidence sentences of the carriers only
         for claim_id, doc, sentence in conn.execute(
@@ -261,7 +234,7 @@ def _grade_claims(conn: sqlite3.Connection, rows: list[Row]) -> None:
         speaker = _speaker_key(row)
         sentence = row["sources"][0]["sentence"] if row.get("sources") else ""
         own[int(row["id"])] = [(str(row["doc_id"]), str(sentence))]
-        carried[int(row["id"])] = carriers.get((speaker, _words(str(row["text"]))), []) or own[int(row["id"])]
+        carried[int(row["id"])] = carriers.get((speaker, claim_words(str(row["text"]))), []) or own[int(row["id"])]
     own_reports, all_reports = doc_reports(conn, own), doc_reports(conn, carried)
     for row in rows:
         _set_grade(row, claim_grade(own_reports[int(row["id"])], all_reports[int(row["id"])], row["speaker"]))

@@ -109,3 +109,31 @@ def test_the_cli_actor_detail_and_the_entity_page_agree(store: SQLiteRepository)
             for r in sqlite_browse.entity_overview(store.conn, entity_id, 20)["co_mentioned"]
         ]
         assert cli == page
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_recent_documents_are_the_same_whether_walked_or_sorted(
+    store: SQLiteRepository, monkeypatch: pytest.MonkeyPatch, walk: bool
+) -> None:
+    """Walking the store newest first (a frequent actor) and sorting the actor's documents give one answer."""
+    monkeypatch.setattr(sqlite_browse, "_walk_pays", lambda _conn, _entity, _n: walk)
+    for entity_id in _ids(store):
+        for n in (1, 3, DOCS):
+            expected = [
+                r[0]
+                for r in store.conn.execute(
+                    """SELECT DISTINCT d.id, d.published FROM mentions m JOIN documents d ON d.id=m.doc_id
+                       WHERE m.entity_id=? ORDER BY d.published DESC LIMIT ?""",
+                    (entity_id, n),
+                )
+            ]
+            assert sqlite_browse.recent_documents(store.conn, entity_id, n) == expected
+
+
+def test_the_walk_is_chosen_only_when_the_actor_is_dense_enough(
+    store: SQLiteRepository, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ana = next(i for i in _ids(store) if store.entity(i)["name"] == "Ana Ruiz")  # in 6 of the 9 documents
+    monkeypatch.setattr(sqlite_browse, "FREQUENT", 1)
+    assert sqlite_browse._walk_pays(store.conn, ana, 1)  # 6 x 6 > 1 x 9: a page is a few documents away
+    assert not sqlite_browse._walk_pays(store.conn, ana, 5)  # 36 < 5 x 9: sorting her 6 documents is cheaper

@@ -116,7 +116,7 @@ def test_recent_documents_are_the_same_whether_walked_or_sorted(
     store: SQLiteRepository, monkeypatch: pytest.MonkeyPatch, walk: bool
 ) -> None:
     """Walking the store newest first (a frequent actor) and sorting the actor's documents give one answer."""
-    monkeypatch.setattr(sqlite_browse, "_walk_pays", lambda _conn, _entity, _n: walk)
+    monkeypatch.setattr(sqlite_browse, "walk_pays", lambda _conn, _entity, _n: walk)
     for entity_id in _ids(store):
         for n in (1, 3, DOCS):
             expected = [
@@ -135,5 +135,5 @@ def test_the_walk_is_chosen_only_when_the_actor_is_dense_enough(
 ) -> None:
     ana = next(i for i in _ids(store) if store.entity(i)["name"] == "Ana Ruiz")  # in 6 of the 9 documents
     monkeypatch.setattr(sqlite_browse, "FREQUENT", 1)
-    assert sqlite_browse._walk_pays(store.conn, ana, 1)  # 6 x 6 > 1 x 9: a page is a few documents away
-    assert not sqlite_browse._walk_pays(store.conn, ana, 5)  # 36 < 5 x 9: sorting her 6 documents is cheaper
+    assert sqlite_browse.walk_pays(store.conn, ana, 1)  # 6 x 6 > 1 x 9: a page is a few documents away
+    assert not sqlite_browse.walk_pays(store.conn, ana, 5)  # 36 < 5 x 9: sorting her 6 documents is cheaper

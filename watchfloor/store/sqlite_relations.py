@@ -105,47 +105,34 @@ def list_relations(
     )
     held = grade_cache.held_grades(conn)  # read first: grades computed below may only be newer than it says
     rows = [dict(r) for r in conn.execute(sql, [*w.args, min_sources, limit, offset])]
-    statements: dict[int, list[Row]] = {}
-    keys: list[tuple[Any, ...]] = []
     triples = [(row["subject_entity_id"], row["predicate"], row["object_entity_id"]) for row in rows]
-    shown = relation_sources_many(conn, triples, since, until, max_sources, modalities)
+    keys: list[tuple[Any, ...]] = []
     for i, row in enumerate(rows):
         row["negated"] = row["n_asserted"] == 0
         row["hedged"] = row["n_hedged"] == row["n_asserted"] + row["n_negated"]
         row["contradicted"] = bool(row["n_negated"]) and bool(row["n_asserted"])
         row["modalities"] = sorted(set((row["modalities"] or "asserted").split(",")))
-        row["sources"] = shown.get(triples[i], [])
-        key = ("relation", *triples[i], row["negated"], since, until, modalities)
-        keys.append(key)
-        if key in held:
-            grade_cache.apply(row, held[key])
-            continue
-        statements[i] = row["sources"]
-    if max_sources is not None and statements:
-        every = relation_sources_many(conn, [triples[i] for i in statements], since, until, None, modalities)
-        statements = {i: every.get(triples[i], []) for i in statements}
+        keys.append(("relation", *triples[i], row["negated"], since, until, modalities))
+    # Rows graded since the store last changed need only the sentences shown; the others all of them (their
+    # grade reads every one), of which the page shows the first ``max_sources``.
+    missing = [i for i, key in enumerate(keys) if key not in held]
+    every = relation_sources_many(conn, [triples[i] for i in missing], since, until, None, modalities)
+    shown = relation_sources_many(
+        conn, [triples[i] for i, key in enumerate(keys) if key in held], since, until, max_sources, modalities
+    )
+    statements: dict[int, list[Row]] = {}
+    for i, row in enumerate(rows):
+        if keys[i] in held:
+            row["sources"] = shown.get(triples[i], [])
+            grade_cache.apply(row, held[keys[i]])
+        else:
+            statements[i] = every.get(triples[i], [])
+            row["sources"] = statements[i] if max_sources is None else statements[i][:max_sources]
     # grade, n_independent, admiralty: computed (for the rows not graded since the store last changed), never stored
-    missing = sorted(statements)
     attach_relation_grades(conn, [rows[i] for i in missing], {k: statements[i] for k, i in enumerate(missing)})
     for i in missing:
         held[keys[i]] = grade_cache.fields_of(rows[i])
     return rows
-
-
-def relation_sources(
-    conn: sqlite3.Connection,
-    subject_id: int,
-    predicate: str,
-    object_id: int,
-    since: str | None,
-    until: str | None,
-    limit: int | None = None,
-    modalities: tuple[str, ...] | None = None,
-) -> list[Row]:
-    """Every sentence stating the relation (in one of ``modalities``; None: any), strongest first
-    (asserted and unhedged before the rest), with how it is stated and by whom ("forecast by X")."""
-    triple = (subject_id, predicate, object_id)
-    return relation_sources_many(conn, [triple], since, until, limit, modalities).get(triple, [])
 
 
 def relation_sources_many(
@@ -156,8 +143,9 @@ def relation_sources_many(
     limit: int | None = None,
     modalities: tuple[str, ...] | None = None,
 ) -> dict[tuple[int, str, int], list[Row]]:
-    """:func:`relation_sources` of several relations in one query (at most ``limit`` sentences each): a page
-    of relations asked one query per row, which cost a round trip each on PostgreSQL."""
+    """Every sentence stating each relation (at most ``limit`` each; in one of ``modalities``, None: any),
+    strongest first (asserted and unhedged before the rest), with how it is stated and by whom ("forecast by
+    X"). One query for a page of relations: one per row cost a round trip each on PostgreSQL."""
     out: dict[tuple[int, str, int], list[Row]] = {}
     for start in range(0, len(triples), 100):
         chunk = list(dict.fromkeys(triples[start : start + 100]))

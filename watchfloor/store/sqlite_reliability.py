@@ -161,7 +161,7 @@ def _set_grade(row: Row, grade: Grade) -> None:
 
 def attach_relation_grades(conn: sqlite3.Connection, rows: list[Row], statements: dict[int, list[Row]]) -> None:
     """Add ``grade``, ``n_independent`` and ``admiralty`` to aggregated relation rows. ``statements[i]`` are
-    all the sentences stating row ``i`` (as :func:`sqlite_relations.relation_sources` gives them); the
+    all the sentences stating row ``i`` (as :func:`sqlite_relations.relation_sources_many` gives them); the
     documents stating it with the polarity the row shows (asserted, or denied when no source asserts it)
     are its reports, collapsed into independent sources as for events."""
     stated: dict[int, list[tuple[str, str]]] = {}

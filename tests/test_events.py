@@ -478,3 +478,12 @@ def test_an_armed_actor_expected_to_strike_is_a_forecast_not_an_attack(nlp, link
     assert _events(nlp, linker, gazetteer, text) == []
     [event] = _events(nlp, linker, gazetteer, "IS-K militants struck a rally in Bajaur on Sunday.")
     assert event.event_type == "attack"
+
+
+def test_a_town_named_after_a_place_left_unresolved_is_another_incident(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    first = "Rebels attacked a coffee estate on the Pacific side of the country, killing a guard.\n"
+    other = _events(nlp, linker, gazetteer, first + "Rebels also killed a farmer in the city of Kandahar.")
+    assert [e.place_text for e in other if e.event_type == "attack"] == ["Pacific", "Kandahar"]
+    # the same town told again refers back to its own incident, and "the attack" still refers back
+    same = _events(nlp, linker, gazetteer, first + "The attack in Kandahar also wounded two workers.")
+    assert len([e for e in same if e.event_type == "attack"]) == 1

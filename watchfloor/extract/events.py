@@ -693,6 +693,10 @@ def _same_incident_before(
             continue
         if not refers and _days_apart(event, earlier, published) > 1:
             continue
+        if town and not refers and earlier.place_key is None and earlier.place_text not in (None, event.place_text):
+            # a town named where the earlier report named a place not resolved ("on the Pacific side"):
+            # "guerrillas killed a peasant in the city of Flores" is another incident
+            continue
         recent = s_index - last_seen.get(id(earlier), -99) <= 3 and not summaries
         if event.date and earlier.date and event.date != earlier.date and not recent:
             continue

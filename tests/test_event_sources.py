@@ -199,3 +199,30 @@ def test_the_event_page_pages_through_its_sources(
     assert 'start="11"' in last and "← previous" in last and "next →" not in last
     shown = sum(len(s["evidence"]) for s in _reference_sources(store, big)[10:])
     assert last.count("<blockquote>") == shown
+
+
+@pytest.mark.parametrize("walk", [True, False])
+def test_an_actors_events_are_the_same_whether_walked_or_joined(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch, walk: bool
+) -> None:
+    """Walking the events newest first and joining the actor's mentions to the evidence give one page."""
+    demo = open_store(demo_db)
+    actors = [
+        int(r[0])
+        for r in demo.conn.execute(
+            "SELECT DISTINCT m.entity_id FROM mentions m JOIN event_evidence v ON v.doc_id=m.doc_id "
+            "AND m.start>=v.start AND m.end<=v.end WHERE m.entity_id IS NOT NULL"
+        )
+    ]
+    assert len(actors) > 10
+    expected = {}
+    for actor in actors:
+        for limit, offset in ((3, 0), (3, 2), (200, 0)):
+            monkeypatch.setattr(sqlite_events, "walk_pays", lambda _c, _e, _n: not walk)
+            expected[actor, limit, offset] = [
+                e["id"] for e in sqlite_events.list_events(demo.conn, actor_id=actor, limit=limit, offset=offset)
+            ]
+            monkeypatch.setattr(sqlite_events, "walk_pays", lambda _c, _e, _n: walk)
+            got = [e["id"] for e in sqlite_events.list_events(demo.conn, actor_id=actor, limit=limit, offset=offset)]
+            assert got == expected[actor, limit, offset]
+    assert any(len(ids) == 3 for ids in expected.values())

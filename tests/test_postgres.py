@@ -17,7 +17,7 @@ from tests.conftest import demo_subset
 from tests.pg import create_database, drop_database, fresh_database
 from watchfloor.errors import UserError
 from watchfloor.link.normalize import norm_name
-from watchfloor.store import open_store
+from watchfloor.store import migrate, open_store
 from watchfloor.store.location import pg_url
 from watchfloor.store.migrate import TABLES, migrate_store
 from watchfloor.store.postgres import PostgresRepository, ts_query
@@ -333,8 +333,11 @@ def _dump(path: Path) -> dict[str, list[tuple[Any, ...]]]:
         return out
 
 
-def test_migrate_store_round_trip_is_exact(both: tuple[Workspace, Workspace], tmp_path: Path) -> None:
+def test_migrate_store_round_trip_is_exact(
+    both: tuple[Workspace, Workspace], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     lite, _pg = both
+    monkeypatch.setattr(migrate, "BATCH", 7)  # every table read in several batches, both ways
     source = Path(lite.repo.location)
     url = create_database()
     try:

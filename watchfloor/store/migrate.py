@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,8 +78,17 @@ def _count(repo: SQLiteRepository, table: str) -> int:
 def _rows(
     repo: SQLiteRepository, table: str, columns: list[str], order: str, limit: int | None = None
 ) -> Iterator[Any]:
-    """The rows of ``table`` in key order, a batch of :data:`BATCH` at a time (LIMIT/OFFSET over the key)."""
+    """The rows of ``table`` in key order, a batch of :data:`BATCH` at a time: from SQLite one statement read
+    as it goes, from PostgreSQL LIMIT/OFFSET over the key. (From SQLite, OFFSET made the copy quadratic:
+    SQLite steps over every skipped row, and the 31.8M mentions of a million-document store went at 9k rows
+    a second and slowing.)"""
     cols = ", ".join(_quote(c) for c in columns)
+    if isinstance(repo.conn, sqlite3.Connection):
+        tail = "" if limit is None else f" LIMIT {int(limit)}"
+        cursor = repo.conn.execute(f"SELECT {cols} FROM {table} ORDER BY {order}{tail}")
+        while batch := cursor.fetchmany(BATCH):
+            yield from batch
+        return
     sql = f"SELECT {cols} FROM {table} ORDER BY {order} LIMIT ? OFFSET ?"
     offset = 0
     while True:

@@ -11,7 +11,8 @@ the entity list and the stats) with parameters drawn from the store as in ``api_
 "During ingest" levels run while ``watchfloor ingest`` adds synthetic articles
 (``benchmarks/make_corpus.py``, real length) to the same store in another process; they start once
 the ingest has written its first batch, and the ingest must still be running at the end of each
-level (else the level is marked). The machine's load average is recorded before and after. Results go
+level (else the level is marked). The ingest process's peak resident memory is sampled (``ingest_peak_rss_mb``:
+whether its memory grows with the store it writes into). The machine's load average is recorded before and after. Results go
 to ``benchmarks/results/api_concurrency.json`` and a table. Never a timed test: figures depend on the
 machine.
 """
@@ -142,9 +143,32 @@ def run_level(server: base.Server, paths: dict[str, list[str]], level: Level, se
     level.seconds = time.perf_counter() - started
 
 
+def sample_peak_rss(proc: subprocess.Popen[bytes], peak: dict[str, float]) -> threading.Thread:
+    """A thread keeping ``peak["rss_mb"]``: the largest resident memory of ``proc`` and its children seen
+    every half second until it ends (does the ingest's memory grow with the store it writes into?)."""
+    import psutil
+
+    def sample() -> None:
+        try:
+            process = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                rss = process.memory_info().rss + sum(c.memory_info().rss for c in process.children(recursive=True))
+                peak["rss_mb"] = max(peak.get("rss_mb", 0.0), round(rss / 2**20, 1))
+                time.sleep(0.5)
+        except psutil.Error:
+            return  # the process ended between two samples
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    return thread
+
+
 @contextlib.contextmanager
-def running_ingest(db: Path | str, corpus: Path, log: Path, wait_s: float) -> Iterator[subprocess.Popen[bytes]]:
-    """``watchfloor ingest`` of ``corpus`` into ``db``, yielded once it has written its first documents."""
+def running_ingest(
+    db: Path | str, corpus: Path, log: Path, wait_s: float, peak: dict[str, float] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``watchfloor ingest`` of ``corpus`` into ``db``, yielded once it has written its first documents;
+    ``peak`` gets its peak resident memory (``rss_mb``)."""
     before = _documents(db)
     with log.open("w") as err:
         proc = subprocess.Popen(
@@ -153,6 +177,8 @@ def running_ingest(db: Path | str, corpus: Path, log: Path, wait_s: float) -> It
             stderr=err,
             cwd=ROOT,
         )
+        if peak is not None:
+            sample_peak_rss(proc, peak)
         try:
             deadline = time.monotonic() + wait_s
             while _documents(db) == before:
@@ -212,6 +238,7 @@ def main() -> None:
     build_s, _built = base.synthetic_store(source, args.synthetic_docs, args.seed)
     load_before = os.getloadavg()
     started = time.perf_counter()
+    ingest_peak: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="wf-concurrency-") as tmp_name:
         tmp = Path(tmp_name)
         # The ingest phase adds documents: measure on a copy so the shared synthetic store stays as built.
@@ -236,7 +263,7 @@ def main() -> None:
                 console.print(f"idle, {clients} clients: " + json.dumps({k: v for k, v in rows[-1].items()
                                                                           if k != "endpoints"}))  # fmt: skip
             if not args.no_ingest:
-                with running_ingest(db, corpus, tmp / "ingest.log", wait_s=600) as ingest:
+                with running_ingest(db, corpus, tmp / "ingest.log", wait_s=600, peak=ingest_peak) as ingest:
                     for clients in levels:
                         level = Level(clients, during_ingest=True, documents_before=_documents(db))
                         run_level(server, paths, level, args.seconds, args.seed)
@@ -269,6 +296,7 @@ def main() -> None:
             "client": "one thread and one httpx.Client per client, requests back to back",
         },
         "counts": counts,
+        "ingest_peak_rss_mb": ingest_peak.get("rss_mb"),
         "measure_seconds": round(time.perf_counter() - started, 1),
         "levels": rows,
     }

@@ -11,10 +11,10 @@ the entity list and the stats) with parameters drawn from the store as in ``api_
 "During ingest" levels run while ``watchfloor ingest`` adds synthetic articles
 (``benchmarks/make_corpus.py``, real length) to the same store in another process; they start once
 the ingest has written its first batch, and the ingest must still be running at the end of each
-level (else the level is marked). The ingest process's peak resident memory is sampled (``ingest_peak_rss_mb``:
-whether its memory grows with the store it writes into). The machine's load average is recorded before and after. Results go
-to ``benchmarks/results/api_concurrency.json`` and a table. Never a timed test: figures depend on the
-machine.
+level (else the level is marked). The ingest process's peak resident memory is sampled
+(``ingest_peak_rss_mb``: whether its memory grows with the store it writes into). The machine's load
+average is recorded before and after. Results go to ``benchmarks/results/api_concurrency.json`` and a
+table. Never a timed test: figures depend on the machine.
 """
 
 from __future__ import annotations

@@ -218,7 +218,8 @@ def _grade_claims(conn: sqlite3.Connection, rows: list[Row]) -> None:
     # (Imported here: the claims module imports this one.)
     from watchfloor.store.sqlite_claims import claims_with_words
 
-    wanted = {(_speaker_key(r), claim_words(str(r["text"]))) for r in rows if _has_speaker(r)}
+    key_of = {int(r["id"]): (_speaker_key(r), claim_words(str(r["text"]))) for r in rows}
+    wanted = {key_of[int(r["id"])] for r in rows if _has_speaker(r)}
     carrier_ids = {claim_id: key for key, ids in claims_with_words(conn, wanted).items() for claim_id in ids}
     carriers: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for ids in _chunks(sorted(carrier_ids)):  # the evidence sentences of the carriers only
@@ -231,10 +232,9 @@ def _grade_claims(conn: sqlite3.Connection, rows: list[Row]) -> None:
     own: dict[int, list[tuple[str, str]]] = {}
     carried: dict[int, list[tuple[str, str]]] = {}
     for row in rows:
-        speaker = _speaker_key(row)
         sentence = row["sources"][0]["sentence"] if row.get("sources") else ""
         own[int(row["id"])] = [(str(row["doc_id"]), str(sentence))]
-        carried[int(row["id"])] = carriers.get((speaker, claim_words(str(row["text"]))), []) or own[int(row["id"])]
+        carried[int(row["id"])] = carriers.get(key_of[int(row["id"])], []) or own[int(row["id"])]
     own_reports, all_reports = doc_reports(conn, own), doc_reports(conn, carried)
     for row in rows:
         _set_grade(row, claim_grade(own_reports[int(row["id"])], all_reports[int(row["id"])], row["speaker"]))

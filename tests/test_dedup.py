@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from watchfloor.ingest import dedup
 
 STORY = (
@@ -45,3 +47,57 @@ def test_different_story_on_the_same_topic_is_not_a_duplicate() -> None:
 def test_minhash_round_trips_through_bytes() -> None:
     m = dedup.minhash(STORY)
     assert dedup.from_bytes(dedup.to_bytes(m)).jaccard(m) == 1.0
+
+
+def _variants() -> list[tuple[str, str]]:
+    """Stories and edited copies of them: some near duplicates, some not."""
+    sentences = [s.strip() + "." for s in STORY.split(".") if s.strip()]
+    out = []
+    for k in range(len(sentences)):
+        out.append((f"cut-{k}", " ".join(sentences[:k] + sentences[k + 1 :])))
+        out.append((f"only-{k}", sentences[k]))
+    return out
+
+
+def test_stored_signatures_are_indexed_compactly_and_fetched_only_for_candidates() -> None:
+    stored = {doc_id: dedup.to_bytes(dedup.minhash(text)) for doc_id, text in [*_variants(), ("original", STORY)]}
+    asked: list[list[str]] = []
+
+    def fetch(ids: list[str]) -> dict[str, bytes]:
+        asked.append(ids)
+        return {i: stored[i] for i in ids}
+
+    index = dedup.NearDuplicateIndex(0.8, fetch)
+    index.load(stored.items())
+    match = index.best_match(dedup.minhash(STORY + " Officials gave no further details."))
+    assert match is not None and match[0] == "original" and match[1] >= 0.8
+    assert asked and all(len(ids) < len(stored) for ids in asked)
+    asked.clear()
+    unrelated = "Heavy rain closed the mountain road for a week and the harvest festival was postponed until spring."
+    assert index.best_match(dedup.minhash(unrelated)) is None and sum(map(len, asked)) == 0
+
+
+def test_the_compact_index_finds_what_datasketchs_lsh_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    from datasketch import MinHashLSH
+
+    monkeypatch.setattr(dedup, "LOAD_CHUNK", 3)  # stored signatures hashed in several chunks
+
+    docs = {doc_id: dedup.minhash(text) for doc_id, text in _variants()}
+    lsh = MinHashLSH(threshold=0.8, num_perm=dedup.NUM_PERM)
+    index = dedup.NearDuplicateIndex(0.8)
+    half = sorted(docs)[: len(docs) // 2]
+    index.load((doc_id, dedup.to_bytes(docs[doc_id])) for doc_id in half)
+    for doc_id in sorted(docs):
+        if doc_id not in half:
+            index.add(doc_id, docs[doc_id])
+    for doc_id in sorted(docs):
+        lsh.insert(doc_id, docs[doc_id])
+    queries = [dedup.minhash(STORY), *docs.values()]
+    for query in queries:
+        expected = {k for k in lsh.query(query) if query.jaccard(docs[k]) >= 0.8}
+        best = index.best_match(query)
+        if not expected:
+            assert best is None
+        else:
+            assert best is not None and best[0] in expected
+            assert best[1] == max(query.jaccard(docs[k]) for k in expected)

@@ -127,9 +127,8 @@ def ingest(
         enrich_gazetteer_places([e.record for e in gazetteer.entries], places),
         gazetteer.fingerprint,
     )
-    near = dedup.NearDuplicateIndex(options.near_duplicate_threshold)
-    for doc_id, blob in repo.iter_minhashes():
-        near.add(doc_id, dedup.from_bytes(blob))
+    near = dedup.NearDuplicateIndex(options.near_duplicate_threshold, repo.minhashes)
+    near.load(repo.iter_minhashes())
     seen_text: dict[str, str] = {}
     pending: list[DocumentWrite] = []
 

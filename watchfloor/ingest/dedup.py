@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from datasketch import MinHash
 
 NUM_PERM = 128
+LOAD_CHUNK = 50_000  # stored signatures hashed per step when the index is loaded
 SHINGLE = 5
 SCHEME = "affine32"  # datasketch 2's default; fixed so stored signatures stay comparable
 _WORD = re.compile(r"\w+")
@@ -52,34 +54,133 @@ def to_bytes(m: MinHash) -> bytes:
 
 def from_bytes(data: bytes) -> MinHash:
     """A stored signature: 512 bytes (32-bit values), or 1024 (64-bit, as older stores kept them)."""
-    import numpy as np
     from datasketch import MinHash
 
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=_signature_rows(data), scheme=SCHEME)
+
+
+def _signature_rows(data: bytes) -> Any:
+    """A stored signature as a row of 32-bit values (512 bytes, or 1024 from older stores' 64-bit values)."""
+    import numpy as np
+
     dtype = "<u8" if len(data) == NUM_PERM * 8 else "<u4"
-    values = np.frombuffer(data, dtype=dtype).astype(np.uint32)
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=values, scheme=SCHEME)
+    return np.frombuffer(data, dtype=dtype).astype(np.uint32)
 
 
 class NearDuplicateIndex:
-    """LSH index over documents already stored (loaded at start) and those seen in this run."""
+    """LSH over the signatures of the documents already stored (``load``) and those seen in this run (``add``).
 
-    def __init__(self, threshold: float = 0.8) -> None:
+    The banding is datasketch's for the threshold (9 bands of 13 values at 0.8 and 128 permutations), but
+    the index keeps only one 64-bit hash per band and document, in sorted arrays, and asks ``fetch`` for a
+    stored candidate's signature when a band matches. Holding a datasketch ``MinHash`` and LSH entry per
+    stored document cost 6.9 GB and minutes of start-up in an ingest into a 1,000,000-document store.
+    Candidates and scores are datasketch's: any equal band makes a candidate, its score is the share of
+    equal values (``MinHash.jaccard``)."""
+
+    def __init__(self, threshold: float = 0.8, fetch: Callable[[list[str]], dict[str, bytes]] | None = None) -> None:
+        import numpy as np
         from datasketch import MinHashLSH
 
         self.threshold = threshold
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
-        self.hashes: dict[str, MinHash] = {}
+        banding = MinHashLSH(threshold=threshold, num_perm=NUM_PERM)
+        self.bands, self.rows = int(banding.b), int(banding.r)
+        self._multipliers = np.random.default_rng(0).integers(1, 2**63, size=self.rows, dtype=np.uint64) | np.uint64(1)
+        self._fetch = fetch
+        self._stored_ids: list[str] = []
+        self._sorted: list[tuple[Any, Any]] = []  # per band: (sorted hashes, stored-document positions)
+        self._stored_signatures: Any = None  # kept only when there is no ``fetch``
+        self._added: dict[str, Any] = {}  # this run's documents: id -> signature
+        self._added_bands: list[dict[int, list[str]]] = [{} for _ in range(self.bands)]
+
+    def _band_hashes(self, signatures: Any) -> Any:
+        """(documents, bands) 64-bit hashes of each band's values (equal values, equal hash)."""
+        import numpy as np
+
+        cut = signatures[:, : self.bands * self.rows].astype(np.uint64).reshape(-1, self.bands, self.rows)
+        with np.errstate(over="ignore"):
+            mixed = (cut * self._multipliers).sum(axis=2, dtype=np.uint64)
+        return mixed ^ (mixed >> np.uint64(29))
+
+    def load(self, stored: Iterable[tuple[str, bytes]]) -> None:
+        """Index the signatures of documents already in the store (once, before ``add``), a chunk at a time
+        so that a million signatures never sit in memory at once."""
+        import numpy as np
+
+        ids: list[str] = []
+        hashes: list[Any] = []
+        kept: list[Any] = []
+        chunk: list[bytes] = []
+
+        def flush() -> None:
+            if not chunk:
+                return
+            if all(len(blob) == NUM_PERM * 4 for blob in chunk):
+                signatures = np.frombuffer(b"".join(chunk), dtype="<u4").reshape(len(chunk), NUM_PERM)
+            else:
+                signatures = np.vstack([_signature_rows(blob) for blob in chunk])
+            hashes.append(self._band_hashes(signatures))
+            if self._fetch is None:
+                kept.append(signatures.astype(np.uint32))
+            chunk.clear()
+
+        for doc_id, blob in stored:
+            ids.append(doc_id)
+            chunk.append(bytes(blob))
+            if len(chunk) == LOAD_CHUNK:
+                flush()
+        flush()
+        if not ids:
+            return
+        every = np.concatenate(hashes)
+        self._stored_ids = ids
+        self._sorted = []
+        for band in range(self.bands):
+            order = np.argsort(every[:, band], kind="stable")
+            self._sorted.append((every[order, band], order))
+        self._stored_signatures = np.concatenate(kept) if kept else None
 
     def add(self, doc_id: str, m: MinHash) -> None:
-        if doc_id not in self.hashes:
-            self.lsh.insert(doc_id, m)
-            self.hashes[doc_id] = m
+        """Index a document of this run."""
+        import numpy as np
+
+        if doc_id in self._added:
+            return
+        signature = np.asarray(m.hashvalues, dtype=np.uint32)
+        self._added[doc_id] = signature
+        for band, value in enumerate(self._band_hashes(signature[None, :])[0].tolist()):
+            self._added_bands[band].setdefault(int(value), []).append(doc_id)
+
+    def _candidates(self, signature: Any) -> tuple[set[int], set[str]]:
+        """Positions of stored documents and ids of this run's documents sharing a band with ``signature``."""
+        import numpy as np
+
+        stored: set[int] = set()
+        added: set[str] = set()
+        for band, value in enumerate(self._band_hashes(signature[None, :])[0]):
+            if self._sorted:
+                hashes, positions = self._sorted[band]
+                lo, hi = np.searchsorted(hashes, value, "left"), np.searchsorted(hashes, value, "right")
+                stored.update(positions[lo:hi].tolist())
+            added.update(self._added_bands[band].get(int(value), ()))
+        return stored, added
 
     def best_match(self, m: MinHash) -> tuple[str, float] | None:
-        """The most similar indexed document at or above the threshold."""
+        """The most similar indexed document at or above the threshold (the earliest indexed on a tie)."""
+        import numpy as np
+
+        signature = np.asarray(m.hashvalues, dtype=np.uint32)
+        stored, added = self._candidates(signature)
+        found: list[tuple[str, Any]] = [(doc_id, self._added[doc_id]) for doc_id in added]
+        if stored:
+            ids = [self._stored_ids[i] for i in sorted(stored)]
+            if self._stored_signatures is not None:
+                found = [(ids[k], self._stored_signatures[i]) for k, i in enumerate(sorted(stored))] + found
+            elif self._fetch is not None:
+                blobs = self._fetch(ids)
+                found = [(doc_id, _signature_rows(blobs[doc_id])) for doc_id in ids if doc_id in blobs] + found
         best: tuple[str, float] | None = None
-        for key in self.lsh.query(m):
-            score = float(m.jaccard(self.hashes[key]))
+        for doc_id, other in found:
+            score = float(np.count_nonzero(other == signature)) / NUM_PERM
             if score >= self.threshold and (best is None or score > best[1]):
-                best = (str(key), score)
+                best = (doc_id, score)
         return best

@@ -252,6 +252,16 @@ class SQLiteRepository:
         ):
             yield row[0], row[1]
 
+    def minhashes(self, doc_ids: list[str]) -> dict[str, bytes]:
+        """The stored signatures of these documents (the near-duplicate index reads a candidate's on demand)."""
+        out: dict[str, bytes] = {}
+        for start in range(0, len(doc_ids), 500):
+            ids = doc_ids[start : start + 500]
+            marks = ",".join("?" * len(ids))
+            sql = f"SELECT id, minhash FROM documents WHERE id IN ({marks}) AND minhash IS NOT NULL"
+            out.update((str(r[0]), bytes(r[1])) for r in self.conn.execute(sql, ids))
+        return out
+
     def write_document(self, item: DocumentWrite, extractor: str, version: str) -> None:
         """Store one document with its removed spans, new entities and mentions."""
         d = item.doc

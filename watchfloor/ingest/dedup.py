@@ -89,7 +89,7 @@ class NearDuplicateIndex:
         self._stored_ids: list[str] = []
         self._sorted: list[tuple[Any, Any]] = []  # per band: (sorted hashes, stored-document positions)
         self._stored_signatures: Any = None  # kept only when there is no ``fetch``
-        self._added: dict[str, Any] = {}  # this run's documents: id -> signature
+        self._added: dict[str, tuple[int, Any]] = {}  # this run's documents: id -> (order added, signature)
         self._added_bands: list[dict[int, list[str]]] = [{} for _ in range(self.bands)]
 
     def _band_hashes(self, signatures: Any) -> Any:
@@ -146,7 +146,7 @@ class NearDuplicateIndex:
         if doc_id in self._added:
             return
         signature = np.asarray(m.hashvalues, dtype=np.uint32)
-        self._added[doc_id] = signature
+        self._added[doc_id] = (len(self._added), signature)
         for band, value in enumerate(self._band_hashes(signature[None, :])[0].tolist()):
             self._added_bands[band].setdefault(int(value), []).append(doc_id)
 
@@ -170,7 +170,7 @@ class NearDuplicateIndex:
 
         signature = np.asarray(m.hashvalues, dtype=np.uint32)
         stored, added = self._candidates(signature)
-        found: list[tuple[str, Any]] = [(doc_id, self._added[doc_id]) for doc_id in added]
+        found: list[tuple[str, Any]] = [(d, self._added[d][1]) for d in sorted(added, key=lambda d: self._added[d][0])]
         if stored:
             ids = [self._stored_ids[i] for i in sorted(stored)]
             if self._stored_signatures is not None:

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from watchfloor.api.app import create_app
 from watchfloor.api.context import ServerSettings
 from watchfloor.models import CleanDocument, EventRecord, PublishedDate
-from watchfloor.store import sqlite_events
+from watchfloor.store import sqlite_events, sqlparts
 from watchfloor.store.base import DocumentWrite
 from watchfloor.store.sqlite import SQLiteRepository, open_store
 from watchfloor.web import pages
@@ -134,7 +134,7 @@ def test_sources_are_capped_with_an_exact_count(store: SQLiteRepository) -> None
 
 def test_events_read_in_chunks_give_the_same_page(store: SQLiteRepository, monkeypatch: pytest.MonkeyPatch) -> None:
     whole = store.list_events(include_background=True, max_sources=3)
-    monkeypatch.setattr(sqlite_events, "CHUNK", 1)  # one event (and one report) per query
+    monkeypatch.setattr(sqlparts, "CHUNK", 1)  # one event (and one report) per query
     assert store.list_events(include_background=True, max_sources=3) == whole
 
 

@@ -45,6 +45,7 @@ from watchfloor.store.sqlite_events import list_events, write_events
 from watchfloor.store.sqlite_export import snapshot
 from watchfloor.store.sqlite_relations import list_relations, write_relations
 from watchfloor.store.sqlite_review import review_counts, review_page
+from watchfloor.store.sqlparts import chunks, marks
 
 EVENTS_EXTRACTOR = "watchfloor.extract.events"
 CLAIMS_EXTRACTOR = "watchfloor.extract.claims"
@@ -255,10 +256,8 @@ class SQLiteRepository:
     def minhashes(self, doc_ids: list[str]) -> dict[str, bytes]:
         """The stored signatures of these documents (the near-duplicate index reads a candidate's on demand)."""
         out: dict[str, bytes] = {}
-        for start in range(0, len(doc_ids), 500):
-            ids = doc_ids[start : start + 500]
-            marks = ",".join("?" * len(ids))
-            sql = f"SELECT id, minhash FROM documents WHERE id IN ({marks}) AND minhash IS NOT NULL"
+        for ids in chunks(doc_ids):
+            sql = f"SELECT id, minhash FROM documents WHERE id IN ({marks(ids)}) AND minhash IS NOT NULL"
             out.update((str(r[0]), bytes(r[1])) for r in self.conn.execute(sql, ids))
         return out
 
@@ -595,9 +594,7 @@ class SQLiteRepository:
         """Re-apply every stored analyst correction (after an ingest run)."""
         return self.correct(lambda _conn: None, everything=True)[1]
 
-    def correct(
-        self, record: Callable[[sqlite3.Connection], T], everything: bool = False
-    ) -> tuple[T, dict[str, int]]:
+    def correct(self, record: Callable[[sqlite3.Connection], T], everything: bool = False) -> tuple[T, dict[str, int]]:
         """Record a correction with ``record`` and apply it, in one transaction, with the entity counts of
         the entities it touches. Every stored correction is re-applied too when the store changed since they
         were last applied (an ingest run or re-extraction wrote since), or with ``everything``. Returns what
@@ -646,19 +643,19 @@ class SQLiteRepository:
             )
             if not ranked:
                 return []
-            marks = ",".join("?" * len(ranked))
+            listed = marks(ranked)
             snippets = {
                 r[0]: r[1]
                 for r in self.conn.execute(
                     f"""SELECT rowid, snippet(documents_fts, 1, ?, ?, ' … ', 24) FROM documents_fts
-                        WHERE documents_fts MATCH ? AND rowid IN ({marks})""",
+                        WHERE documents_fts MATCH ? AND rowid IN ({listed})""",
                     (*markers, fts, *[r[0] for r in ranked]),
                 )
             }
             meta = {
                 r["rowid"]: r
                 for r in self.conn.execute(
-                    f"SELECT rowid, id, title, published, publisher FROM documents WHERE rowid IN ({marks})",
+                    f"SELECT rowid, id, title, published, publisher FROM documents WHERE rowid IN ({listed})",
                     [r[0] for r in ranked],
                 )
             }

@@ -10,7 +10,7 @@ from watchfloor.extract.merge import EventKey, same_event, shares_anchor
 from watchfloor.models import EventRecord
 from watchfloor.store.sqlite_browse import walk_pays
 from watchfloor.store.sqlite_reliability import attach_grades
-from watchfloor.store.sqlparts import order_term
+from watchfloor.store.sqlparts import chunks, marks, order_term
 
 Row = dict[str, Any]
 MERGE_TOLERANCE_DAYS = 1
@@ -282,24 +282,13 @@ def list_events(
     return rows
 
 
-CHUNK = 500  # ids per IN (...) list: far below SQLite's bound-parameter limit
-
-
-def _marks(ids: list[int]) -> str:
-    return ",".join("?" * len(ids))
-
-
-def _chunks(ids: list[int]) -> list[list[int]]:
-    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-
-
 def _report_counts(conn: sqlite3.Connection, event_ids: list[int]) -> dict[int, tuple[int, int]]:
     """Per event: how many reports it has, and how many different death tolls (killed, killed_low) they give."""
     out: dict[int, tuple[int, int]] = {}
-    for ids in _chunks(event_ids):
+    for ids in chunks(event_ids):
         sql = f"""SELECT event_id, count(*), count(DISTINCT CASE WHEN killed IS NOT NULL OR killed_low IS NOT NULL
                          THEN coalesce(CAST(killed AS TEXT), '') || '/' || coalesce(CAST(killed_low AS TEXT), '') END)
-                  FROM event_reports WHERE event_id IN ({_marks(ids)}) GROUP BY event_id"""
+                  FROM event_reports WHERE event_id IN ({marks(ids)}) GROUP BY event_id"""
         out.update((int(r[0]), (int(r[1]), int(r[2]))) for r in conn.execute(sql, ids))
     return out
 
@@ -315,20 +304,20 @@ def event_sources(
     """
     high = -1 if limit is None else offset + limit
     reports: list[Row] = []
-    for ids in _chunks(event_ids):
+    for ids in chunks(event_ids):
         sql = f"""SELECT * FROM (
                     SELECT r.id AS report_id, r.event_id, r.doc_id, d.title, d.published, r.trigger_text, r.killed,
                            r.killed_low, r.killed_high, r.wounded, r.wounded_low, r.wounded_high, r.perpetrator_status,
                            row_number() OVER (PARTITION BY r.event_id ORDER BY d.published, r.id) AS n
-                    FROM event_reports r JOIN documents d ON d.id=r.doc_id WHERE r.event_id IN ({_marks(ids)})
+                    FROM event_reports r JOIN documents d ON d.id=r.doc_id WHERE r.event_id IN ({marks(ids)})
                   ) AS ranked
                   WHERE n > ? AND (? < 0 OR n <= ?) ORDER BY event_id, n"""
         reports += [dict(r) for r in conn.execute(sql, [*ids, offset, high, high])]
     evidence: dict[int, list[Row]] = {}
-    for chunk in _chunks([int(r["report_id"]) for r in reports]):
+    for chunk in chunks([int(r["report_id"]) for r in reports]):
         for v in conn.execute(
             f"""SELECT v.report_id, v.start, v.end, substr(d.text, v.start + 1, v.end - v.start) AS text
-                FROM event_evidence v JOIN documents d ON d.id=v.doc_id WHERE v.report_id IN ({_marks(chunk)})
+                FROM event_evidence v JOIN documents d ON d.id=v.doc_id WHERE v.report_id IN ({marks(chunk)})
                 ORDER BY v.report_id, v.start, v.end""",
             chunk,
         ):

@@ -12,31 +12,23 @@ from typing import Any
 
 from watchfloor.reliability import Copy, Grade, Report, grade_reports, meets, sort_key
 from watchfloor.store import grade_cache
+from watchfloor.store.sqlparts import chunks, marks
 
 Row = dict[str, Any]
-CHUNK = 500  # ids per IN (...) list
 _WORD = re.compile(r"\w+")
 HEAD = 300  # characters of a document's start read for a wire dateline ("KABUL (Reuters) —")
-
-
-def _chunks(ids: list[Any]) -> list[list[Any]]:
-    return [ids[i : i + CHUNK] for i in range(0, len(ids), CHUNK)]
-
-
-def _marks(ids: list[Any]) -> str:
-    return ",".join("?" * len(ids))
 
 
 def event_reports(conn: sqlite3.Connection, event_ids: list[int]) -> dict[int, list[Report]]:
     """Per event: one :class:`Report` per reporting document, with its evidence sentences and copies."""
     by_doc: dict[tuple[int, str], Row] = {}
-    for ids in _chunks(event_ids):
+    for ids in chunks(event_ids):
         for row in conn.execute(
             f"""SELECT r.event_id, r.doc_id, d.publisher, d.url, d.title, d.author, substr(d.text, 1, {HEAD}) AS head,
                        substr(d.text, v.start + 1, v.end - v.start) AS sentence
                 FROM event_reports r JOIN documents d ON d.id=r.doc_id
                 LEFT JOIN event_evidence v ON v.report_id=r.id
-                WHERE r.event_id IN ({_marks(ids)}) ORDER BY r.event_id, r.id, v.start""",
+                WHERE r.event_id IN ({marks(ids)}) ORDER BY r.event_id, r.id, v.start""",
             ids,
         ):
             item = by_doc.setdefault((int(row[0]), str(row[1])), {"row": row, "sentences": []})
@@ -57,21 +49,21 @@ def _copies(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, tuple[Cop
     that had the same bytes (one document, several rows in ``sources``), duplicates' own included."""
     found: dict[str, list[Copy]] = {}
     dups: dict[str, str] = {}
-    for ids in _chunks(doc_ids):
+    for ids in chunks(doc_ids):
         # Sorted here: an ORDER BY id makes SQLite walk the whole id index instead of the duplicate_of one.
         for dup, original, publisher, url, kind in sorted(
             (tuple(row) for row in conn.execute(
                 f"""SELECT id, duplicate_of, publisher, url, duplicate_kind FROM documents
-                    WHERE duplicate_of IN ({_marks(ids)})""",
+                    WHERE duplicate_of IN ({marks(ids)})""",
                 ids,
             )),
             key=lambda row: str(row[0]),
         ):  # fmt: skip
             found.setdefault(original, []).append(Copy(dup, publisher, url, f"{kind or 'exact'} duplicate"))
             dups[dup] = original
-    for ids in _chunks([*doc_ids, *dups]):
+    for ids in chunks([*doc_ids, *dups]):
         for doc_id, n in conn.execute(
-            f"""SELECT doc_id, count(*) FROM sources WHERE doc_id IN ({_marks(ids)})
+            f"""SELECT doc_id, count(*) FROM sources WHERE doc_id IN ({marks(ids)})
                 GROUP BY doc_id HAVING count(*) > 1""",
             ids,
         ):
@@ -130,10 +122,10 @@ def doc_reports(conn: sqlite3.Connection, stated: dict[Any, list[tuple[str, str]
     outlet, dateline and syndicated copies (a document's sentences together)."""
     doc_ids = sorted({doc for pairs in stated.values() for doc, _ in pairs})
     meta: dict[str, Row] = {}
-    for ids in _chunks(doc_ids):
+    for ids in chunks(doc_ids):
         for row in conn.execute(
             f"""SELECT id, publisher, url, title, author, substr(text, 1, {HEAD}) FROM documents
-                WHERE id IN ({_marks(ids)})""",
+                WHERE id IN ({marks(ids)})""",
             ids,
         ):
             meta[str(row[0])] = {"publisher": row[1], "url": row[2], "title": row[3], "author": row[4], "head": row[5]}
@@ -222,10 +214,10 @@ def _grade_claims(conn: sqlite3.Connection, rows: list[Row]) -> None:
     wanted = {key_of[int(r["id"])] for r in rows if _has_speaker(r)}
     carrier_ids = {claim_id: key for key, ids in claims_with_words(conn, wanted).items() for claim_id in ids}
     carriers: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for ids in _chunks(sorted(carrier_ids)):  # the evidence sentences of the carriers only
+    for ids in chunks(sorted(carrier_ids)):  # the evidence sentences of the carriers only
         for claim_id, doc, sentence in conn.execute(
             f"""SELECT c.id, c.doc_id, substr(d.text, c.evidence_start + 1, c.evidence_end - c.evidence_start)
-                FROM claims c JOIN documents d ON d.id=c.doc_id WHERE c.id IN ({_marks(ids)}) ORDER BY c.id""",
+                FROM claims c JOIN documents d ON d.id=c.doc_id WHERE c.id IN ({marks(ids)}) ORDER BY c.id""",
             ids,
         ):
             carriers.setdefault(carrier_ids[int(claim_id)], []).append((str(doc), str(sentence or "")))

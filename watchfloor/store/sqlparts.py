@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+CHUNK = 500  # ids per IN (...) list: far below SQLite's bound-parameter limit
+
+
+def chunks(ids: Sequence[T]) -> list[list[T]]:
+    """``ids`` cut into lists of at most :data:`CHUNK`, one ``IN (...)`` list each."""
+    return [list(ids[i : i + CHUNK]) for i in range(0, len(ids), CHUNK)]
+
+
+def marks(ids: Sequence[Any]) -> str:
+    """The ``?, ?, …`` placeholders of an ``IN (...)`` list of these ids."""
+    return ",".join("?" * len(ids))
 
 
 class Where:

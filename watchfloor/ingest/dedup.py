@@ -172,9 +172,10 @@ class NearDuplicateIndex:
         stored, added = self._candidates(signature)
         found: list[tuple[str, Any]] = [(d, self._added[d][1]) for d in sorted(added, key=lambda d: self._added[d][0])]
         if stored:
-            ids = [self._stored_ids[i] for i in sorted(stored)]
+            positions = sorted(stored)
+            ids = [self._stored_ids[i] for i in positions]
             if self._stored_signatures is not None:
-                found = [(ids[k], self._stored_signatures[i]) for k, i in enumerate(sorted(stored))] + found
+                found = [(doc_id, self._stored_signatures[i]) for doc_id, i in zip(ids, positions, strict=True)] + found
             elif self._fetch is not None:
                 blobs = self._fetch(ids)
                 found = [(doc_id, _signature_rows(blobs[doc_id])) for doc_id in ids if doc_id in blobs] + found

@@ -32,10 +32,11 @@ def examples(data: Path) -> tuple[ranker.Examples, str]:
     for page_id, lines, gold_date in ranker.gold_pages(data, "date"):
         gold = gold_date[:10]
         ex.pages_total += 1
-        cues = page_cues(lines, TODAY)
+        probs = page_probabilities(furniture, page_id, len(lines))
+        cues = page_cues(lines, TODAY, furniture=probs)
         if not cues.stamps:
             continue
-        found = title_index(lines, cues, page_probabilities(furniture, page_id, len(lines)))
+        found = title_index(lines, cues, probs)
         anchor = found if found is not None else cues.start
         rule = stamp_by_rule(lines, cues, anchor)
         for k, (i, hit) in enumerate(cues.stamps):

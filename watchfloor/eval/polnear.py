@@ -46,6 +46,7 @@ from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.places import load_place_index
 from watchfloor.models import ClaimRecord
 from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline, load_base_model
+from watchfloor.nlp.truecase import for_parser
 
 Spans = list[tuple[int, int]]
 _EDGE = re.compile(r"^[\s\"“”'‘’,.:;]*(?:that\s+)?|[\s\"“”'‘’,.:;]*$", re.I)
@@ -265,7 +266,7 @@ def evaluate(folder: Path, gazetteer: Gazetteer, model: str = DEFAULT_MODEL, lim
     ours, theirs = PolnearScore(), PolnearScore()
     docs = load_split(folder)[:limit]
     for doc in docs:
-        spacy_doc = nlp(doc.text)
+        spacy_doc = nlp(for_parser(doc.text))
         linked = linker.link(spacy_doc)
         kind_of = kind_lookup(entity_info(gazetteer, linked.entities))
         score_document(doc, extract_claims(spacy_doc, linked.mentions, None, kind_of), ours)

@@ -81,6 +81,7 @@ from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.places import load_place_index
 from watchfloor.models import MentionRecord, RelationRecord
 from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline, load_base_model
+from watchfloor.nlp.truecase import for_parser
 
 SOURCES = ("BBC Online", "CENTCOM", "Wikipedia")
 MENTION_TYPES = ("Person", "Organisation", "Location", "Nationality")
@@ -433,7 +434,7 @@ def evaluate(
     }
     for doc in docs:
         where = f"{doc.source}/{doc.doc_id[:8]}"
-        spacy_doc = nlp(doc.text)
+        spacy_doc = nlp(for_parser(doc.text))
         result = linker.link(spacy_doc)
         kind_of = kind_lookup(entity_info(gazetteer, result.entities))
         relations = extract_relations(spacy_doc, result.mentions, None, kind_of)

@@ -83,6 +83,7 @@ from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.places import load_place_index
 from watchfloor.models import EventRecord
 from watchfloor.nlp.pipeline import DEFAULT_MODEL, build_pipeline, load_base_model
+from watchfloor.nlp.truecase import for_parser
 
 ROLES = ("attacker", "target", "victim", "instrument", "place")
 ATTACK_TYPES = frozenset({"attack", "air_strike", "cross_border_fire", "leader_killed", "military_offensive"})
@@ -459,7 +460,7 @@ def evaluate(
     linker = Linker(gazetteer, load_place_index())
     ours, bare = SystemScore(), SystemScore()
     for doc in docs:
-        spacy_doc = nlp(doc.text)
+        spacy_doc = nlp(for_parser(doc.text))
         linked = linker.link(spacy_doc)
         events = extract_events(spacy_doc, linked.mentions, None, entity_info(gazetteer, linked.entities))
         base_doc = base(doc.text)

@@ -184,5 +184,8 @@ def truecase(text: str, table: TruecaseTable | None = None) -> str:
 
 def for_parser(text: str) -> str:
     """The text ingest gives spaCy: truecased when it is all-lower or ALL-CAPS (a wire in capitals, a
-    lower-cased feed), else itself. Same length, so every span found in it is a span of ``text``."""
-    return truecase(text) if needs_truecasing(text) else text
+    lower-cased feed), with its footnote marks blanked (``nlp.citations``). Same length, so every span
+    found in it is a span of ``text``."""
+    from watchfloor.nlp.citations import blank_marks
+
+    return blank_marks(truecase(text) if needs_truecasing(text) else text)

@@ -14,13 +14,14 @@ from pathlib import Path
 
 import trafilatura
 
+from watchfloor.ingest.decode import drop_invisible
 from watchfloor.ingest.document import build_document
 from watchfloor.ingest.sources import EXTENSIONS
 from watchfloor.models import RawInput
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+", " ", drop_invisible(text)).strip()
 
 
 @dataclass

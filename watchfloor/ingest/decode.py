@@ -70,3 +70,15 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if encoding in ("ascii", "utf_8"):
         encoding = "cp1252"  # invalid UTF-8 that is mostly ASCII is almost always Windows-1252
     return data.decode(encoding, errors="replace"), encoding
+
+
+# Invisible format characters that sit inside words on real pages: soft hyphens (&shy;, "Kun­duz"),
+# zero-width spaces, word joiners and stray byte-order marks. spaCy reads "Af­ghanistan" as another
+# word than "Afghanistan", so names, places and gazetteer aliases are missed. Zero-width (non-)joiners
+# are kept: they shape Persian, Pashto and Urdu words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u180e"))
+
+
+def drop_invisible(text: str) -> str:
+    """``text`` without invisible in-word format characters (soft hyphens, zero-width spaces, …)."""
+    return text.translate(_INVISIBLE)

@@ -1,6 +1,6 @@
 """Soft hyphens and zero-width spaces inside words (pasted from web pages, &shy; in HTML) are dropped
-before cleaning, so "Kun­duz" is the city and "Af­ghanistan" the country; joiners that shape Persian
-and Pashto words stay."""
+before cleaning, so "Kun­duz" is the city and "Af­ghanistan" the country; PDF ligatures are spelt out;
+joiners that shape Persian and Pashto words stay."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 from spacy.language import Language
 
 from watchfloor.eval.pages import title_matches
-from watchfloor.ingest.decode import drop_invisible
+from watchfloor.ingest.decode import plain_characters
 from watchfloor.ingest.document import build_document
 from watchfloor.models import RawInput
 
@@ -20,10 +20,13 @@ BODY = (
 )
 
 
-def test_invisible_characters_are_dropped_and_joiners_kept() -> None:
-    assert drop_invisible(f"Kun{SHY}duz{ZWSP} and \ufeffmore") == "Kunduz and more"
+def test_invisible_characters_are_dropped_ligatures_spelt_out_and_joiners_kept() -> None:
+    assert plain_characters(f"Kun{SHY}duz{ZWSP} and \ufeffmore") == "Kunduz and more"
+    assert plain_characters("ofﬁcials said the ﬁghters opened ﬁre; the conﬂict, the ﬀ") == (
+        "officials said the fighters opened fire; the conflict, the ff"
+    )
     persian = f"می{ZWNJ}خواهم"
-    assert drop_invisible(persian) == persian
+    assert plain_characters(persian) == persian
 
 
 def test_pasted_text_with_soft_hyphens_names_the_place(nlp: Language) -> None:

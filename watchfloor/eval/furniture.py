@@ -14,14 +14,14 @@ from pathlib import Path
 
 import trafilatura
 
-from watchfloor.ingest.decode import drop_invisible
+from watchfloor.ingest.decode import plain_characters
 from watchfloor.ingest.document import build_document
 from watchfloor.ingest.sources import EXTENSIONS
 from watchfloor.models import RawInput
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", drop_invisible(text)).strip()
+    return re.sub(r"\s+", " ", plain_characters(text)).strip()
 
 
 @dataclass

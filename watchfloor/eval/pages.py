@@ -38,7 +38,7 @@ from watchfloor.eval.pasted import (
     snippet_counts,
     snippet_prf,
 )
-from watchfloor.ingest.decode import decode_text, drop_invisible
+from watchfloor.ingest.decode import decode_text, plain_characters
 from watchfloor.ingest.metadata import dates_in_line
 from watchfloor.models import RawInput
 
@@ -53,7 +53,7 @@ class Meta:
 
 
 def _norm_field(value: str | None) -> str:
-    text = re.sub(r"\s+", " ", drop_invisible(value or "").casefold()).strip()
+    text = re.sub(r"\s+", " ", plain_characters(value or "").casefold()).strip()
     return text.strip(" \"'“”„‘’«».,:;|-–—")
 
 

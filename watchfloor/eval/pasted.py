@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import IO, Any
 
 from watchfloor.ingest.clean import clean_lines, clean_lines_lexicon, split_lines
-from watchfloor.ingest.decode import decode_text, drop_invisible
+from watchfloor.ingest.decode import decode_text, plain_characters
 
 CHROMIUM = "/usr/bin/chromium"
 LAUNCH_ARGS = [
@@ -191,7 +191,7 @@ def page_part(page_id: str) -> str:
 def norm(text: str) -> str:
     """Spaces collapsed, invisible in-word characters (soft hyphens, zero-width spaces) dropped: a
     reader sees the same text with or without them, and ingest drops them."""
-    return re.sub(r"\s+", " ", drop_invisible(text)).strip()
+    return re.sub(r"\s+", " ", plain_characters(text)).strip()
 
 
 _WORD = re.compile(r"\w+")
@@ -345,7 +345,7 @@ CLEANERS: dict[str, Cleaner] = {"keep_all": _keep_all, "lexicon": clean_lines_le
 
 
 def _shingle_counter(text: str) -> Counter[tuple[str, ...]]:
-    toks = _WORD.findall(drop_invisible(text))
+    toks = _WORD.findall(plain_characters(text))
     return Counter(_shingles(toks, 4))
 
 

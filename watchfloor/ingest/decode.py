@@ -75,10 +75,15 @@ def decode_text(data: bytes) -> tuple[str, str]:
 # Invisible format characters that sit inside words on real pages: soft hyphens (&shy;, "Kun­duz"),
 # zero-width spaces, word joiners and stray byte-order marks. spaCy reads "Af­ghanistan" as another
 # word than "Afghanistan", so names, places and gazetteer aliases are missed. Zero-width (non-)joiners
-# are kept: they shape Persian, Pashto and Urdu words.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u180e"))
+# are kept: they shape Persian, Pashto and Urdu words. Typographic ligatures from PDF fonts ("ﬁghters",
+# "opened ﬁre", "ofﬁcials") are spelt out, or no lexicon and no model knows the word.
+_PLAIN = {
+    **dict.fromkeys(map(ord, "\u00ad\u200b\u2060\ufeff\u180e")),
+    **{ord(lig): text for lig, text in zip("ﬀﬁﬂﬃﬄﬅﬆ", ("ff", "fi", "fl", "ffi", "ffl", "st", "st"), strict=True)},
+}
 
 
-def drop_invisible(text: str) -> str:
-    """``text`` without invisible in-word format characters (soft hyphens, zero-width spaces, …)."""
-    return text.translate(_INVISIBLE)
+def plain_characters(text: str) -> str:
+    """``text`` without invisible in-word characters (soft hyphens, zero-width spaces, …) and with
+    typographic ligatures spelt out."""
+    return text.translate(_PLAIN)

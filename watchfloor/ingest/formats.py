@@ -13,7 +13,7 @@ import trafilatura
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
-from watchfloor.ingest.decode import decode_text, drop_invisible
+from watchfloor.ingest.decode import decode_text, plain_characters
 from watchfloor.ingest.html_meta import page_author, page_headline
 from watchfloor.models import RemovedSpan
 
@@ -83,7 +83,7 @@ class FormatError(ValueError):
 def extract_plain(data: bytes) -> Extracted:
     text, encoding = decode_text(data)
     notes = [] if encoding in ("utf-8", "ascii") else [f"decoded as {encoding}"]
-    text = drop_invisible(text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = plain_characters(text.replace("\r\n", "\n").replace("\r", "\n"))
     return Extracted(raw_text=text, main_text=text, notes=notes)
 
 
@@ -140,7 +140,7 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
         root = lxml.html.fromstring(text.encode("utf-8", errors="replace"), parser=_UTF8_PARSER)
     except (lxml.etree.ParserError, ValueError) as exc:
         raise FormatError(f"HTML could not be parsed ({exc})") from exc
-    page_text = drop_invisible(visible_text(root))
+    page_text = plain_characters(visible_text(root))
     result = trafilatura.bare_extraction(
         text,
         url=url,
@@ -153,7 +153,7 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
         favor_precision=True,
         deduplicate=False,
     )
-    main = drop_invisible(getattr(result, "text", None) or "") if result is not None else ""
+    main = plain_characters(getattr(result, "text", None) or "") if result is not None else ""
     if not main.strip():
         main = page_text  # trafilatura found no article block; the line cleaner still runs
         note = ["trafilatura found no main block; cleaned the whole page text"]
@@ -166,7 +166,7 @@ def extract_html(data: bytes, url: str | None = None) -> Extracted:
         getattr(result, "sitename", None) if result is not None else None,
         url,
     )
-    title = drop_invisible(title) if title else title
+    title = plain_characters(title) if title else title
     if title:
         main_lines.add(re.sub(r"\s+", " ", title).strip())  # the headline is kept as the text's first line
     removed: list[RemovedSpan] = []
@@ -234,7 +234,7 @@ def extract_pdf(data: bytes) -> Extracted:
     except Exception as exc:  # pypdf parses hostile bytes: whatever it raises means this file cannot be read
         raise FormatError(f"PDF cannot be read ({type(exc).__name__}: {str(exc)[:200]})") from exc
     text = "\n".join(pages).replace("\r\n", "\n")
-    text = drop_invisible(_join_pdf_lines(text))
+    text = plain_characters(_join_pdf_lines(text))
     ex = Extracted(raw_text=text, main_text=text)
     if meta is not None:
         ex.title = (meta.title or None) if hasattr(meta, "title") else None

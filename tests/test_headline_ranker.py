@@ -8,7 +8,7 @@ import pytest
 
 from watchfloor.ingest.clean import clean_lines, clean_text_lines, line_model, split_lines
 from watchfloor.ingest.headline import FEATURES, features, headline_model, page_context
-from watchfloor.ingest.metadata import PageCues, article_block, page_cues, read_plain_metadata
+from watchfloor.ingest.metadata import read_plain_metadata
 
 TODAY = date(2026, 1, 1)
 BODY = [
@@ -18,11 +18,6 @@ BODY = [
 ]
 HEAD = ["Home", "News", "World", "Storm floods the river valley towns", "Town hall opens a shelter in the gym"]
 LINES = [*HEAD, "By Jane Doe", "12 March 2024", *BODY]
-
-
-def _cues(start: int, end: int, bylines: set[int]) -> PageCues:
-    return PageCues(start, end, [], {i: "Jane Doe" for i in bylines}, [])
-
 
 needs_models = pytest.mark.skipif(
     line_model() is None or headline_model() is None, reason="the shipped line and headline models are missing"
@@ -44,9 +39,8 @@ def test_the_cleaners_probabilities_are_one_per_line_and_reused_as_given() -> No
     assert cleaned.furniture is not None and len(cleaned.furniture) == len(split_lines(text)) == len(LINES)
     assert (cleaned.kept, cleaned.removed) == clean_lines(text)
     # Handing the cleaner's probabilities over gives the same features as computing them again.
-    cues = _cues(7, 9, {5, 6})
-    given = page_context(LINES, cues, cleaned.furniture)
-    computed = page_context(LINES, cues)
+    given = page_context(LINES, 7, 9, {5, 6}, cleaned.furniture)
+    computed = page_context(LINES, 7, 9, {5, 6})
     assert [features(LINES, i, given) for i in given.candidates] == [
         features(LINES, i, computed) for i in computed.candidates
     ]
@@ -54,35 +48,22 @@ def test_the_cleaners_probabilities_are_one_per_line_and_reused_as_given() -> No
 
 def test_a_line_repeated_inside_a_breadcrumb_is_marked() -> None:
     lines = ["Home › World › Storm floods the river valley towns", *LINES[3:]]
-    ctx = page_context(lines, _cues(5, 7, {3, 4}), [0.5] * len(lines))
+    ctx = page_context(lines, 5, 7, {3, 4}, [0.5] * len(lines))
     inside = FEATURES.index("inside_other")
     assert features(lines, 1, ctx)[inside] == 1.0  # the headline, also the breadcrumb's last item
     assert features(lines, 2, ctx)[inside] == 0.0
 
 
-def test_a_headline_holding_a_date_is_a_candidate_but_a_date_line_is_not() -> None:
-    dated = "Conference on the revolutions of 1848 in Europe (26 and 27 February 2015, Eichstätt)"
-    lines = ["Home", dated, "28 January 2015 · karstenruppert", *BODY]
-    ctx = page_context(lines, page_cues(lines, TODAY), [0.5] * len(lines))
-    assert 1 in ctx.candidates and 2 not in ctx.candidates
-    assert features(lines, 1, ctx)[FEATURES.index("has_date")] == 1.0
-    assert features(lines, 0, ctx)[FEATURES.index("has_date")] == 0.0
-
-
-COOKIES = [
-    "We use cookies to give you the best experience on our website and to understand how you use it, "
-    "which helps us improve our services for every reader.",
-    "You can change your settings at any time, but some parts of the site may not work properly if you "
-    "refuse the cookies that are strictly necessary for it.",
-    "Necessary cookies are always active because the site cannot work without them; they store no "
-    "information that identifies you as a person.",
-]
-
-
-def test_the_article_block_skips_prose_the_cleaner_calls_furniture() -> None:
-    menu = ["Related", "Politics", "Weather", "Sport", "Culture", "Travel", "Contact", "Imprint", "Jobs", "Cookies"]
-    lines = ["Storm floods the river valley towns", *BODY, *menu, *COOKIES]
-    cookie_start = len(lines) - len(COOKIES)
-    assert article_block(lines)[0] == cookie_start  # the longest prose on the page is the cookie notice
-    furniture = [0.1] * (1 + len(BODY)) + [0.9] * (len(menu) + len(COOKIES))
-    assert article_block(lines, furniture) == (1, len(BODY))
+def test_an_article_opening_on_a_dated_sentence_is_not_dated_by_it() -> None:
+    # A retrospective's first sentence names the day it recalls, not the day it ran.
+    lines = [
+        "Few events of the conflict marked the city as deeply as those on Friday, 21 July 1972, a day that "
+        "became known by the name the newspapers gave it the following morning.",
+        "By the end of the day, the group's city brigade had detonated at least twenty bombs across the centre.",
+        "In little more than an hour, nine people were dead and some hundred and thirty more were injured.",
+        "Witnesses remember people running in all directions, not knowing where the next bomb would go off.",
+    ]
+    meta = read_plain_metadata(lines, TODAY)
+    assert meta.published is None and meta.not_before == "1972-07-21"
+    stamp = "Posted on Friday, 21 July 1972 by the city desk of the morning paper, updated at noon."
+    assert read_plain_metadata([stamp, *lines[1:]], TODAY).published is not None  # labelled: the page's stamp

@@ -36,8 +36,8 @@ def examples(data: Path) -> tuple[ranker.Examples, str]:
         probs = page_probabilities(furniture, page_id, len(lines))
         if probs is None:
             continue  # no out-of-fold probabilities for this page (it has no labelled line)
-        cues = page_cues(lines, TODAY, furniture=probs)
-        ctx = page_context(lines, cues, probs)
+        cues = page_cues(lines, TODAY)
+        ctx = page_context(lines, cues.start, cues.end, cues.meta_lines, probs)
         ys = [int(fuzz.ratio(_norm_field(lines[i]), gold) >= 90) for i in ctx.candidates]
         if not any(ys):
             continue  # the title is not a candidate line of this page: nothing to learn

@@ -32,11 +32,10 @@ def examples(data: Path) -> tuple[ranker.Examples, str]:
     for page_id, lines, gold_date in ranker.gold_pages(data, "date"):
         gold = gold_date[:10]
         ex.pages_total += 1
-        probs = page_probabilities(furniture, page_id, len(lines))
-        cues = page_cues(lines, TODAY, furniture=probs)
+        cues = page_cues(lines, TODAY)
         if not cues.stamps:
             continue
-        found = title_index(lines, cues, probs)
+        found = title_index(lines, cues, page_probabilities(furniture, page_id, len(lines)))
         anchor = found if found is not None else cues.start
         rule = stamp_by_rule(lines, cues, anchor)
         for k, (i, hit) in enumerate(cues.stamps):

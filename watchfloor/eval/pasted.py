@@ -189,9 +189,7 @@ def page_part(page_id: str) -> str:
 
 
 def norm(text: str) -> str:
-    """Spaces collapsed, invisible in-word characters (soft hyphens, zero-width spaces) dropped: a
-    reader sees the same text with or without them, and ingest drops them."""
-    return re.sub(r"\s+", " ", plain_characters(text)).strip()
+    return re.sub(r"\s+", " ", text).strip()
 
 
 _WORD = re.compile(r"\w+")
@@ -272,11 +270,13 @@ def label_trafilatura(text: str, gold: dict[str, Any]) -> list[str | None]:
 def snippet_counts(output: str, gold: dict[str, Any], counts: dict[str, int]) -> None:
     """trafilatura's evaluation: a `with` snippet found in ``output`` is a TP, missing an FN; a
     `without` snippet found is an FP, absent a TN (added to ``counts``)."""
-    out = norm(output)
+    # Compared without invisible in-word characters and ligatures: ingest spells those out, a reader sees
+    # the same text, and the gold keeps the page's soft hyphens.
+    out = norm(plain_characters(output))
     for snip in snippets(gold, "with"):
-        counts["tp" if norm(snip) in out else "fn"] += 1
+        counts["tp" if norm(plain_characters(snip)) in out else "fn"] += 1
     for snip in snippets(gold, "without"):
-        counts["fp" if norm(snip) in out else "tn"] += 1
+        counts["fp" if norm(plain_characters(snip)) in out else "tn"] += 1
 
 
 def snippet_prf(counts: dict[str, int]) -> dict[str, Any]:

@@ -251,16 +251,6 @@ def line_model() -> LineModel | None:
     return _load_model_at(str(MODEL_PATH))
 
 
-def line_probabilities(lines: list[str]) -> list[float] | None:
-    """P(furniture) of each of a page's lines (raw, blank ones dropped); None without the line model."""
-    from watchfloor.ingest.line_features import page_features
-
-    model = line_model()
-    if model is None:
-        return None
-    return model.predict_proba(page_features([line.strip() for line in lines], lines))
-
-
 def furniture_probabilities(
     text: str, model: LineModel
 ) -> tuple[list[tuple[int, int]], list[float], list[list[float]]]:

@@ -18,12 +18,8 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from watchfloor.ingest.ranker import LinearRanker, load_ranker
-
-if TYPE_CHECKING:
-    from watchfloor.ingest.metadata import PageCues
 
 FEATURES = (
     "offset", "abs_offset", "just_above", "near_above", "far_above", "below", "rel_position", "log_words",
@@ -32,11 +28,9 @@ FEATURES = (
     "digit_ratio", "block_overlap", "next_is_block", "first_candidate", "candidates_between", "lead_overlap",
     "sentence_like", "long", "short", "in_block", "comma_count", "inside_other", "meta_next", "to_meta_below",
     "prev_short", "next_standfirst", "furn_logit", "next_article", "prev_furniture",
-    "kept_rank", "kept_above", "first_prose_offset", "has_date", "date_share",
+    "kept_rank", "kept_above", "first_prose_offset",
 )  # fmt: skip
 _WORD = re.compile(r"\w{4,}")
-BELOW_START = 3  # lines below the article block's first line still searched (a standfirst may open the block)
-DATED_TITLE_WORDS = 6  # a line holding a date is a date line below this many words, else maybe a dated headline
 _BREADCRUMB = re.compile(r"\s[/›»>]\s|\w\s?/\s?\w+\s?/")
 
 
@@ -67,38 +61,33 @@ class PageContext:
     candidate_furniture: tuple[float, ...]  # the candidates' P(furniture), sorted
     kept_candidates: tuple[int, ...]  # the candidates the cleaner keeps, in page order
     first_prose: int  # the first kept line of ten words or more (the article's start as the cleaner sees it)
-    date_chars: dict[int, int]  # characters of each line taken by complete dates
 
 
-def page_context(lines: list[str], cues: PageCues, furniture: Sequence[float] | None = None) -> PageContext:
+def page_context(
+    lines: list[str], start: int, end: int, meta_lines: set[int], furniture: Sequence[float] | None = None
+) -> PageContext:
     """What the features need from the whole page. ``furniture``: the cleaner's P(furniture) of each
     line when the caller has it (else the line model is run here)."""
-    from watchfloor.ingest.clean import line_model, line_probabilities
-
-    start, end = cues.start, cues.end
     counts = Counter(line.strip().casefold() for line in lines)
     block = " ".join(lines[start : end + 1]) if end >= start else ""
     lead = " ".join(lines[start : start + 3]) if end >= start else ""
+    last = start + 3 if end >= start else len(lines)  # a headline sits above (or just inside) the article block
+    candidates = tuple(i for i, line in enumerate(lines[:last]) if is_candidate(line.strip()) and i not in meta_lines)
+    folded = "\n".join(line.strip().casefold() for line in lines)
+    from watchfloor.ingest.clean import line_model
+    from watchfloor.ingest.line_features import page_features
+
     model = line_model()
     threshold = model.threshold if model is not None else 0.5
     if furniture is None:
-        furniture = line_probabilities(lines) or [0.5] * len(lines)
+        stripped = [line.strip() for line in lines]
+        furniture = model.predict_proba(page_features(stripped, lines)) if model is not None else [0.5] * len(lines)
     probs = tuple(furniture)
-    first_prose = next((j for j, p in enumerate(probs) if p < threshold and len(lines[j].split()) >= 10), start)
-    date_chars: dict[int, int] = {}
-    for i, hit in cues.dates:
-        date_chars[i] = date_chars.get(i, 0) + hit.end - hit.start
-    last = start + BELOW_START if end >= start else len(lines)  # a headline sits above or just inside the block
-    # Bylines are never headlines; a line with a date is one only when the date leaves a sentence around it
-    # ("Conference: revolutionary power in Europe (26 and 27 February 2015, Eichstätt)").
-    excluded = set(cues.authors) | {i for i in date_chars if len(lines[i].split()) < DATED_TITLE_WORDS}
-    candidates = tuple(i for i, line in enumerate(lines[:last]) if is_candidate(line.strip()) and i not in excluded)
-    folded = "\n".join(line.strip().casefold() for line in lines)
     by_p = tuple(sorted(probs[c] for c in candidates))
     kept = tuple(c for c in candidates if probs[c] < threshold)
-    return PageContext(start, end, counts, frozenset(cues.meta_lines), frozenset(_words(block)),
-                       frozenset(_words(lead)), candidates, folded, probs, threshold, by_p, kept, first_prose,
-                       date_chars)  # fmt: skip
+    first_prose = next((j for j, p in enumerate(probs) if p < threshold and len(lines[j].split()) >= 10), start)
+    return PageContext(start, end, counts, frozenset(meta_lines), frozenset(_words(block)), frozenset(_words(lead)),
+                       candidates, folded, probs, threshold, by_p, kept, first_prose)  # fmt: skip
 
 
 def features(lines: list[str], i: int, ctx: PageContext) -> list[float]:
@@ -156,8 +145,6 @@ def features(lines: list[str], i: int, ctx: PageContext) -> list[float]:
         bisect.bisect_left(ctx.candidate_furniture, ctx.furniture[i]) / max(len(ctx.candidates), 1),
         math.log1p(bisect.bisect_left(ctx.kept_candidates, i)),
         max(-30.0, min(30.0, float(i - ctx.first_prose))) / 10,
-        float(i in ctx.date_chars),
-        ctx.date_chars.get(i, 0) / max(len(line), 1),
     ]
 
 

@@ -15,7 +15,6 @@ Every cue is a pure function of the lines, so each can be tested alone.
 
 from __future__ import annotations
 
-import math
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -35,10 +34,6 @@ DATE_WINDOW = 8  # a date this many lines from the headline still counts as the 
 PROSE_WORDS = 12
 TAIL_WINDOW = 3  # lines after the article block still searched for a closing byline
 TAIL_WORDS = 12  # a closing byline line is short; a longer line is a sentence about someone
-# The article block reads a line as furniture when the cleaner more likely than not says so (the cleaner's
-# own removal threshold is far stricter: it must never drop article text).
-BLOCK_FURNITURE = 0.5
-FURNITURE_COST = 1.0  # a removed line's characters against its window's prose (see article_block)
 BLOCK_GAP = 6  # prose lines this close belong to one article block (subheadings, captions between)
 
 
@@ -119,6 +114,21 @@ def month_names() -> dict[str, int]:
                     names.setdefault(name, number)
     names["sept"] = 9
     return names
+
+
+@lru_cache(maxsize=1)
+def weekday_names() -> frozenset[str]:
+    """Lower-case weekday names (three letters or more) in MONTH_LANGUAGES, from dateparser's locale data."""
+    from dateparser.languages import default_loader
+
+    days = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    names = {
+        str(name).lower().rstrip(".")
+        for lang in MONTH_LANGUAGES
+        for key in days
+        for name in default_loader.get_locale(lang).info.get(key, [])
+    }
+    return frozenset(n for n in names if len(n) >= 3)
 
 
 # A year ends at a non-digit, or where a glued time or second stamp starts ("202207:59", "201922. Dez").
@@ -212,10 +222,8 @@ def _is_prose(line: str) -> bool:
     return len(words) <= 3 and len(line) >= 80  # scripts written without spaces
 
 
-def article_block(lines: list[str], furniture: Sequence[float] | None = None) -> tuple[int, int]:
-    """(first, last) line index of the densest run of prose lines; (0, -1) when there is none.
-    ``furniture``: the cleaner's P(furniture) of each line, when known; a line it removes is no prose
-    (a cookie notice or a comment thread is often the densest prose on a page)."""
+def article_block(lines: list[str]) -> tuple[int, int]:
+    """(first, last) line index of the densest run of prose lines; (0, -1) when there is none."""
     prose = [
         _is_prose(line)
         # a hard-wrapped paragraph (e-mail, PDF, plain-text archive): the next line carries on the sentence
@@ -228,23 +236,13 @@ def article_block(lines: list[str], furniture: Sequence[float] | None = None) ->
         )
         for i, line in enumerate(lines)
     ]
-    # A line's weight in the density: its length when prose, nothing otherwise; when the cleaner has read
-    # the page, lines it removes count against their window.
-    weight = [float(len(line)) if is_prose else 0.0 for line, is_prose in zip(lines, prose, strict=True)]
-    if furniture is not None:
-        threshold = BLOCK_FURNITURE
-        kept = [is_prose and p < threshold for is_prose, p in zip(prose, furniture, strict=True)]
-        if any(kept):
-            prose = kept
-            weight = [float(len(ln)) if k else (-FURNITURE_COST * len(ln) if p >= threshold else 0.0)
-                      for ln, k, p in zip(lines, kept, furniture, strict=True)]  # fmt: skip
     if not any(prose):
         return 0, -1
-    best, best_score = 0, -math.inf
+    best, best_score = 0, -1
     for i, is_prose in enumerate(prose):
         if not is_prose:
             continue
-        score = sum(weight[i : i + 12])
+        score = sum(len(lines[j]) for j in range(i, min(len(lines), i + 12)) if prose[j])
         if score > best_score:
             best, best_score = i, score
     first = best
@@ -438,12 +436,9 @@ class PageCues:
         return set(self.authors) | {i for i, _ in self.dates}
 
 
-def page_cues(
-    lines: list[str], today: date, month_first: bool = False, furniture: Sequence[float] | None = None
-) -> PageCues:
-    """The article block, the dates and the bylines of a page's lines (``furniture``: the cleaner's
-    P(furniture) of each line, when known)."""
-    start, end = article_block(lines, furniture)
+def page_cues(lines: list[str], today: date, month_first: bool = False) -> PageCues:
+    """The article block, the dates and the bylines of a page's lines."""
+    start, end = article_block(lines)
     head = range(max(0, start - TITLE_WINDOW), min(len(lines), start + 3))
     authors = {i: name for i in head if (name := byline(lines[i]))}
     dates = _date_candidates(lines, today, month_first)
@@ -465,6 +460,18 @@ def could_be_stamp(line: str, hit: DateHit) -> bool:
     return not _EVENT_PREPOSITION.search(line[: hit.start])
 
 
+def weekday_event_date(line: str, hit: DateHit) -> bool:
+    """A date a sentence is about with its weekday before it ("… those on Friday, 21 July 1972, a day
+    that …"): the event a retrospective recalls, never the day the page ran (unless labelled)."""
+    text = line.strip()
+    if len(text.split()) < 8 or text[-1:] not in '.!?"”' or byline_lexicon().published.search(line[: hit.start + 1]):
+        return False
+    weekday = re.search(r"(?:^|\s)([^\W\d_]+)\.?,?\s*$", line[: hit.start])
+    if weekday is None or weekday[1].casefold() not in weekday_names():
+        return False
+    return bool(_EVENT_PREPOSITION.search(line[: weekday.start(1)]))
+
+
 def title_index(lines: list[str], cues: PageCues, furniture: Sequence[float] | None = None) -> int | None:
     """The headline's line: the learned ranker when shipped, else the hand-set score. ``furniture``:
     the cleaner's P(furniture) per line, when already computed."""
@@ -473,7 +480,7 @@ def title_index(lines: list[str], cues: PageCues, furniture: Sequence[float] | N
     model = headline_model()
     if model is None:
         return find_title(lines, cues.start, cues.meta_lines)
-    return rank_headline(lines, page_context(lines, cues, furniture), model)
+    return rank_headline(lines, page_context(lines, cues.start, cues.end, cues.meta_lines, furniture), model)
 
 
 def read_plain_metadata(
@@ -485,11 +492,7 @@ def read_plain_metadata(
     if not lines:
         return meta
     lex = byline_lexicon()
-    if furniture is None:
-        from watchfloor.ingest.clean import line_probabilities
-
-        furniture = line_probabilities(lines)
-    cues = page_cues(lines, today, month_first, furniture)
+    cues = page_cues(lines, today, month_first)
     start, candidates, author_lines = cues.start, cues.dates, cues.authors
     if candidates:
         meta.not_before = max(hit.day for _, hit in candidates).isoformat()
@@ -568,4 +571,7 @@ def publication_stamp(lines: list[str], cues: PageCues, anchor: int) -> tuple[in
     if not cues.stamps:
         return None
     model = pubdate_model()
-    return rank_pubdate(lines, cues, anchor, model) if model is not None else stamp_by_rule(lines, cues, anchor)
+    found = rank_pubdate(lines, cues, anchor, model) if model is not None else stamp_by_rule(lines, cues, anchor)
+    if found is not None and weekday_event_date(lines[found[0]], found[1]):
+        return None  # the stamp read is an event the text recalls: undated, with its not-before bound
+    return found

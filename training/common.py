@@ -27,11 +27,12 @@ def cached_parses(
 ) -> list[Doc]:
     """The texts parsed by watchfloor's pipeline, from ``cache`` when the data, model and gazetteer match.
 
-    The cache key covers the gold data, the pipeline's model name and the gazetteer hash, so a changed
-    pipeline re-parses instead of training on stale parses.
+    The cache key covers the gold data, the pipeline's model name, its components and the gazetteer hash,
+    so a changed pipeline re-parses instead of training on stale parses.
     """
     nlp = nlp or build_pipeline(gazetteer)
-    key = hashlib.sha256(f"{data_digest}|{DEFAULT_MODEL}|{gazetteer.fingerprint}".encode()).hexdigest()[:16]
+    parts = f"{data_digest}|{DEFAULT_MODEL}|{','.join(nlp.pipe_names)}|{gazetteer.fingerprint}"
+    key = hashlib.sha256(parts.encode()).hexdigest()[:16]
     path = cache / f"{name}-{key}.spacy"
     if path.is_file():
         docs = list(DocBin().from_disk(path).get_docs(nlp.vocab))

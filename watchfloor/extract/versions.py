@@ -6,6 +6,6 @@ Bump a version when its extractor's output changes; the extractors re-export the
 
 from __future__ import annotations
 
-EVENTS_VERSION = "0.4.1"  # a town named after an unresolved place is another incident
-CLAIMS_VERSION = "0.3.0"  # transcript labels and signed quotes, clause-final reported speech split off, softmax rankers
-RELATIONS_VERSION = "0.2.0"  # learned relation model, modality and speaker stored
+EVENTS_VERSION = "0.4.2"  # complete dates the NER missed are DATE entities (event dates)
+CLAIMS_VERSION = "0.3.1"  # complete dates the NER missed are DATE entities (horizons)
+RELATIONS_VERSION = "0.2.1"  # complete dates the NER missed are DATE entities (valid time)

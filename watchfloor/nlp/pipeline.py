@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 from watchfloor.errors import UserError
 from watchfloor.link.gazetteer import Gazetteer
+from watchfloor.nlp import dates as _dates  # noqa: F401  (registers the "complete_dates" component)
 
 MODELS = {
     # name: (package to import, how to find the model path)
@@ -91,6 +92,7 @@ def build_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language
             config={"overwrite_ents": False},
         )
         exact_ruler.add_patterns(exact)  # type: ignore[attr-defined]
+    nlp.add_pipe("complete_dates", after="ner")
     return nlp
 
 

@@ -28,3 +28,17 @@ def test_the_parser_finds_a_place_glued_to_marks_and_no_numbers_in_them(nlp: Lan
     assert numbers == ["12"]
     span = next(e for e in doc.ents if e.text == "Kandahar")
     assert TEXT[span.start_char : span.end_char] == "Kandahar"  # offsets are offsets of the stored text
+
+
+def test_a_flattened_superscript_footnote_no_longer_glues_two_sentences(nlp: Language) -> None:
+    text = "A suicide bomber killed 12 people in Kabul.3 The Islamic State claimed the attack.14 Officials said so."
+    assert "Kabul.3" in [t.text for t in nlp(text)]  # how spaCy reads the report's text as it is
+    doc = nlp(for_parser(text))
+    assert ("Kabul", "GPE") in [(e.text, e.label_) for e in doc.ents]
+    assert len(list(doc.sents)) == 3
+    assert [e.text for e in doc.ents if e.label_ == "CARDINAL"] == ["12"]
+
+
+def test_decimals_and_years_ending_a_sentence_are_kept() -> None:
+    text = "Prices rose 3.5 per cent in 2021.3 and the U.S. left at 10.30 am."
+    assert blank_marks(text) == text

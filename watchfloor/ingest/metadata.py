@@ -451,20 +451,22 @@ _EVENT_PREPOSITION = re.compile(
 )
 
 
-def could_be_stamp(line: str, hit: DateHit) -> bool:
-    """False for a date a sentence is about ("struck again on 3 March 2022."), unless labelled."""
+def _in_unlabelled_sentence(line: str, hit: DateHit) -> bool:
+    """Whether the date stands in a sentence (eight words or more, closed) with no "Published" label."""
     text = line.strip()
     sentence = len(text.split()) >= 8 and text[-1:] in '.!?"”'
-    if not sentence or byline_lexicon().published.search(line[: hit.start + 1]):
-        return True
-    return not _EVENT_PREPOSITION.search(line[: hit.start])
+    return sentence and not byline_lexicon().published.search(line[: hit.start + 1])
+
+
+def could_be_stamp(line: str, hit: DateHit) -> bool:
+    """False for a date a sentence is about ("struck again on 3 March 2022."), unless labelled."""
+    return not (_in_unlabelled_sentence(line, hit) and _EVENT_PREPOSITION.search(line[: hit.start]))
 
 
 def weekday_event_date(line: str, hit: DateHit) -> bool:
     """A date a sentence is about with its weekday before it ("… those on Friday, 21 July 1972, a day
     that …"): the event a retrospective recalls, never the day the page ran (unless labelled)."""
-    text = line.strip()
-    if len(text.split()) < 8 or text[-1:] not in '.!?"”' or byline_lexicon().published.search(line[: hit.start + 1]):
+    if not _in_unlabelled_sentence(line, hit):
         return False
     weekday = re.search(r"(?:^|\s)([^\W\d_]+)\.?,?\s*$", line[: hit.start])
     if weekday is None or weekday[1].casefold() not in weekday_names():

@@ -100,6 +100,8 @@ def test_set_published_re_resolves_dates_and_survives_reprocess(tmp_path: Path) 
         dates = [r[0] for r in conn.execute("SELECT date FROM events WHERE is_background=0")]
     assert dates and all(d is None or d.startswith("2022") for d in dates), dates
 
+    shown = invoke_cli("doc", doc_id, "--db", str(db)).stdout
+    assert "published: unknown\n" in shown and "found by none" not in shown
     future = invoke_cli("doc", doc_id, "--db", str(db), "--set-published", "2099-01-01")
     assert future.returncode == 1 and "in the future" in future.stderr and "Traceback" not in future.stderr
     done = invoke_cli("doc", doc_id[:8], "--db", str(db), "--set-published", "2023-09-10")

@@ -424,10 +424,8 @@ def _print_document(d: dict[str, Any], wide: bool) -> None:
     ]:
         if d.get(key):
             console.print(f"[bold]{label}:[/] {escape(str(d[key]))}")
-    console.print(
-        f"[bold]published:[/] {d['published'] or 'unknown'} "
-        f"(found by {d['published_method']}: {escape(d['published_evidence'] or '')})"
-    )
+    found_by = f" (found by {d['published_method']}: {escape(d['published_evidence'] or '')})" if d["published"] else ""
+    console.print(f"[bold]published:[/] {d['published'] or 'unknown'}{found_by}")
     if not d["published"] and d["status"] == "analysed":
         bound = f" (it mentions dates up to {d['published_not_before']})" if d.get("published_not_before") else ""
         console.print(

@@ -12,6 +12,7 @@ from watchfloor.eval.pages import title_matches
 from watchfloor.ingest.decode import plain_characters
 from watchfloor.ingest.document import build_document
 from watchfloor.models import RawInput
+from watchfloor.nlp.truecase import for_parser
 
 SHY, ZWSP, ZWNJ = "\u00ad", "\u200b", "\u200c"
 BODY = (
@@ -52,3 +53,12 @@ def test_html_soft_hyphens_leave_title_and_text() -> None:
 def test_titles_compare_without_invisible_characters() -> None:
     # trafilatura_eval's gold keeps the page's soft hyphens; a reader sees the same title without them.
     assert title_matches("Deutschland steht fest", f"Deutsch{SHY}land steht fest")
+
+
+def test_non_breaking_spaces_inside_a_name_do_not_hide_it(nlp: Language) -> None:
+    text = "Fighters of the Islamic\u00a0State Khorasan\u00a0Province killed\u00a012\u202fpeople in Kabul."
+    assert "iskp" not in {e.ent_id_ for e in nlp(text).ents}  # spaCy makes each &nbsp; a token of its own
+    parsed = for_parser(text)
+    assert len(parsed) == len(text) and "\u00a0" not in parsed
+    doc = nlp(parsed)
+    assert ("Islamic State Khorasan Province", "iskp") in {(e.text, e.ent_id_) for e in doc.ents}

@@ -182,10 +182,17 @@ def truecase(text: str, table: TruecaseTable | None = None) -> str:
     return result if len(result) == len(text) else text
 
 
+# Non-breaking, thin and other fixed-width spaces (&nbsp; on web pages): spaCy makes each a token of its
+# own, so "Islamic&nbsp;State Khorasan&nbsp;Province" matches no gazetteer name. One space each, same length.
+_SPACES = dict.fromkeys(
+    map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f"), " "
+)
+
+
 def for_parser(text: str) -> str:
     """The text ingest gives spaCy: truecased when it is all-lower or ALL-CAPS (a wire in capitals, a
-    lower-cased feed), with its footnote marks blanked (``nlp.citations``). Same length, so every span
-    found in it is a span of ``text``."""
+    lower-cased feed), with its footnote marks blanked (``nlp.citations``) and fixed-width spaces made
+    plain. Same length, so every span found in it is a span of ``text``."""
     from watchfloor.nlp.citations import blank_marks
 
-    return blank_marks(truecase(text) if needs_truecasing(text) else text)
+    return blank_marks(truecase(text) if needs_truecasing(text) else text).translate(_SPACES)

@@ -4,9 +4,9 @@ superscript numbers flattened by PDF extraction: "killed 12 people in Kabul.3 Th
 Text copied from Wikipedia or a report keeps its citation marks glued to the words. spaCy's
 tokenizer leaves "Kabul[5][6" as one token, so the city is no place, "mountains,[1" becomes an
 organisation, and the marks' numbers become quantities. A flattened superscript glues the sentence end
-to the next sentence ("Kabul.3 The" is one token: no place, no sentence break). The parser is given the text with
-every mark blanked out (same length, so every span found is a span of the stored text, which keeps its
-marks).
+to the next sentence ("Kabul.3 The" is one token: no place, no sentence break). The parser is given the
+text with every mark blanked out (same length, so every span found is a span of the stored text, which
+keeps its marks).
 """
 
 from __future__ import annotations

@@ -114,6 +114,50 @@ def test_ambiguous_place_prefers_the_documents_country(nlp, linker: Linker) -> N
     assert country[result_in["Hyderabad"]] == "IN"
 
 
+def _countries(nlp, linker: Linker, text: str) -> dict[str, str | None]:  # type: ignore[no-untyped-def]
+    """Each mention's text -> the country of the place it was linked to."""
+    result = linker.link(nlp(text))
+    country = {e.key: e.country_code for e in result.entities}
+    return {m.text: country.get(m.entity_key or "") for m in result.mentions}
+
+
+def test_a_capital_beats_a_small_namesake_in_a_country_named_in_passing(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    # Bogota, New Jersey (8,000 people) and Paris, Texas: the text names the United States once.
+    text = "A car bomb exploded in Bogota on Friday, and police in Paris arrested a suspect, U.S. officials said."
+    countries = _countries(nlp, linker, text)
+    assert countries["Bogota"] == "CO"
+    assert countries["Paris"] == "FR"
+
+
+def test_a_town_resolves_in_the_country_the_documents_other_places_lie_in(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    # No country is named; San Salvador makes El Salvador the document's country, so San Miguel is the
+    # Salvadoran city, not San Diego (whose old name it is) nor the Argentine town.
+    text = (
+        "Rebels attacked an army post in San Salvador overnight. Fighting also spread to San Miguel, where two "
+        "soldiers died, and to Usulutan and Santa Ana, the army said."
+    )
+    assert _countries(nlp, linker, text)["San Miguel"] == "SV"
+
+
+def test_a_nationality_makes_its_country_the_documents(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    # Neither the country nor its capital is named: "Salvadoran" twice says where La Libertad is (Peru
+    # has a region of that name too, and the country named most decides between them).
+    text = (
+        "Salvadoran troops clashed with rebels in La Libertad on Tuesday. Two Salvadoran soldiers were "
+        "wounded, a Peruvian journalist travelling with the unit said."
+    )
+    assert _countries(nlp, linker, text)["La Libertad"] == "SV"
+
+
+def test_a_country_named_once_does_not_claim_a_small_namesake(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    # Lido Beach is a hamlet of 3,000 people in New York; here it is Mogadishu's beach.
+    text = (
+        "Gunmen stormed a restaurant on Lido beach in Mogadishu, Somalia, on Friday. Somali police said al-"
+        "Shabaab carried out the attack; US officials condemned it."
+    )
+    assert _countries(nlp, linker, text).get("Lido beach") is None
+
+
 @pytest.mark.parametrize("split,floor", [("dev", 0.85), ("heldout", 0.80)])
 def test_linking_gold_accuracy(split: str, floor: float, gazetteer: Gazetteer) -> None:
     folder = LINKING / split

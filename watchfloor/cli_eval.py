@@ -477,10 +477,15 @@ def eval_casualties(
     ]  # fmt: skip
     table("place of the incident, MUC-4 dev", ["field", "templates", "given", "exact", "right when given",
                                                "end to end"], places)  # fmt: skip
+    geo = result["geocoding"]
+    table("geocoding: the template towns each wire names, country as linked",
+          ["system", "towns", "linked", "country right", "right when given", "end to end"],
+          [[system, s["scored"], s["found"], s["exact"], *_percents(s, ("right_when_given", "end_to_end"))]
+           for system, s in (("watchfloor", geo["watchfloor"]), ("baseline", geo["baseline"]))])  # fmt: skip
     console.print("baseline: the number nearest a death / injury word in the sentences naming the template;")
-    console.print("for places, the wire's dateline town and its country")
+    console.print("for places, the wire's dateline town and its country; for geocoding, the largest place of that name")
     console.print(f"{result['seconds']} s")
-    _print_errors(result["errors"], errors)
+    _print_errors(result["errors"] + geo["errors"], errors)
 
 
 @eval_app.command("pasted-metadata")

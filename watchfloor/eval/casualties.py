@@ -131,6 +131,10 @@ def evaluate(folder: Path) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="watchfloor-casualties-") as tmp:
         ingest_texts(texts, Path(tmp), None)
         with sqlite3.connect(Path(tmp) / "store.db") as conn:
+            place_mentions = conn.execute(
+                """SELECT d.source, m.text, e.country_code FROM mentions m JOIN documents d ON d.id = m.doc_id
+                   LEFT JOIN entities e ON e.id = m.entity_id WHERE m.label IN ('GPE', 'LOC', 'FAC')"""
+            ).fetchall()
             rows = conn.execute(
                 """SELECT r.id, d.source, d.text, x.start, x.end, r.killed, r.killed_low, r.wounded, r.wounded_low,
                           r.place_text, ev.country
@@ -169,9 +173,13 @@ def evaluate(folder: Path) -> dict[str, Any]:
                 if value is not None and value != expected and score is ours[figure]:
                     score.errors.append(f"{key[0]} {key[1]} {figure}: gold {expected}, watchfloor {value}")
     places = _score_places(folder, texts, slug, votes, report_places)
+    mentioned: dict[tuple[str, str], Counter[str | None]] = {}
+    for source, mention, country in place_mentions:
+        mentioned.setdefault((Path(source).stem, _fold(mention)), Counter())[country] += 1
     return {
         "templates": len(gold),
         "places": places,
+        "geocoding": score_geocoding(folder, mentioned),
         "watchfloor": {f: s.as_dict() for f, s in ours.items()},
         "baseline": {f: s.as_dict() for f, s in bare.items()},
         "errors": [e for f in FIGURES for e in ours[f].errors],
@@ -190,6 +198,46 @@ def _template_sentences(
             for label in label_sentence(m.group(0), templates.get(name, [])):
                 out.setdefault((name, label.incident), []).append(m.group(0))
     return out
+
+
+def _fold(name: str) -> str:
+    from watchfloor.link.normalize import norm_name
+
+    return norm_name(name)
+
+
+def score_geocoding(folder: Path, mentioned: dict[tuple[str, str], Counter[str | None]]) -> dict[str, Any]:
+    """Country of each template town a wire names, as linked in that wire, against the template's country.
+
+    Every (wire, town) pair counts once, over the towns the NER tagged as a place in that wire; a town
+    linked to several places counts by its most frequent country. Baseline: the largest place of that
+    name in the same place index, which is what a gazetteer look-up without context gives.
+    """
+    from watchfloor.link.places import load_place_index
+
+    index = load_place_index()
+    ours, bare = FigureScore(), FigureScore()
+    seen: set[tuple[str, str]] = set()
+    for line in (folder / "templates_dev.jsonl").read_text("utf-8").splitlines():
+        row = json.loads(line)
+        for t in row.get("events") or []:
+            country, towns = template_location(str((t.get("location") or [""])[0]))
+            place = index.countries.get(_fold(country)) if country else None
+            for town in towns:
+                key = (row["docid"], _fold(town))
+                if place is None or key in seen or key not in mentioned:
+                    continue
+                seen.add(key)
+                got = mentioned[key].most_common(1)[0][0]
+                namesakes = index.candidates(town)
+                largest = max(namesakes, key=lambda c: c.population).country_code if namesakes else None
+                for score, value in ((ours, got), (bare, largest)):
+                    score.scored += 1
+                    score.found += value is not None
+                    score.exact += value == place.country_code
+                    if value != place.country_code and score is ours:
+                        score.errors.append(f"{row['docid']} {town}: gold {place.country_code}, watchfloor {value}")
+    return {"watchfloor": ours.as_dict(), "baseline": bare.as_dict(), "errors": ours.errors}
 
 
 def template_location(location: str) -> tuple[str, list[str]]:

@@ -176,28 +176,52 @@ def _casualties(data: Path) -> list[Row]:
     r = evaluate(data / "muc4")
     section = f"casualties, MUC-4 dev wires as ingested ({r['templates']} templates)"
     name = "number nearest a death/injury word"
-    return [
-        Row(
-            section,
-            f"{figure} exact, {label}",
-            r["watchfloor"][figure][key],
-            r["baseline"][figure][key],
-            name,
-            r["watchfloor"][figure]["scored" if key == "end_to_end" else "found"],
-        )
-        for figure in FIGURES
-        for key, label in (("end_to_end", "of templates with the figure"), ("right_when_given", "when given"))
-    ] + [
-        Row(
-            section,
-            f"{what} right, of templates",
-            r["places"]["watchfloor"][what]["end_to_end"],
-            r["places"]["baseline"][what]["end_to_end"],
-            "the wire's dateline town and its country",
-            r["places"]["watchfloor"][what]["scored"],
-        )
-        for what in ("country", "town")
-    ]
+    return (
+        [
+            Row(
+                section,
+                f"{figure} exact, {label}",
+                r["watchfloor"][figure][key],
+                r["baseline"][figure][key],
+                name,
+                r["watchfloor"][figure]["scored" if key == "end_to_end" else "found"],
+            )
+            for figure in FIGURES
+            for key, label in (("end_to_end", "of templates with the figure"), ("right_when_given", "when given"))
+        ]
+        + [
+            Row(
+                section,
+                f"{what} right, of templates",
+                r["places"]["watchfloor"][what]["end_to_end"],
+                r["places"]["baseline"][what]["end_to_end"],
+                "the wire's dateline town and its country",
+                r["places"]["watchfloor"][what]["scored"],
+            )
+            for what in ("country", "town")
+        ]
+        + [
+            Row(
+                section,
+                f"{what} right, when given",
+                r["places"]["watchfloor"][what]["right_when_given"],
+                r["places"]["baseline"][what]["right_when_given"],
+                "the wire's dateline town and its country",
+                r["places"]["watchfloor"][what]["found"],
+            )
+            for what in ("country", "town")
+        ]
+        + [
+            Row(
+                "geocoding, MUC-4 dev template towns the wire names (as ingested)",
+                "country right",
+                r["geocoding"]["watchfloor"]["end_to_end"],
+                r["geocoding"]["baseline"]["end_to_end"],
+                "the largest place of that name",
+                r["geocoding"]["watchfloor"]["scored"],
+            )
+        ]
+    )
 
 
 def _re3d(data: Path) -> list[Row]:

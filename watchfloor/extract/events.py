@@ -313,6 +313,8 @@ def _elsewhere(sent: Span, mentions: list[MentionRecord], info: InfoLookup, even
         key, text = None, named.text if named is not None else None
     if text is None or (key is not None and _place_rank_of(key, info) < 3) or event.place_text is None:
         return False  # no town named (a town the place index does not know has no key)
+    if re.search(rf"\b{re.escape(text.casefold())}\b", event.place_text.casefold()):
+        return False  # a town on the event's route: "the bus to Usulutan" after "the San Salvador - Usulutan road"
     return (key or text.casefold()) != (event.place_key or event.place_text.casefold())
 
 

@@ -6,6 +6,6 @@ Bump a version when its extractor's output changes; the extractors re-export the
 
 from __future__ import annotations
 
-EVENTS_VERSION = "0.4.2"  # complete dates the NER missed are DATE entities (event dates)
+EVENTS_VERSION = "0.4.3"  # places resolved in the document's countries (geocoding with context)
 CLAIMS_VERSION = "0.3.1"  # complete dates the NER missed are DATE entities (horizons)
 RELATIONS_VERSION = "0.2.1"  # complete dates the NER missed are DATE entities (valid time)

@@ -9,6 +9,7 @@ of that surname the document named most recently.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -22,9 +23,10 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from watchfloor.extract.docindex import tables_of
+from watchfloor.link.demonyms import country_of_demonym
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.normalize import norm_name
-from watchfloor.link.place_words import named_as_place
+from watchfloor.link.place_words import load_place_words, named_as_place
 from watchfloor.link.places import Place, PlaceIndex
 from watchfloor.models import EntityRecord, MentionRecord
 
@@ -40,6 +42,18 @@ def load_titles() -> dict[str, Any]:
     text = (resources.files("watchfloor") / "data/lexicons/titles.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
     return data
+
+
+def _focus(doc_countries: Counter[str]) -> frozenset[str]:
+    """The country (or tied countries) a document names most, when named at least twice."""
+    top = max(doc_countries.values(), default=0)
+    return frozenset(c for c, n in doc_countries.items() if n == top and n >= 2)
+
+
+def _settled(doc_countries: Counter[str]) -> set[str]:
+    """Countries whose small towns a document may mean: those it names at least twice. A country named
+    once in passing ("US officials said") does not make "Lido beach" in Mogadishu the New York hamlet."""
+    return {c for c, n in doc_countries.items() if n >= 2}
 
 
 @dataclass
@@ -160,8 +174,10 @@ class Linker:
                     roles.add(tok.lower_)
         return roles
 
-    def _place(self, name: str, doc_countries: set[str]) -> tuple[str, Place] | None:
-        place = self.places.resolve(name, doc_countries)
+    def _place(self, name: str, doc_countries: Counter[str]) -> tuple[str, Place] | None:
+        if norm_name(name).removeprefix("the ") in load_place_words().compass_words:
+            return None  # "the West", "North": a direction, not Cameroon's North Region
+        place = self.places.resolve(name, set(doc_countries), _focus(doc_countries), _settled(doc_countries))
         if place is None:
             return None
         if place.kind == "country" and place.country_code in self.state_for_country:
@@ -227,15 +243,30 @@ class Linker:
         mentions.sort(key=lambda m: (m.start, m.end))
         return LinkResult(mentions, list(new_entities.values()))
 
-    def _doc_countries(self, doc: Doc) -> set[str]:
-        found: set[str] = set()
+    def _doc_countries(self, doc: Doc) -> Counter[str]:
+        """Countries the document names, with how often: countries themselves, nationalities and the
+        countries of its known actors; then the countries of its other places, each resolved in that first
+        context ("San Salvador" is the Salvadoran capital, which makes El Salvador the focus of a wire that
+        otherwise names only its towns)."""
+        named: Counter[str] = Counter()
+        places: list[str] = []
         for ent in tables_of(doc).ents:
             if ent.ent_id_ and ent.ent_id_ in self.by_key:
-                found.update(self.by_key[ent.ent_id_].record.countries)
-            elif ent.label_ == "GPE":
+                named.update(self.by_key[ent.ent_id_].record.countries)
+            elif ent.label_ in ("GPE", "LOC"):
                 key = norm_name(ent.text)
                 if key in self.places.countries:
-                    found.add(self.places.countries[key].country_code)
+                    named[self.places.countries[key].country_code] += 1
+                else:
+                    places.append(ent.text)
+            elif ent.label_ == "NORP" and (code := country_of_demonym(ent.text)) is not None:
+                named[code] += 1  # "the Salvadoran army"
+        found = Counter(named)
+        context, focus, settled = set(named), _focus(named), _settled(named)
+        for name in places:
+            place = self.places.resolve(name, context, focus, settled)
+            if place is not None:
+                found[place.country_code] += 1
         return found
 
     def _link_actor(

@@ -8,6 +8,7 @@ cities-500 set. The index is built once (some seconds) and cached on disk as a r
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 import re
 import sqlite3
@@ -22,6 +23,7 @@ from watchfloor.link.placedb import open_place_db, read_meta, write_place_db
 
 INDEX_VERSION = 4  # bump when the build changes what a name resolves to
 _SUFFIX = re.compile(r"\s+(province|region|district|state|governorate|county|prefecture|city|town|village)$")
+_PROVINCE_WEIGHT = 5.5  # log10 of the population a province counts as (its real size is not known)
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z' .-]+$")
 
 
@@ -55,25 +57,61 @@ class PlaceIndex:
             return list(self.admin1.get(stripped, []))
         return list(self.admin1.get(key, [])) + list(self.cities.get(key, []))
 
-    def resolve(self, name: str, doc_countries: set[str]) -> Place | None:
-        """Best place: a country; else a place in the document's countries; else the largest.
+    def resolve(
+        self,
+        name: str,
+        doc_countries: set[str],
+        focus: frozenset[str] = frozenset(),
+        small_places_in: set[str] | None = None,
+    ) -> Place | None:
+        """Best place: a country; else the candidate with the best prior (:func:`place_prior`).
 
-        A city and its namesake province ("Kandahar") resolve to the city, as news usually means
-        the city; "Kandahar province" resolves to the province.
+        Only provinces, places of at least 100,000 people and smaller places in ``small_places_in`` (by
+        default the document's countries) are candidates. A city and its namesake province ("Kandahar")
+        resolve to the city, as news usually means the city; "Kandahar province" resolves to the province.
         """
         cands = self.candidates(name)
         if not cands:
             return None
         if cands[0].kind == "country":
             return cands[0]
-        local = [c for c in cands if c.country_code in doc_countries]
-        pool = local or [c for c in cands if c.kind == "admin1" or c.population >= 100_000]
+        key = _SUFFIX.sub("", norm_name(name))
+        small_ok = doc_countries if small_places_in is None else small_places_in
+        pool = [c for c in cands if c.country_code in small_ok or c.kind == "admin1" or c.population >= 100_000]
         if not pool:
             return None
-        cities = [c for c in pool if c.kind == "city" and c.population >= 50_000]
-        if cities:
-            return max(cities, key=lambda c: c.population)
-        return max(pool, key=lambda c: (c.kind == "admin1", c.population))
+        best = max(pool, key=lambda c: place_prior(c, key, doc_countries, focus))
+        if best.kind == "admin1":
+            namesakes = [
+                c for c in pool if c.kind == "city" and c.country_code == best.country_code and c.population >= 50_000
+            ]
+            if namesakes:
+                return max(namesakes, key=lambda c: c.population)
+        return best
+
+    def country_of(self, name: str) -> str | None:
+        """The country every candidate of ``name`` lies in ("San Salvador", "Bogota"), else None.
+
+        Only candidates :meth:`resolve` would consider without context count, so a village that shares a
+        capital's name does not make the capital ambiguous.
+        """
+        cands = self.candidates(name)
+        if cands and cands[0].kind == "country":
+            return cands[0].country_code
+        codes = {c.country_code for c in cands if c.kind == "admin1" or c.population >= 100_000}
+        return codes.pop() if len(codes) == 1 else None
+
+
+def place_prior(place: Place, key: str, doc_countries: set[str], focus: frozenset[str] = frozenset()) -> float:
+    """How likely a text means ``place`` by the name ``key``: tenfold population counts one point, being
+    called by its own name (not one of its alternate names) one, lying in a country the document names
+    one, and in the country it names most (``focus``) one more. A capital of millions thus beats a
+    homonymous small town in a country the text mentions in passing ("Bogota" in a wire that names the
+    U.S. once), while among namesakes of similar size the document's country wins ("San Miguel" in a
+    Salvadoran wire). A province counts as 300,000 people, so a namesake city larger than that wins."""
+    own_name = place.kind != "city" or norm_name(place.name) == key
+    size = _PROVINCE_WEIGHT if place.kind == "admin1" else math.log10(max(place.population, 1_000))
+    return size + float(own_name) + float(place.country_code in doc_countries) + float(place.country_code in focus)
 
 
 def _cache_dir() -> Path:

@@ -487,3 +487,37 @@ def test_a_town_named_after_a_place_left_unresolved_is_another_incident(nlp, lin
     # the same town told again refers back to its own incident, and "the attack" still refers back
     same = _events(nlp, linker, gazetteer, first + "The attack in Kandahar also wounded two workers.")
     assert len([e for e in same if e.event_type == "attack"]) == 1
+
+
+def test_the_headline_and_the_lede_that_dates_it_are_one_incident(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    # The headline's present tense gives no date (it would take the publication date, Sunday 24 March);
+    # the lede dates the same bombing to Thursday. Two days apart, yet one incident.
+    text = (
+        "Suicide bomber kills 14 at Kabul wedding hall\n\n"
+        "A suicide bomber blew himself up at a crowded wedding hall in Kabul on Thursday night, killing 14 "
+        "people and wounding 30, officials said."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert len(events) == 1
+    assert (events[0].date, events[0].killed, events[0].wounded) == ("2024-03-21", 14, 30)
+
+
+def test_a_first_sentence_with_a_full_stop_is_a_lede_not_a_headline(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    # Without a headline, an undated bombing "today" and one on Monday (six days before) stay two incidents.
+    text = (
+        "A bomb exploded at a market in Kabul today, killing 3 people.\n\n"
+        "On Monday a roadside bomb in Kabul killed 5 soldiers, officials said."
+    )
+    events = [e for e in _events(nlp, linker, gazetteer, text) if not e.is_background]
+    assert len(events) == 2
+
+
+def test_the_capital_is_the_capital_of_the_country_the_text_is_about(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Two car bombs exploded near the education ministry in the heart of the Somali capital on Sunday, "
+        "killing nine people. Somali police said al-Shabaab carried out the attack."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert len(events) == 1
+    assert events[0].country == "SO" and events[0].place_text == "capital"
+    assert events[0].place_key == "mogadishu"  # the gazetteer's Mogadishu, as when the city is named

@@ -678,6 +678,7 @@ def _same_incident_before(
     summaries: frozenset[int] = frozenset(),
     published: date | None = None,
     refers: bool = False,
+    headline: int | None = None,
 ) -> EventRecord | None:
     """The earlier report of this document that ``event`` continues, if any: the latest compatible event
     told within the last three sentences, or (for an undated definite reference, "the bombing") the latest
@@ -689,11 +690,14 @@ def _same_incident_before(
     each one it introduces is a new one, so nearness alone does not merge it. A report that does not refer
     back ("the attack", ``refers``) and is dated more than a day away from the earlier one (or, when that
     one has no date of its own, from ``published``, the date it will take) tells another incident:
-    "guerrillas attacked Merino's home five days ago" after a bombing reported undated."""
+    "guerrillas attacked Merino's home five days ago" after a bombing reported undated. ``headline``: the
+    id of an undated report told in the document's first sentence, its headline ("Suicide bomber kills 14
+    at Kabul wedding hall"), whose present tense gives no date: the lede that dates it ("on Saturday") is
+    the same incident, not one three days before the publication date the headline would take."""
     for earlier in reversed(events):
         if earlier.date_method == "historical" or not _compatible(earlier, event) or id(earlier) in summaries:
             continue
-        if not refers and _days_apart(event, earlier, published) > 1:
+        if not refers and id(earlier) != headline and _days_apart(event, earlier, published) > 1:
             continue
         if town and not refers and earlier.place_key is None and earlier.place_text not in (None, event.place_text):
             # a town named where the earlier report named a place not resolved ("on the Pacific side"):
@@ -705,6 +709,16 @@ def _same_incident_before(
         if recent or definite or (town and event.place_key == earlier.place_key):
             return earlier
     return None
+
+
+def _is_headline(sent: Span, text: str) -> bool:
+    """Whether the first sentence is a line of its own without a full stop: a headline, not a lede."""
+    line = sent.text.rstrip()
+    return (
+        bool(line)
+        and line[-1] not in ".!?\"'”’"
+        and text[sent.start_char + len(line) : sent.end_char + 1].strip(" ")[:1] == "\n"
+    )
 
 
 def _days_apart(event: EventRecord, earlier: EventRecord, published: date | None) -> int:
@@ -775,6 +789,7 @@ def extract_events(
     last_index_of_sentence: dict[int, int] = {}
     first_sentence: dict[int, int] = {}
     summaries: set[int] = set()
+    headline = _is_headline(index.sents[0], text) if index.sents else False
     for s_index, sent in enumerate(index.sents):
         sent_mentions = index.mentions_in(sent)
         historical = _historical(sent, lex, published, text)
@@ -947,6 +962,7 @@ def extract_events(
                 frozenset(summaries) if introduces else frozenset(),
                 published,
                 refers,
+                next((id(e) for e in events if headline and first_sentence.get(id(e)) == 0 and e.date is None), None),
             )
             if not event.separate
             else None

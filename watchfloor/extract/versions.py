@@ -6,6 +6,6 @@ Bump a version when its extractor's output changes; the extractors re-export the
 
 from __future__ import annotations
 
-EVENTS_VERSION = "0.4.3"  # places resolved in the document's countries (geocoding with context)
+EVENTS_VERSION = "0.4.3"  # places with context ("the capital" too); an undated headline is its lede's incident
 CLAIMS_VERSION = "0.3.1"  # complete dates the NER missed are DATE entities (horizons)
 RELATIONS_VERSION = "0.2.1"  # complete dates the NER missed are DATE entities (valid time)

@@ -27,7 +27,7 @@ from watchfloor.link.demonyms import country_of_demonym
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.normalize import norm_name
 from watchfloor.link.place_words import load_place_words, named_as_place
-from watchfloor.link.places import Place, PlaceIndex
+from watchfloor.link.places import Place, PlaceIndex, capitals
 from watchfloor.models import EntityRecord, MentionRecord
 
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
@@ -239,6 +239,7 @@ class Linker:
             mentions.append(MentionRecord(ent.start_char, ent.end_char, text, label, key, method, score))
 
         mentions += self._title_references(doc, people)
+        mentions += self._capital_references(doc, doc_countries, new_entities)
         mentions += self._missed_surnames(doc, people, year)
         mentions.sort(key=lambda m: (m.start, m.end))
         return LinkResult(mentions, list(new_entities.values()))
@@ -351,6 +352,45 @@ class Linker:
                     MentionRecord(tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", antecedent.key, "coref", 0.8)
                 )
         return out
+
+    def _capital_references(
+        self, doc: Doc, doc_countries: Counter[str], new_entities: dict[str, EntityRecord]
+    ) -> list[MentionRecord]:
+        """ "the capital", "the Afghan capital", "the country's capital" (the word "capital" is the
+        mention) link to the capital of the country the words name, else of the document's one focus
+        country; not "the capital of Helmand province" nor "the capital, Kabul" (the name is there)."""
+        focus = _focus(doc_countries)
+        found: list[MentionRecord] = []
+        for tok in doc:
+            if tok.lower_ != "capital" or tok.pos_ != "NOUN" or tok.ent_type_:
+                continue
+            after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if after is not None and after.text == "," and tok.i + 2 < len(doc):
+                after = doc[tok.i + 2]
+            if after is not None and (after.lower_ == "of" or after.ent_type_ in ("GPE", "LOC")):
+                continue
+            before = list(doc[max(0, tok.i - 3) : tok.i])
+            words = [t.lower_ for t in before]
+            country: str | None = None
+            if (
+                words[-1:] == ["the"]
+                or words[-3:] == ["the", "country", "'s"]
+                or words[-3:] == ["the", "country", "’s"]
+            ):
+                country = next(iter(focus)) if len(focus) == 1 else None
+            elif words[-2:-1] == ["the"] and before[-1].ent_type_ == "NORP":
+                country = country_of_demonym(before[-1].text)
+            if country is None or country not in capitals():
+                continue
+            place = self.places.resolve(capitals()[country], {country}, frozenset({country}))
+            if place is None or place.country_code != country:
+                continue
+            key = self.alias_index.get(norm_name(place.name))
+            if key is None or self.by_key[key].record.kind != "place":
+                key = place.key
+                new_entities.setdefault(key, _place_entity(place, "GPE"))
+            found.append(MentionRecord(tok.idx, tok.idx + len(tok.text), tok.text, "GPE", key, "capital", 0.9))
+        return found
 
     def _title_references(self, doc: Doc, people: list[_Person]) -> list[MentionRecord]:
         """'the general', 'the former minister' -> the nearest earlier person holding that role."""

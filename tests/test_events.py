@@ -521,3 +521,17 @@ def test_the_capital_is_the_capital_of_the_country_the_text_is_about(nlp, linker
     assert len(events) == 1
     assert events[0].country == "SO" and events[0].place_text == "capital"
     assert events[0].place_key == "mogadishu"  # the gazetteer's Mogadishu, as when the city is named
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "No group has claimed the bombing, but officials blamed the Taliban.",
+        "The Taliban said no group had claimed responsibility for the attack.",
+        "The Taliban issued a statement denying any responsibility for the attack.",
+    ],
+)
+def test_a_claim_that_was_not_made_is_not_a_claim(nlp, linker, gazetteer, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    text = "A suicide bomber killed 12 people at a mosque in Kandahar on Friday. " + sentence
+    events = _events(nlp, linker, gazetteer, text)
+    assert events and all(e.perpetrator_status != "claimed" for e in events)

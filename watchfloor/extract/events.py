@@ -31,6 +31,13 @@ from watchfloor.models import EventRecord, MentionRecord
 EXTRACTOR_VERSION = EVENTS_VERSION  # defined in extract/versions.py (light: the store imports it)
 BACKGROUND_DAYS = 180
 CLAIM_WORDS = re.compile(r"\bclaim(?:ed|s|ing)?\b(?! (?:the )?lives)|\bresponsibility\b", re.I)
+# "No group has claimed the attack", "no claim of responsibility was made", "denying their responsibility":
+# the claim words are there, the claim is not.
+NO_CLAIM = re.compile(
+    r"\bno (?:\w+ )?(?:group|one|organi[sz]ation|claim)s?\b|\b(?:not|yet to|never) (?:yet )?(?:been )?claim"
+    r"|\bunclaimed\b|\bden(?:y|ies|ied|ying)\b[^.;]*\bresponsib",
+    re.I,
+)
 ATTRIBUTE_WORDS = re.compile(r"\b(?:blam\w*|attribut\w*|accus\w*|behind|carried out by|responsible)\b", re.I)
 SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*|thought to)\b", re.I)
 # A report that calls itself a further incident: "another bomb", "a second blast", "a separate attack".
@@ -357,7 +364,7 @@ def _perpetrator(
             ]:
                 related = m
                 break
-    if CLAIM_WORDS.search(text):
+    if CLAIM_WORDS.search(text) and not NO_CLAIM.search(text):
         return candidates[0][0].entity_key, candidates[0][0].text, "claimed"
     if SUSPECT_WORDS.search(text):
         m = related or candidates[0][0]

@@ -54,6 +54,8 @@ def test_amounts(text: str, value: int | None, low: int | None, high: int | None
         ("The car bomb killed 92 people and wounded more than 140.", 92, 141),
         # one person killed by a verb of manner with "to death" / "dead"
         ("Angela Guerrero was shot to death in Bogota on Tuesday.", 1, None),
+        ("Two national police officers were shot to death in front of a home in western Bogota.", 2, None),
+        ("Three men were beaten to death and four were wounded.", 3, 4),
         ("Gunmen shot dead a judge outside the court.", 1, None),
         ("The victim was beaten to death by soldiers.", 1, None),
     ],

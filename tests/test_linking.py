@@ -158,6 +158,17 @@ def test_a_country_named_once_does_not_claim_a_small_namesake(nlp, linker: Linke
     assert _countries(nlp, linker, text).get("Lido beach") is None
 
 
+def test_a_part_of_a_town_is_the_town(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    # A wire in capitals: the NER takes "Western Medellin" as one name, which the place index does not know.
+    from watchfloor.nlp.truecase import for_parser
+
+    text = "MEDELLIN, 3 APR 90 -- THE KIDNAPPING TOOK PLACE IN WESTERN MEDELLIN YESTERDAY, POLICE SAID."
+    result = linker.link(nlp(for_parser(text)))
+    country = {e.key: e.country_code for e in result.entities}
+    western = [m for m in result.mentions if m.text.lower() == "western medellin"]
+    assert western and country.get(western[0].entity_key or "") == "CO"
+
+
 @pytest.mark.parametrize("split,floor", [("dev", 0.85), ("heldout", 0.80)])
 def test_linking_gold_accuracy(split: str, floor: float, gazetteer: Gazetteer) -> None:
     folder = LINKING / split

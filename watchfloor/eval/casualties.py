@@ -15,7 +15,8 @@ gold number; precision-like *right when given* = exact / found; *end to end* = e
 
 Place (part of the same run): a template's country is the first part of its location ("COLOMBIA: BOGOTA
 (CITY)"), its towns the parts after it without their kind; the report's event country (ISO code) must be
-that country's code and the report's place text one of the towns (case and accents folded). Scored over
+that country's code and the report's place text, or the name of the event's resolved place when the report
+names a place ("the capital" is San Salvador), one of the towns (case and accents folded). Scored over
 templates with a report that names a country (country) or a place (town), and end to end over all
 templates with a country. Baseline for place: the wire's dateline town (the words before its first
 comma) and that town's country in the same place index, which is where a wire agency usually is.
@@ -137,20 +138,21 @@ def evaluate(folder: Path) -> dict[str, Any]:
             ).fetchall()
             rows = conn.execute(
                 """SELECT r.id, d.source, d.text, x.start, x.end, r.killed, r.killed_low, r.wounded, r.wounded_low,
-                          r.place_text, ev.country
+                          r.place_text, ev.country, pe.name
                    FROM event_reports r JOIN documents d ON d.id = r.doc_id JOIN events ev ON ev.id = r.event_id
-                   JOIN event_evidence x ON x.report_id = r.id"""
+                   JOIN event_evidence x ON x.report_id = r.id
+                   LEFT JOIN entities pe ON pe.id = ev.place_entity_id AND r.place_text IS NOT NULL"""
             ).fetchall()
     votes: dict[tuple[str, str], Counter[int]] = {}
     report_figures: dict[int, dict[str, int | None]] = {}
-    report_places: dict[int, tuple[str | None, str | None]] = {}
-    for report, source, text, start, end, killed, killed_low, wounded, wounded_low, place, country in rows:
+    report_places: dict[int, tuple[str | None, str | None, str | None]] = {}
+    for report, source, text, start, end, killed, killed_low, wounded, wounded_low, place, country, place_name in rows:
         name = Path(source).stem
         report_figures[report] = {
             "killed": killed if killed is not None else killed_low,
             "wounded": wounded if wounded is not None else wounded_low,
         }
-        report_places[report] = (place, country)
+        report_places[report] = (place, country, place_name)
         for label in label_sentence(text[start:end], templates.get(name, [])):
             votes.setdefault((name, label.incident), Counter())[report] += 1
     ours = {f: FigureScore() for f in FIGURES}
@@ -256,7 +258,7 @@ def _score_places(
     texts: dict[str, str],
     slug: dict[tuple[str, str], str],
     votes: dict[tuple[str, str], Counter[int]],
-    report_places: dict[int, tuple[str | None, str | None]],
+    report_places: dict[int, tuple[str | None, str | None, str | None]],
 ) -> dict[str, Any]:
     from watchfloor.link.normalize import norm_name
     from watchfloor.link.places import load_place_index
@@ -283,17 +285,22 @@ def _score_places(
             if expected is None:
                 continue
             chosen = votes.get(key)
-            place, got = report_places[chosen.most_common(1)[0][0]] if chosen else (None, None)
+            place, got, name = report_places[chosen.most_common(1)[0][0]] if chosen else (None, None, None)
             guess_town, guess_country = dateline_guess(texts[row["docid"]])
             wanted = {norm_name(x) for x in towns}
-            for scores, (town, country_code) in ((ours, (place, got)), (bare, (guess_town, guess_country))):
+            for scores, (town, country_code, resolved) in (
+                (ours, (place, got, name)),
+                (bare, (guess_town, guess_country, None)),
+            ):
                 scores["country"].scored += 1
                 scores["country"].found += country_code is not None
                 scores["country"].exact += country_code == expected
                 if wanted:
                     scores["town"].scored += 1
                     scores["town"].found += town is not None
-                    scores["town"].exact += town is not None and norm_name(town) in wanted
+                    scores["town"].exact += town is not None and (
+                        norm_name(town) in wanted or (resolved is not None and norm_name(resolved) in wanted)
+                    )
     return {
         "watchfloor": {k: v.as_dict() for k, v in ours.items()},
         "baseline": {k: v.as_dict() for k, v in bare.items()},

@@ -169,6 +169,8 @@ def _role_from_word(tok: Token) -> str | None:
         return "killed"
     if lemma in WOUNDED or low in WOUNDED:
         return "wounded"
+    if tok.pos_ == "VERB" and lemma in load_event_lexicon().to_death_verbs and _to_death(tok):
+        return "killed"  # "two police officers were shot to death", "beaten to death"
     return None
 
 

@@ -178,11 +178,24 @@ class Linker:
         if norm_name(name).removeprefix("the ") in load_place_words().compass_words:
             return None  # "the West", "North": a direction, not Cameroon's North Region
         place = self.places.resolve(name, set(doc_countries), _focus(doc_countries), _settled(doc_countries))
+        first, _, rest = name.partition(" ")
+        if place is None and rest and norm_name(first) in load_place_words().compass_words:
+            # "western Bogota", "northern Kabul" (but "North Waziristan" and "South Sudan" resolve whole)
+            place = self.places.resolve(rest, set(doc_countries), _focus(doc_countries), _settled(doc_countries))
         if place is None:
             return None
         if place.kind == "country" and place.country_code in self.state_for_country:
             return self.state_for_country[place.country_code], place
-        return place.key, place
+        return self._gazetteer_place(place) or place.key, place
+
+    def _gazetteer_place(self, place: Place) -> str | None:
+        """The gazetteer's entity for a resolved town ("western Kabul", "the capital" -> ``kabul``), so one
+        city is one entity whichever way the text names it; None when the gazetteer has no such town."""
+        key = self.alias_index.get(norm_name(place.name))
+        if key is None:
+            return None
+        record = self.by_key[key].record
+        return key if record.kind == "place" and place.country_code in record.countries else None
 
     def _title_matcher(self, doc: Doc) -> Matcher:
         if self._matcher is None or self._matcher_vocab is not doc.vocab:
@@ -385,8 +398,8 @@ class Linker:
             place = self.places.resolve(capitals()[country], {country}, frozenset({country}))
             if place is None or place.country_code != country:
                 continue
-            key = self.alias_index.get(norm_name(place.name))
-            if key is None or self.by_key[key].record.kind != "place":
+            key = self._gazetteer_place(place)
+            if key is None:
                 key = place.key
                 new_entities.setdefault(key, _place_entity(place, "GPE"))
             found.append(MentionRecord(tok.idx, tok.idx + len(tok.text), tok.text, "GPE", key, "capital", 0.9))

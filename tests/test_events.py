@@ -537,3 +537,14 @@ def test_a_claim_that_was_not_made_is_not_a_claim(nlp, linker, gazetteer, senten
     text = "A suicide bomber killed 12 people at a mosque in Kandahar on Friday. " + sentence
     events = _events(nlp, linker, gazetteer, text)
     assert events and all(e.perpetrator_status != "claimed" for e in events)
+
+
+def test_where_someone_comes_from_and_what_is_aimed_at_are_not_where_it_happened(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    arrest = "In July 2023, German and Dutch police arrested seven men from Central Asia accused of forming a cell."
+    assert _events(nlp, linker, gazetteer, arrest)[0].place_text != "Central Asia"
+    text = (
+        "Last Friday a suicide bomber struck a Shia mosque in Kunduz during prayers, killing dozens of people. "
+        "The Islamic State claimed that attack, which analysts read as a message aimed at the Taliban and at China."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert [(e.place_text, e.country) for e in events] == [("Kunduz", "AF")]

@@ -203,3 +203,17 @@ def test_a_surname_goes_to_the_namesake_alive_at_the_documents_date(nlp, linker:
 def test_the_junior_namesake_is_the_living_one_even_without_a_date(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
     text = SON_AND_FATHER.replace("Mr. Massoud said", "The junior Massoud said")
     assert _key_at(nlp, linker, text, "Massoud said", None) == "ahmad_massoud"
+
+
+def test_a_name_after_in_that_the_place_index_knows_is_a_place(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    # spaCy's model reads this "Kunduz" as a person.
+    text = "Last Friday a suicide bomber struck a Shia mosque in Kunduz during prayers, killing dozens of people."
+    assert _countries(nlp, linker, text)["Kunduz"] == "AF"
+
+
+def test_a_site_named_after_a_far_away_city_is_not_that_city(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Two car bombs exploded in Mogadishu, Somalia, on Saturday. At Madina hospital, doctors treated dozens "
+        "of Somali students."
+    )
+    assert _countries(nlp, linker, text).get("Madina") != "SA"

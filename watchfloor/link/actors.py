@@ -50,6 +50,12 @@ def _focus(doc_countries: Counter[str]) -> frozenset[str]:
     return frozenset(c for c, n in doc_countries.items() if n == top and n >= 2)
 
 
+def _names_a_site(ent: Span) -> bool:
+    """The name is followed by a landmark noun: "Madina hospital", "Lido beach" name a site, not a town."""
+    after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
+    return after is not None and after.lower_ in load_place_words().landmark_nouns
+
+
 def _settled(doc_countries: Counter[str]) -> set[str]:
     """Countries whose small towns a document may mean: those it names at least twice. A country named
     once in passing ("US officials said") does not make "Lido beach" in Mogadishu the New York hamlet."""
@@ -188,6 +194,15 @@ class Linker:
             return self.state_for_country[place.country_code], place
         return self._gazetteer_place(place) or place.key, place
 
+    def _located_in(self, ent: Span, doc_countries: Counter[str]) -> bool:
+        """A name the NER called a person or group, after "in"/"near"/"outside", that the place index knows
+        as a province, a country or a town of 100,000 people: "a Shia mosque in Kunduz"."""
+        root = ent.root
+        if root.dep_ != "pobj" or root.head.lower_ not in ("in", "near", "outside"):
+            return False
+        found = self._place(ent.text, doc_countries)
+        return found is not None and (found[1].kind != "city" or found[1].population >= 100_000)
+
     def _gazetteer_place(self, place: Place) -> str | None:
         """The gazetteer's entity for a resolved town ("western Kabul", "the capital" -> ``kabul``), so one
         city is one entity whichever way the text names it; None when the gazetteer has no such town."""
@@ -227,8 +242,12 @@ class Linker:
 
         for ent in tables_of(doc).ents:
             label = ent.label_
-            if label in ACTOR_LABELS and not ent.ent_id_ and named_as_place(ent[0]):
-                label = "GPE"  # "the city of Lyon": the words around the name overrule the NER's "person"
+            if (
+                label in ACTOR_LABELS
+                and not ent.ent_id_
+                and (named_as_place(ent[0]) or self._located_in(ent, doc_countries))
+            ):
+                label = "GPE"  # "the city of Lyon", "a mosque in Kunduz": the words overrule the NER's "person"
             text = ent.text
             key: str | None = None
             method = "none"
@@ -239,6 +258,8 @@ class Linker:
                 key, method, score = self._link_actor(ent, people, acronyms, new_entities, year)
             elif label in PLACE_LABELS:
                 found = self._place(text, doc_countries)
+                if found is not None and _names_a_site(ent) and found[1].country_code not in doc_countries:
+                    found = None  # "Madina hospital" in a Mogadishu story is no hospital in Saudi Arabia
                 if found is not None:
                     key, method = found[0], "geonames"
                     if found[0].startswith(("geo:", "adm1:", "country:")):
@@ -271,7 +292,7 @@ class Linker:
                 key = norm_name(ent.text)
                 if key in self.places.countries:
                     named[self.places.countries[key].country_code] += 1
-                else:
+                elif not _names_a_site(ent):
                     places.append(ent.text)
             elif ent.label_ == "NORP" and (code := country_of_demonym(ent.text)) is not None:
                 named[code] += 1  # "the Salvadoran army"

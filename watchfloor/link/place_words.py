@@ -19,6 +19,7 @@ class PlaceWords:
     distance_units: frozenset[str]
     compass_words: frozenset[str]
     landmark_nouns: frozenset[str]
+    aim_verbs: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -34,6 +35,7 @@ def load_place_words() -> PlaceWords:
                 "distance_units",
                 "compass_words",
                 "landmark_nouns",
+                "aim_verbs",
             )
         )
     )
@@ -65,12 +67,21 @@ def described_as_place(tok: Token) -> bool:
 
 
 def not_event_place(root: Token) -> bool:
-    """The place named by ``root`` says whose nationality or office something is, not where it happened:
-    "a citizen of Kyrgyzstan", "Paris' counterterrorism authority", "U.S. Secretary of Defense"."""
+    """The place named by ``root`` says whose nationality or office something is, where someone comes from
+    or what something is aimed at, not where it happened: "a citizen of Kyrgyzstan", "Paris' counterterrorism
+    authority", "U.S. Secretary of Defense", "seven men from Central Asia", "a message aimed at China"."""
     words = load_place_words()
     head = _of_head(root)
     if head is not None and head.lemma_.lower() in words.nationality_nouns:
         return True
+    prep = root.head
+    while prep.dep_ == "conj" and prep.head.i != prep.i:  # "aimed at the Taliban and at China"
+        prep = prep.head
+    if root.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.i != prep.i:
+        if prep.lower_ == "from":
+            return True  # where someone or something comes from: "arrested seven men from Central Asia"
+        if prep.lower_ == "at" and prep.head.lemma_.lower() in words.aim_verbs:
+            return True  # what something is aimed at: "a message aimed at the Taliban and at China"
     if root.dep_ in ("poss", "compound", "nmod", "amod") and root.head.i != root.i:
         return root.head.lemma_.lower() in words.office_nouns
     return False

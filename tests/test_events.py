@@ -86,6 +86,9 @@ def test_dates_resolve_against_publication() -> None:
     assert resolve("last month", PUBLISHED).precision == "month"  # type: ignore[union-attr]
     assert resolve("in March 2024", PUBLISHED).date == "2024-03"  # type: ignore[union-attr]
     assert resolve("four years", PUBLISHED) is None
+    assert resolve("that day in 2001", PUBLISHED).date == "2001"  # type: ignore[union-attr]
+    assert resolve("that week in September 2001", PUBLISHED).date == "2001-09"  # type: ignore[union-attr]
+    assert resolve("between 2019 and 2021", PUBLISHED) is None
 
 
 def test_reported_attack_with_claim(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
@@ -548,3 +551,14 @@ def test_where_someone_comes_from_and_what_is_aimed_at_are_not_where_it_happened
     )
     events = _events(nlp, linker, gazetteer, text)
     assert [(e.place_text, e.country) for e in events] == [("Kunduz", "AF")]
+
+
+def test_an_anniversary_story_dates_the_old_attack_and_what_followed_it_to_its_year(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    # Published in 2024: neither the 2001 bombing nor "two days later" is a 2024 event.
+    text = (
+        "Ahmad Shah Massoud led the resistance in the Panjshir valley. On that day in 2001, two al-Qaeda "
+        "operatives posing as journalists detonated explosives hidden in their camera at his base in Khwaja "
+        "Bahauddin. Two days later, al-Qaeda hijackers struck New York and Washington."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert [(e.date, e.date_precision, e.is_background) for e in events] == [("2001", "year", True)] * 2

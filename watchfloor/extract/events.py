@@ -675,6 +675,19 @@ def _indefinite(trigger: Token | None) -> bool:
     return noun.tag_ == "NN" and any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in noun.children)
 
 
+def _bare_plural_actor(trigger: Token | None) -> bool:
+    """ "Hijackers struck", "gunmen stormed": doers named without an article (a report of its own, not
+    one referring back to an incident already told)."""
+    if trigger is None:
+        return False
+    noun = trigger.head if trigger.dep_ == "compound" else trigger
+    return (
+        noun.tag_ == "NNS"
+        and noun.dep_ in ("nsubj", "nsubjpass")
+        and not any(c.dep_ in ("det", "poss") for c in noun.children)
+    )
+
+
 def _same_incident_before(
     events: list[EventRecord],
     event: EventRecord,
@@ -746,12 +759,16 @@ def _later_than(sent: Span, events: list[EventRecord]) -> tuple[str, str] | None
     months keep the month, years the year: the count is seldom exact ("a week later" for nine days).
     "Days later" with no count gives nothing."""
     m = LATER.search(sent.text)
-    earlier = next((e for e in reversed(events) if e.date_precision == "day" and e.date_method == "text"), None)
+    earlier = next((e for e in reversed(events) if e.date and e.date_method == "text"), None)
     if m is None or earlier is None or earlier.date is None:
         return None
     count, unit, plural, next_day = m.groups()
     if next_day:
         count, unit, plural = "1", "day", ""
+    if earlier.date_precision != "day":
+        # "On that day in 2001 ... Two days later, hijackers struck New York": days after a date known to the
+        # year (or month) fall in that year (month), as far as the text tells
+        return (earlier.date, str(earlier.date_precision)) if unit.lower() in ("day", "week") else None
     if count is None and plural:
         return None
     n = 1 if count is None or count.lower() in ("a", "an") else parse_cardinal(count)
@@ -861,7 +878,7 @@ def extract_events(
         # "A week later, a bus bomb blew up": a further incident, dated from the one before. (Not "the
         # bombing was claimed two days later": a definite report tells more of an incident already told.)
         introduces = _indefinite(trigger_tok)
-        later = introduces and LATER.search(sent.text) is not None
+        later = (introduces or _bare_plural_actor(trigger_tok)) and LATER.search(sent.text) is not None
         if later and d is None and (counted := _later_than(sent, events)) is not None:
             d, precision = counted
         place_key, place_text, country = _place(sent, sent_mentions, info, t_start)

@@ -140,7 +140,7 @@ def _resolve_against(t: str, base: date) -> Resolved | None:
         re.fullmatch(r"\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4}", t)
     )
     if not has_day and "ago" not in t:
-        return None
+        return _year_or_month_named(t)
     parsed = dateparser.parse(
         t,
         languages=["en"],
@@ -157,3 +157,16 @@ def _resolve_against(t: str, base: date) -> Resolved | None:
     if not re.search(r"(?:19|20)\d{2}", t) and d > base:  # "Oct. 12" in a November article: this year
         d = d.replace(year=d.year - 1)
     return Resolved(d.isoformat(), "day", d)
+
+
+def _year_or_month_named(t: str) -> Resolved | None:
+    """The one year (and month) a vague reference states: "that day in 2001" (2001), "the summer of 2001",
+    "that week in September 2001" (2001-09); None with no year or with several ("between 2019 and 2021")."""
+    years = re.findall(r"\b(?:19|20)\d{2}\b", t)
+    if len(years) != 1:
+        return None
+    months = {_MONTHS[w] for w in re.findall(r"[a-z]+", t) if w in _MONTHS}
+    if len(months) == 1:
+        first = date(int(years[0]), months.pop(), 1)
+        return Resolved(first.strftime("%Y-%m"), "month", first)
+    return Resolved(years[0], "year", date(int(years[0]), 1, 1)) if not months else None

@@ -562,3 +562,30 @@ def test_an_anniversary_story_dates_the_old_attack_and_what_followed_it_to_its_y
     )
     events = _events(nlp, linker, gazetteer, text)
     assert [(e.date, e.date_precision, e.is_background) for e in events] == [("2001", "year", True)] * 2
+
+
+def test_a_country_that_carried_out_strikes_is_not_where_they_fell(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    # The NER tags neither "Barmal" nor "Paktika"; the district words make them places.
+    text = "Pakistan's airstrikes on the Barmal district of Afghanistan's Paktika province killed 46 people on Tuesday."
+    events = _events(nlp, linker, gazetteer, text)
+    assert [(e.place_text, e.country) for e in events] == [("Barmal district", "AF")]
+    us = _events(nlp, linker, gazetteer, "US airstrikes killed 12 al-Shabaab fighters near Jilib, Somalia, on Monday.")
+    assert us and us[0].country == "SO"
+
+
+def test_a_timeline_entry_takes_the_date_that_opens_its_line(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Timeline\n\n"
+        "- Dec. 16, 2014 — TTP gunmen kill more than 140 people at the Army Public School in Peshawar.\n"
+        "- Aug. 15, 2021 — Taliban take Kabul.\n"
+        "- Jan. 30, 2023 — Bombing at the Peshawar Police Lines mosque kills about 100 people, mostly police.\n"
+        "- Dec. 21, 2024 — 16 soldiers killed in Makeen, South Waziristan.\n"
+    )
+    events = _events(nlp, linker, gazetteer, text, published=date(2025, 1, 6))
+    assert ("2023-01-30", 100) in [(e.date, e.killed) for e in events]
+    assert all(e.date_method != "publication" for e in events)
+
+
+def test_a_month_this_year_is_that_month_of_the_publication_year() -> None:
+    assert resolve("May this year", PUBLISHED).date == "2024-05"  # type: ignore[union-attr]
+    assert resolve("March last year", PUBLISHED).date == "2023-03"  # type: ignore[union-attr]

@@ -16,7 +16,8 @@ gold number; precision-like *right when given* = exact / found; *end to end* = e
 Place (part of the same run): a template's country is the first part of its location ("COLOMBIA: BOGOTA
 (CITY)"), its towns the parts after it without their kind; the report's event country (ISO code) must be
 that country's code and the report's place text, or the name of the event's resolved place when the report
-names a place ("the capital" is San Salvador), one of the towns (case and accents folded). Scored over
+names a place ("the capital" is San Salvador), one of the towns (case and accents folded, a trailing
+"district" or "province" dropped as the template's kind in brackets is). Scored over
 templates with a report that names a country (country) or a place (town), and end to end over all
 templates with a country. Baseline for place: the wire's dateline town (the words before its first
 comma) and that town's country in the same place index, which is where a wire agency usually is.
@@ -261,7 +262,7 @@ def _score_places(
     report_places: dict[int, tuple[str | None, str | None, str | None]],
 ) -> dict[str, Any]:
     from watchfloor.link.normalize import norm_name
-    from watchfloor.link.places import load_place_index
+    from watchfloor.link.places import DIVISION_SUFFIX, load_place_index
 
     index = load_place_index()
 
@@ -299,7 +300,8 @@ def _score_places(
                     scores["town"].scored += 1
                     scores["town"].found += town is not None
                     scores["town"].exact += town is not None and (
-                        norm_name(town) in wanted or (resolved is not None and norm_name(resolved) in wanted)
+                        DIVISION_SUFFIX.sub("", norm_name(town)) in wanted
+                        or (resolved is not None and norm_name(resolved) in wanted)
                     )
     return {
         "watchfloor": {k: v.as_dict() for k, v in ours.items()},

@@ -278,6 +278,18 @@ def _not_where_it_happened(doc: Doc, m: MentionRecord) -> bool:
     return not_event_place(span.root) or (head.i not in range(span.start, span.end) and head.ent_type_ == "PERSON")
 
 
+def _country_as_actor(doc: Doc, m: MentionRecord) -> bool:
+    """A country that modifies a noun names who did or owns something ("US airstrikes", "Pakistan's
+    airstrikes on Paktika"), unless the noun is a part of it ("Afghanistan's Paktika province", "Syria's
+    north"). (A town does name the place: "the Kabul bombing", "Kabul's airport".)"""
+    span = doc.char_span(m.start, m.end, alignment_mode="expand")
+    if span is None or span.root.dep_ not in ("compound", "poss") or span.root.head.i in range(span.start, span.end):
+        return False
+    words = load_place_words()
+    noun = span.root.head.lemma_.lower()
+    return noun not in words.place_nouns and noun not in words.landmark_nouns and noun not in words.region_nouns
+
+
 def _place(
     sent: Span, mentions: list[MentionRecord], info: InfoLookup, anchor: int
 ) -> tuple[str | None, str | None, str | None]:
@@ -293,7 +305,7 @@ def _place(
             continue
         ei = info(m.entity_key) if m.entity_key else None
         rank = _place_rank(m, ei)
-        if rank == 0 or _not_where_it_happened(sent.doc, m):
+        if rank == 0 or _not_where_it_happened(sent.doc, m) or (rank == 1 and _country_as_actor(sent.doc, m)):
             continue
         if ei is not None and ei.country and (country is None or rank > country[0]):
             country = (rank, ei.country)
@@ -547,9 +559,29 @@ def _date(
         distance = abs(ent.start_char - verb.idx) if verb is not None else 0
         candidates.append((not attached, distance, found))
     if not candidates:
-        return None, None, None, False
+        return _line_date(sent, index, published, not_before)
     found = min(candidates, key=lambda c: (c[0], c[1]))[2]
     return found.date, found.precision, found.first_day, found.inferred
+
+
+def _line_date(
+    sent: Span, index: DocIndex, published: date | None, not_before: date | None
+) -> tuple[str | None, str | None, date | None, bool]:
+    """A date that opens the sentence's line in a timeline ("- **Jan. 30, 2023** — Bombing at the Peshawar
+    Police Lines mosque kills about 100"), where the parser made the date a sentence of its own."""
+    line_start = index.text.rfind("\n", 0, sent.start_char) + 1
+    number = index.sentence_no(sent)
+    if number is None or line_start >= sent.start_char:
+        return None, None, None, False
+    for before in reversed(index.sents[:number]):
+        if before.start_char < line_start:
+            break
+        for ent in index.ents_in(before):
+            if ent.label_ == "DATE":
+                found = resolve(ent.text, published) if published else resolve(ent.text, not_before, bound=True)
+                if found is not None:
+                    return found.date, found.precision, found.first_day, found.inferred
+    return None, None, None, False
 
 
 # "the death toll rose to 15": a later, higher figure replaces the first report's

@@ -50,6 +50,9 @@ def _focus(doc_countries: Counter[str]) -> frozenset[str]:
     return frozenset(c for c, n in doc_countries.items() if n == top and n >= 2)
 
 
+_DIVISION_WORDS = frozenset({"province", "district", "governorate", "prefecture", "county", "region"})
+
+
 def _names_a_site(ent: Span) -> bool:
     """The name is followed by a landmark noun: "Madina hospital", "Lido beach" name a site, not a town."""
     after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
@@ -274,6 +277,7 @@ class Linker:
 
         mentions += self._title_references(doc, people)
         mentions += self._capital_references(doc, doc_countries, new_entities)
+        mentions += self._named_divisions(doc, doc_countries, new_entities)
         mentions += self._missed_surnames(doc, people, year)
         mentions.sort(key=lambda m: (m.start, m.end))
         return LinkResult(mentions, list(new_entities.values()))
@@ -386,6 +390,29 @@ class Linker:
                     MentionRecord(tok.idx, tok.idx + len(tok.text), tok.text, "PERSON", antecedent.key, "coref", 0.8)
                 )
         return out
+
+    def _named_divisions(
+        self, doc: Doc, doc_countries: Counter[str], new_entities: dict[str, EntityRecord]
+    ) -> list[MentionRecord]:
+        """Provinces and districts the NER did not tag: a run of proper nouns before "province", "district",
+        ... ("the Barmal district of Afghanistan's Paktika province"): linked when the place index knows
+        them, else kept as an unresolved place name (still the most specific place a sentence names)."""
+        found: list[MentionRecord] = []
+        for tok in doc:
+            if tok.lower_ not in _DIVISION_WORDS or tok.ent_type_:
+                continue
+            start = tok.i
+            while start > 0 and tok.i - start < 3 and doc[start - 1].pos_ == "PROPN" and not doc[start - 1].ent_type_:
+                start -= 1
+            if start == tok.i or (start > 0 and doc[start - 1].pos_ == "PROPN"):
+                continue  # no name, or part of a longer name the NER saw otherwise
+            span = doc[start : tok.i + 1]
+            place = self._place(span.text, doc_countries)
+            key, method = (place[0], "geonames") if place is not None else (None, "unresolved")
+            if place is not None and place[0].startswith(("geo:", "adm1:", "country:")):
+                new_entities.setdefault(place[0], _place_entity(place[1], "GPE"))
+            found.append(MentionRecord(span.start_char, span.end_char, span.text, "GPE", key, method, 0.8))
+        return found
 
     def _capital_references(
         self, doc: Doc, doc_countries: Counter[str], new_entities: dict[str, EntityRecord]

@@ -20,6 +20,8 @@ class PlaceWords:
     compass_words: frozenset[str]
     landmark_nouns: frozenset[str]
     aim_verbs: frozenset[str]
+    place_object_verbs: frozenset[str]
+    region_nouns: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +38,8 @@ def load_place_words() -> PlaceWords:
                 "compass_words",
                 "landmark_nouns",
                 "aim_verbs",
+                "place_object_verbs",
+                "region_nouns",
             )
         )
     )
@@ -68,16 +72,22 @@ def described_as_place(tok: Token) -> bool:
 
 def not_event_place(root: Token) -> bool:
     """The place named by ``root`` says whose nationality or office something is, where someone comes from
-    or what something is aimed at, not where it happened: "a citizen of Kyrgyzstan", "Paris' counterterrorism
-    authority", "U.S. Secretary of Defense", "seven men from Central Asia", "a message aimed at China"."""
+    or what something is aimed at, or it acts or is acted on, not where it happened: "a citizen of Kyrgyzstan",
+    "Paris' counterterrorism authority", "U.S. Secretary of Defense", "seven men from Central Asia", "a message
+    aimed at China", "to please China"."""
     words = load_place_words()
     head = _of_head(root)
     if head is not None and head.lemma_.lower() in words.nationality_nouns:
         return True
-    prep = root.head
+    if root.dep_ in ("nsubj", "dobj", "dative") and root.head.pos_ == "VERB":
+        return root.head.lemma_.lower() not in words.place_object_verbs  # "to please China", "Pakistan said"
+    node = root
+    while node.dep_ in ("poss", "compound") and node.head.i != node.i:  # "refugees from Pakistan's tribal areas"
+        node = node.head
+    prep = node.head
     while prep.dep_ == "conj" and prep.head.i != prep.i:  # "aimed at the Taliban and at China"
         prep = prep.head
-    if root.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.i != prep.i:
+    if node.dep_ == "pobj" and prep.dep_ == "prep" and prep.head.i != prep.i:
         if prep.lower_ == "from":
             return True  # where someone or something comes from: "arrested seven men from Central Asia"
         if prep.lower_ == "at" and prep.head.lemma_.lower() in words.aim_verbs:

@@ -126,6 +126,18 @@ def _resolve_against(t: str, base: date) -> Resolved | None:
         return Resolved(str(first.year), "year", first)
     if t in ("this year", "earlier this year"):
         return Resolved(str(base.year), "year", date(base.year, 1, 1))
+    m = re.fullmatch(r"(?:(?P<last>last) )?(?P<month>[a-z]+)(?: of)?(?: (?P<which>this|last) year)?", t)
+    if m and m["month"] in _MONTHS and (m["last"] or m["which"]):
+        # "May this year", "March last year", "last May" (the latest May before the month of the base date)
+        month = _MONTHS[m["month"]]
+        if m["which"] == "this":
+            year = base.year
+        elif m["which"] == "last":
+            year = base.year - 1
+        else:
+            year = base.year if month < base.month else base.year - 1
+        first = date(year, month, 1)
+        return Resolved(first.strftime("%Y-%m"), "month", first)
     if re.fullmatch(r"(?:19|20)\d{2}", t):
         return Resolved(t, "year", date(int(t), 1, 1))
     m = re.fullmatch(r"(?P<month>[a-z]+),?\s+(?P<year>(?:19|20)\d{2})", t)

@@ -217,3 +217,14 @@ def test_a_site_named_after_a_far_away_city_is_not_that_city(nlp, linker: Linker
         "of Somali students."
     )
     assert _countries(nlp, linker, text).get("Madina") != "SA"
+
+
+def test_a_beach_in_a_somali_story_is_not_a_new_york_hamlet_even_when_the_us_is_named_twice(
+    nlp, linker: Linker
+) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Gunmen stormed a restaurant on Lido beach in Mogadishu on Friday. Somali police said al-Shabaab carried "
+        "out the attack in the Somali capital. US officials condemned it, and the US embassy in Nairobi issued a "
+        "travel warning for Somalia and Mogadishu."
+    )
+    assert _countries(nlp, linker, text).get("Lido beach") is None

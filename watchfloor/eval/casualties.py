@@ -59,6 +59,7 @@ _CUES = {
     "wounded": re.compile(r"\b(?:wounded|wounding|injured|injuring|hurt)\b", re.I),
 }
 _TOKEN = re.compile(r"[A-Za-z]+|\d+")
+_DIVISION = re.compile(r"\s+(?:district|province|department|region|county|municipality)$")
 
 
 @dataclass
@@ -262,7 +263,7 @@ def _score_places(
     report_places: dict[int, tuple[str | None, str | None, str | None]],
 ) -> dict[str, Any]:
     from watchfloor.link.normalize import norm_name
-    from watchfloor.link.places import DIVISION_SUFFIX, load_place_index
+    from watchfloor.link.places import load_place_index
 
     index = load_place_index()
 
@@ -300,7 +301,7 @@ def _score_places(
                     scores["town"].scored += 1
                     scores["town"].found += town is not None
                     scores["town"].exact += town is not None and (
-                        DIVISION_SUFFIX.sub("", norm_name(town)) in wanted
+                        _DIVISION.sub("", norm_name(town)) in wanted
                         or (resolved is not None and norm_name(resolved) in wanted)
                     )
     return {

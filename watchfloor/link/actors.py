@@ -54,9 +54,10 @@ _DIVISION_WORDS = frozenset({"province", "district", "governorate", "prefecture"
 
 
 def _names_a_site(ent: Span) -> bool:
-    """The name is followed by a landmark noun: "Madina hospital", "Lido beach" name a site, not a town."""
+    """The name ends in or is followed by a landmark noun: "Madina hospital", "Lido beach" name a site."""
+    nouns = load_place_words().landmark_nouns
     after = ent.doc[ent.end] if ent.end < len(ent.doc) else None
-    return after is not None and after.lower_ in load_place_words().landmark_nouns
+    return (len(ent) > 1 and ent[-1].lower_ in nouns) or (after is not None and after.lower_ in nouns)
 
 
 def _settled(doc_countries: Counter[str]) -> set[str]:
@@ -242,6 +243,7 @@ class Linker:
         people: list[_Person] = []
         acronyms: dict[str, str] = {}
         doc_countries = self._doc_countries(doc)
+        site_countries = _focus(doc_countries) or set(doc_countries)  # where a named site may lie
 
         for ent in tables_of(doc).ents:
             label = ent.label_
@@ -261,8 +263,8 @@ class Linker:
                 key, method, score = self._link_actor(ent, people, acronyms, new_entities, year)
             elif label in PLACE_LABELS:
                 found = self._place(text, doc_countries)
-                if found is not None and _names_a_site(ent) and found[1].country_code not in doc_countries:
-                    found = None  # "Madina hospital" in a Mogadishu story is no hospital in Saudi Arabia
+                if found is not None and _names_a_site(ent) and found[1].country_code not in site_countries:
+                    found = None  # "Madina hospital", "Lido beach" in a Mogadishu story: not in Arabia, New York
                 if found is not None:
                     key, method = found[0], "geonames"
                     if found[0].startswith(("geo:", "adm1:", "country:")):

@@ -22,7 +22,7 @@ from watchfloor.link.normalize import norm_name
 from watchfloor.link.placedb import open_place_db, read_meta, write_place_db
 
 INDEX_VERSION = 4  # bump when the build changes what a name resolves to
-DIVISION_SUFFIX = re.compile(r"\s+(province|region|district|state|governorate|county|prefecture|city|town|village)$")
+_SUFFIX = re.compile(r"\s+(province|region|district|state|governorate|county|prefecture|city|town|village)$")
 _PROVINCE_WEIGHT = 5.5  # log10 of the population a province counts as (its real size is not known)
 _LATIN = re.compile(r"^[A-Za-z][A-Za-z' .-]+$")
 
@@ -52,7 +52,7 @@ class PlaceIndex:
         key = norm_name(name)
         if key in self.countries:
             return [self.countries[key]]
-        stripped = DIVISION_SUFFIX.sub("", key)
+        stripped = _SUFFIX.sub("", key)
         if stripped != key:  # "Nangarhar province": only provinces qualify
             return list(self.admin1.get(stripped, []))
         return list(self.admin1.get(key, [])) + list(self.cities.get(key, []))
@@ -75,7 +75,7 @@ class PlaceIndex:
             return None
         if cands[0].kind == "country":
             return cands[0]
-        key = DIVISION_SUFFIX.sub("", norm_name(name))
+        key = _SUFFIX.sub("", norm_name(name))
         small_ok = doc_countries if small_places_in is None else small_places_in
         pool = [c for c in cands if c.country_code in small_ok or c.kind == "admin1" or c.population >= 100_000]
         if not pool:
@@ -192,7 +192,7 @@ def _build() -> PlaceIndex:
         if sub.parent_code is not None:
             continue  # second-level subdivisions are too fine and too ambiguous
         cc = sub.country_code
-        n = DIVISION_SUFFIX.sub("", norm_name(sub.name))
+        n = _SUFFIX.sub("", norm_name(sub.name))
         # Map GeoNames admin-1 codes to ISO 3166-2 where the province shares its capital's name.
         for acode, city_names in by_admin_code.get(cc, {}).items():
             if any(name == n for name, _ in city_names):

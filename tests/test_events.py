@@ -589,3 +589,16 @@ def test_a_timeline_entry_takes_the_date_that_opens_its_line(nlp, linker, gazett
 def test_a_month_this_year_is_that_month_of_the_publication_year() -> None:
     assert resolve("May this year", PUBLISHED).date == "2024-05"  # type: ignore[union-attr]
     assert resolve("March last year", PUBLISHED).date == "2023-03"  # type: ignore[union-attr]
+
+
+def test_the_day_something_was_said_is_not_the_day_it_happened(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    # Published Sunday 24 March 2024; the stabbing was on Friday the 22nd, reported on Sunday.
+    text = (
+        "A man is in custody on suspicion of killing three people and wounding eight in a knife attack at a street "
+        "festival in Solingen, and federal prosecutors said on Sunday they were investigating a terrorist motive. "
+        "The attack happened on Friday evening on a square in the city centre. The mayor spoke of a day of "
+        "mourning. Police closed the old town for the night. Witnesses said the attacker stabbed people in the "
+        "neck from behind as a band was playing."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert [(e.date, e.killed, e.wounded) for e in events] == [("2024-03-22", 3, 8)]

@@ -57,8 +57,9 @@ TOLL_ELSEWHERE = re.compile(
 )
 DEFINITE_REF = re.compile(
     r"\b(?:the|that|this|sunday's|monday's|tuesday's|wednesday's|thursday's|friday's|saturday's)"
-    r" (?:[\w-]+ ){0,2}(?:attack|bombing|blast|explosion|assault|shooting|raid|massacre|ambush|"
-    r"strike|hijacking|kidnapping|siege)\b",
+    r" (?:[\w-]+ ){0,2}(?:attack|bombing|blast|explosion|assault|shooting|stabbing|raid|massacre|ambush|"
+    r"strike|hijacking|kidnapping|siege|(?:attacker|gunman|gunmen|bomber|assailant|shooter|hijacker|"
+    r"knifeman|stabber)s?)\b",
     re.I,
 )
 PLACE_PREFIX = ("geo:", "adm1:", "country:")
@@ -556,6 +557,9 @@ def _date(
         if found is None:
             continue
         attached = verb is not None and (ent.root.head == verb or ent.root.head.head == verb)
+        governor = ent.root.head.head if ent.root.head.dep_ == "prep" else ent.root.head
+        if not attached and governor.lemma_.lower() in REPORTING_LEMMAS and not re.search(r"\d{4}", ent.text):
+            continue  # "prosecutors said on Sunday": when it was reported, not when it happened
         distance = abs(ent.start_char - verb.idx) if verb is not None else 0
         candidates.append((not attached, distance, found))
     if not candidates:

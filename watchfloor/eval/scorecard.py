@@ -192,23 +192,13 @@ def _casualties(data: Path) -> list[Row]:
         + [
             Row(
                 section,
-                f"{what} right, of templates",
-                r["places"]["watchfloor"][what]["end_to_end"],
-                r["places"]["baseline"][what]["end_to_end"],
+                f"{what} right, {label}",
+                r["places"]["watchfloor"][what][key],
+                r["places"]["baseline"][what][key],
                 "the wire's dateline town and its country",
-                r["places"]["watchfloor"][what]["scored"],
+                r["places"]["watchfloor"][what]["scored" if key == "end_to_end" else "found"],
             )
-            for what in ("country", "town")
-        ]
-        + [
-            Row(
-                section,
-                f"{what} right, when given",
-                r["places"]["watchfloor"][what]["right_when_given"],
-                r["places"]["baseline"][what]["right_when_given"],
-                "the wire's dateline town and its country",
-                r["places"]["watchfloor"][what]["found"],
-            )
+            for key, label in (("end_to_end", "of templates"), ("right_when_given", "when given"))
             for what in ("country", "town")
         ]
         + [

@@ -44,6 +44,25 @@ def load_titles() -> dict[str, Any]:
     return data
 
 
+@dataclass(frozen=True)
+class _PlaceContext:
+    """What a document says about where it is: the countries it names, its focus and where small places
+    and named sites may lie (see :meth:`Linker._doc_countries`)."""
+
+    countries: frozenset[str]
+    focus: frozenset[str]
+    settled: frozenset[str]
+
+    @classmethod
+    def of(cls, doc_countries: Counter[str]) -> _PlaceContext:
+        return cls(frozenset(doc_countries), _focus(doc_countries), _settled(doc_countries))
+
+    @property
+    def site_countries(self) -> frozenset[str]:
+        """Where a named site ("Lido beach") may lie: the focus country, else any country named."""
+        return self.focus or self.countries
+
+
 def _focus(doc_countries: Counter[str]) -> frozenset[str]:
     """The country (or tied countries) a document names most, when named at least twice."""
     top = max(doc_countries.values(), default=0)
@@ -60,10 +79,10 @@ def _names_a_site(ent: Span) -> bool:
     return (len(ent) > 1 and ent[-1].lower_ in nouns) or (after is not None and after.lower_ in nouns)
 
 
-def _settled(doc_countries: Counter[str]) -> set[str]:
+def _settled(doc_countries: Counter[str]) -> frozenset[str]:
     """Countries whose small towns a document may mean: those it names at least twice. A country named
     once in passing ("US officials said") does not make "Lido beach" in Mogadishu the New York hamlet."""
-    return {c for c, n in doc_countries.items() if n >= 2}
+    return frozenset(c for c, n in doc_countries.items() if n >= 2)
 
 
 @dataclass
@@ -184,27 +203,28 @@ class Linker:
                     roles.add(tok.lower_)
         return roles
 
-    def _place(self, name: str, doc_countries: Counter[str]) -> tuple[str, Place] | None:
-        if norm_name(name).removeprefix("the ") in load_place_words().compass_words:
+    def _place(self, name: str, ctx: _PlaceContext) -> tuple[str, Place] | None:
+        compass = load_place_words().compass_words
+        if norm_name(name).removeprefix("the ") in compass:
             return None  # "the West", "North": a direction, not Cameroon's North Region
-        place = self.places.resolve(name, set(doc_countries), _focus(doc_countries), _settled(doc_countries))
+        place = self.places.resolve(name, ctx.countries, ctx.focus, ctx.settled)
         first, _, rest = name.partition(" ")
-        if place is None and rest and norm_name(first) in load_place_words().compass_words:
+        if place is None and rest and norm_name(first) in compass:
             # "western Bogota", "northern Kabul" (but "North Waziristan" and "South Sudan" resolve whole)
-            place = self.places.resolve(rest, set(doc_countries), _focus(doc_countries), _settled(doc_countries))
+            place = self.places.resolve(rest, ctx.countries, ctx.focus, ctx.settled)
         if place is None:
             return None
         if place.kind == "country" and place.country_code in self.state_for_country:
             return self.state_for_country[place.country_code], place
         return self._gazetteer_place(place) or place.key, place
 
-    def _located_in(self, ent: Span, doc_countries: Counter[str]) -> bool:
+    def _located_in(self, ent: Span, ctx: _PlaceContext) -> bool:
         """A name the NER called a person or group, after "in"/"near"/"outside", that the place index knows
         as a province, a country or a town of 100,000 people: "a Shia mosque in Kunduz"."""
         root = ent.root
         if root.dep_ != "pobj" or root.head.lower_ not in ("in", "near", "outside"):
             return False
-        found = self._place(ent.text, doc_countries)
+        found = self._place(ent.text, ctx)
         return found is not None and (found[1].kind != "city" or found[1].population >= 100_000)
 
     def _gazetteer_place(self, place: Place) -> str | None:
@@ -243,15 +263,11 @@ class Linker:
         people: list[_Person] = []
         acronyms: dict[str, str] = {}
         doc_countries = self._doc_countries(doc)
-        site_countries = _focus(doc_countries) or set(doc_countries)  # where a named site may lie
+        ctx = _PlaceContext.of(doc_countries)
 
         for ent in tables_of(doc).ents:
             label = ent.label_
-            if (
-                label in ACTOR_LABELS
-                and not ent.ent_id_
-                and (named_as_place(ent[0]) or self._located_in(ent, doc_countries))
-            ):
+            if label in ACTOR_LABELS and not ent.ent_id_ and (named_as_place(ent[0]) or self._located_in(ent, ctx)):
                 label = "GPE"  # "the city of Lyon", "a mosque in Kunduz": the words overrule the NER's "person"
             text = ent.text
             key: str | None = None
@@ -262,13 +278,11 @@ class Linker:
             elif label in ACTOR_LABELS:
                 key, method, score = self._link_actor(ent, people, acronyms, new_entities, year)
             elif label in PLACE_LABELS:
-                found = self._place(text, doc_countries)
-                if found is not None and _names_a_site(ent) and found[1].country_code not in site_countries:
+                found = self._place(text, ctx)
+                if found is not None and _names_a_site(ent) and found[1].country_code not in ctx.site_countries:
                     found = None  # "Madina hospital", "Lido beach" in a Mogadishu story: not in Arabia, New York
                 if found is not None:
-                    key, method = found[0], "geonames"
-                    if found[0].startswith(("geo:", "adm1:", "country:")):
-                        new_entities.setdefault(found[0], _place_entity(found[1], label))
+                    key, method = _keep_place(found, new_entities, label), "geonames"
                 else:
                     method = "unresolved"
             if key is not None and label == "PERSON":
@@ -278,8 +292,8 @@ class Linker:
             mentions.append(MentionRecord(ent.start_char, ent.end_char, text, label, key, method, score))
 
         mentions += self._title_references(doc, people)
-        mentions += self._capital_references(doc, doc_countries, new_entities)
-        mentions += self._named_divisions(doc, doc_countries, new_entities)
+        mentions += self._capital_references(doc, ctx, new_entities)
+        mentions += self._named_divisions(doc, ctx, new_entities)
         mentions += self._missed_surnames(doc, people, year)
         mentions.sort(key=lambda m: (m.start, m.end))
         return LinkResult(mentions, list(new_entities.values()))
@@ -303,9 +317,9 @@ class Linker:
             elif ent.label_ == "NORP" and (code := country_of_demonym(ent.text)) is not None:
                 named[code] += 1  # "the Salvadoran army"
         found = Counter(named)
-        context, focus, settled = set(named), _focus(named), _settled(named)
+        first = _PlaceContext.of(named)
         for name in places:
-            place = self.places.resolve(name, context, focus, settled)
+            place = self.places.resolve(name, first.countries, first.focus, first.settled)
             if place is not None:
                 found[place.country_code] += 1
         return found
@@ -394,7 +408,7 @@ class Linker:
         return out
 
     def _named_divisions(
-        self, doc: Doc, doc_countries: Counter[str], new_entities: dict[str, EntityRecord]
+        self, doc: Doc, ctx: _PlaceContext, new_entities: dict[str, EntityRecord]
     ) -> list[MentionRecord]:
         """Provinces and districts the NER did not tag: a run of proper nouns before "province", "district",
         ... ("the Barmal district of Afghanistan's Paktika province"): linked when the place index knows
@@ -409,20 +423,18 @@ class Linker:
             if start == tok.i or (start > 0 and doc[start - 1].pos_ == "PROPN"):
                 continue  # no name, or part of a longer name the NER saw otherwise
             span = doc[start : tok.i + 1]
-            place = self._place(span.text, doc_countries)
-            key, method = (place[0], "geonames") if place is not None else (None, "unresolved")
-            if place is not None and place[0].startswith(("geo:", "adm1:", "country:")):
-                new_entities.setdefault(place[0], _place_entity(place[1], "GPE"))
+            place = self._place(span.text, ctx)
+            key, method = (_keep_place(place, new_entities), "geonames") if place is not None else (None, "unresolved")
             found.append(MentionRecord(span.start_char, span.end_char, span.text, "GPE", key, method, 0.8))
         return found
 
     def _capital_references(
-        self, doc: Doc, doc_countries: Counter[str], new_entities: dict[str, EntityRecord]
+        self, doc: Doc, ctx: _PlaceContext, new_entities: dict[str, EntityRecord]
     ) -> list[MentionRecord]:
         """ "the capital", "the Afghan capital", "the country's capital" (the word "capital" is the
         mention) link to the capital of the country the words name, else of the document's one focus
         country; not "the capital of Helmand province" nor "the capital, Kabul" (the name is there)."""
-        focus = _focus(doc_countries)
+        focus = ctx.focus
         found: list[MentionRecord] = []
         for tok in doc:
             if tok.lower_ != "capital" or tok.pos_ != "NOUN" or tok.ent_type_:
@@ -448,10 +460,7 @@ class Linker:
             place = self.places.resolve(capitals()[country], {country}, frozenset({country}))
             if place is None or place.country_code != country:
                 continue
-            key = self._gazetteer_place(place)
-            if key is None:
-                key = place.key
-                new_entities.setdefault(key, _place_entity(place, "GPE"))
+            key = _keep_place((self._gazetteer_place(place) or place.key, place), new_entities)
             found.append(MentionRecord(tok.idx, tok.idx + len(tok.text), tok.text, "GPE", key, "capital", 0.9))
         return found
 
@@ -485,6 +494,14 @@ def _display_name(text: str) -> str:
     """'The Islamic State's' -> 'Islamic State'."""
     text = re.sub(r"(?:'s|’s)$", "", text.strip())
     return re.sub(r"^(?:the|The)\s+", "", text)
+
+
+def _keep_place(found: tuple[str, Place], new_entities: dict[str, EntityRecord], label: str = "GPE") -> str:
+    """The key of a resolved place, its entity recorded when the place index (not the gazetteer) made it."""
+    key, place = found
+    if key.startswith(("geo:", "adm1:", "country:")):
+        new_entities.setdefault(key, _place_entity(place, label))
+    return key
 
 
 def _place_entity(place: Place, label: str) -> EntityRecord:

@@ -13,6 +13,7 @@ import os
 import re
 import sqlite3
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import metadata, resources
@@ -60,9 +61,9 @@ class PlaceIndex:
     def resolve(
         self,
         name: str,
-        doc_countries: set[str],
-        focus: frozenset[str] = frozenset(),
-        small_places_in: set[str] | None = None,
+        doc_countries: AbstractSet[str],
+        focus: AbstractSet[str] = frozenset(),
+        small_places_in: AbstractSet[str] | None = None,
     ) -> Place | None:
         """Best place: a country; else the candidate with the best prior (:func:`place_prior`).
 
@@ -112,7 +113,9 @@ def capitals() -> dict[str, str]:
     }
 
 
-def place_prior(place: Place, key: str, doc_countries: set[str], focus: frozenset[str] = frozenset()) -> float:
+def place_prior(
+    place: Place, key: str, doc_countries: AbstractSet[str], focus: AbstractSet[str] = frozenset()
+) -> float:
     """How likely a text means ``place`` by the name ``key``: tenfold population counts one point, being
     called by its own name (not one of its alternate names) one, lying in a country the document names
     one, and in the country it names most (``focus``) one more. A capital of millions thus beats a

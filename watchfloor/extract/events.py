@@ -577,7 +577,9 @@ def _line_date(
     number = index.sentence_no(sent)
     if number is None or line_start >= sent.start_char:
         return None, None, None, False
-    for before in reversed(index.sents[:number]):
+    sents = index.sents
+    for i in range(number - 1, -1, -1):  # back to the line's start only: linear in the document
+        before = sents[i]
         if before.start_char < line_start:
             break
         for ent in index.ents_in(before):

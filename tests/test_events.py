@@ -602,3 +602,21 @@ def test_the_day_something_was_said_is_not_the_day_it_happened(nlp, linker, gaze
     )
     events = _events(nlp, linker, gazetteer, text)
     assert [(e.date, e.killed, e.wounded) for e in events] == [("2024-03-22", 3, 8)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The likelihood of another mass school abduction in northern Nigeria within the next 12 months is high.",
+        "A large military operation inside Afghanistan is unlikely in the near term, he said.",
+        "Analysts said the group could open fire on pilgrims in Kabul next month.",
+    ],
+)
+def test_a_forecast_is_not_an_event(nlp, linker, gazetteer, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    assert _events(nlp, linker, gazetteer, sentence) == []
+
+
+def test_last_weekend_is_the_saturday_before() -> None:
+    # PUBLISHED is Sunday 24 March 2024: "last weekend" is the one before, "over the weekend" this one.
+    assert resolve("last weekend", PUBLISHED).date == "2024-03-16"  # type: ignore[union-attr]
+    assert resolve("over the weekend", PUBLISHED).date == "2024-03-23"  # type: ignore[union-attr]

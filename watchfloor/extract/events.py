@@ -119,8 +119,11 @@ def _sentence_triggers(
         start, end = sent.start_char + m.start(), sent.start_char + m.end()
         if any(s <= start < e for s, e in blocked):
             continue
-        found.append((lex.phrase_triggers[m.group(0)], start, end))
         taken.append((start, end))
+        span = sent.doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and _not_happened(span.root, lex):
+            continue  # "a large military operation ... is unlikely", "could open fire"
+        found.append((lex.phrase_triggers[m.group(0)], start, end))
     lemmas, lowers, idx = (index or DocIndex(sent.doc)).lowers
     get, agent_get = lex.lemma_triggers.get, lex.agent_triggers.get
     for i in range(sent.start, sent.end):  # token columns: no spaCy Token made for the many non-triggers
@@ -210,7 +213,11 @@ def _not_happened(tok: Token, lex: EventLexicon) -> bool:
         if head.lemma_.lower() in lex.not_happened_heads and head is not tok:
             return True
         head = head.head
-    return False
+    noun = tok.head if tok.dep_ == "compound" else tok
+    # "a large military operation inside Afghanistan is unlikely": a forecast, not an event
+    return noun.dep_ in ("nsubj", "nsubjpass") and any(
+        c.dep_ == "acomp" and c.lemma_.lower() in lex.likelihood_words for c in noun.head.children
+    )
 
 
 def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexicon) -> tuple[Trigger, int, int] | None:

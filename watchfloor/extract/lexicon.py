@@ -35,6 +35,7 @@ class EventLexicon:
     fire_words: frozenset[str]
     modals: frozenset[str]
     not_happened_heads: frozenset[str]
+    likelihood_words: frozenset[str]
     accident_words: frozenset[str]
     near_miss_words: frozenset[str]
     victim_verbs: dict[str, frozenset[str]]
@@ -86,6 +87,7 @@ def load_event_lexicon() -> EventLexicon:
         fire_words=frozenset(spec["fire_words"]),
         modals=frozenset(spec["modals"]),
         not_happened_heads=frozenset(spec["not_happened_heads"]),
+        likelihood_words=frozenset(spec["likelihood_words"]),
         accident_words=frozenset(spec["accident_words"]),
         near_miss_words=frozenset(spec["near_miss_words"]),
         victim_verbs={k: frozenset(v) for k, v in spec["victim_verbs"].items()},

@@ -115,6 +115,11 @@ def _resolve_against(t: str, base: date) -> Resolved | None:
         delta = (base.weekday() - _WEEKDAY[day_part[5:]]) % 7 or 7
         d = base - timedelta(days=delta)
         return Resolved(d.isoformat(), "day", d)
+    if day_part in ("weekend", "last weekend", "this weekend", "over the weekend"):
+        # the Saturday of the weekend meant (Saturday or Sunday: within the day that event merging allows)
+        saturday = base - timedelta(days=(base.weekday() - 5) % 7)
+        d = saturday - timedelta(days=7) if day_part == "last weekend" and base.weekday() >= 5 else saturday
+        return Resolved(d.isoformat(), "day", d)
     if t in ("last month", "previous month"):
         first = (base.replace(day=1) - timedelta(days=1)).replace(day=1)
         return Resolved(first.strftime("%Y-%m"), "month", first)

@@ -620,3 +620,16 @@ def test_last_weekend_is_the_saturday_before() -> None:
     # PUBLISHED is Sunday 24 March 2024: "last weekend" is the one before, "over the weekend" this one.
     assert resolve("last weekend", PUBLISHED).date == "2024-03-16"  # type: ignore[union-attr]
     assert resolve("over the weekend", PUBLISHED).date == "2024-03-23"  # type: ignore[union-attr]
+
+
+def test_a_complex_attack_told_in_parts_is_one_event(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    # A suicide bombing, then gunmen storming in: "the assault", "the gunmen" refer back, and the day a
+    # spokesman briefed reporters is not the day of the attack.
+    text = (
+        "Families on the beach in Mogadishu on Friday, March 22, were trapped when a suicide bomber blew himself "
+        "up at the entrance to a restaurant and gunmen stormed in behind him. By the time security forces ended "
+        "the assault later that night, at least 32 civilians were dead, according to a police spokesman who "
+        "briefed reporters on Saturday, March 23. Security forces killed three of the gunmen."
+    )
+    events = _events(nlp, linker, gazetteer, text)
+    assert [(e.date, e.killed) for e in events] == [("2024-03-22", 32)]

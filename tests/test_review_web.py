@@ -83,7 +83,11 @@ def test_setting_the_date_of_an_undated_article(tab: Tab, server: LiveServer) ->
     with page.expect_navigation(timeout=REPROCESS_MS):
         entry.locator("form.fix button[type=submit]").click()
     expect(page.locator(f"li.review-item[data-item='{item['id']}']")).to_have_count(0)
-    expect(page.locator("[data-testid=review-total]")).to_have_text(f"{total - 1} open")
+    # The item is gone, and so may be others the re-analysis settled (an event that now has its date,
+    # place and perpetrator is no longer incomplete): the page shows the queue's new, smaller total.
+    after = server.get("/api/review", limit=1)["total"]
+    assert after <= total - 1
+    expect(page.locator("[data-testid=review-total]")).to_have_text(f"{after} open")
     assert server.get(f"/api/documents/{doc['id']}")["published"] == published
 
     # Re-analysed with a reference date: every news event of the article is dated, none after the article.

@@ -569,7 +569,7 @@ def _date(
         distance = abs(ent.start_char - verb.idx) if verb is not None else 0
         candidates.append((not attached, distance, found))
     if not candidates:
-        return _line_date(sent, index, published, not_before)
+        return None, None, None, False
     found = min(candidates, key=lambda c: (c[0], c[1]))[2]
     return found.date, found.precision, found.first_day, found.inferred
 
@@ -585,8 +585,9 @@ def _line_date(
 ) -> tuple[str | None, str | None, date | None, bool]:
     """The latest date of the earlier sentences on the sentence's line, for a sentence with none of its own:
     the date that opens a timeline entry ("- **Jan. 30, 2023** — Bombing at the Peshawar Police Lines mosque
-    kills about 100", the parser made the date a sentence of its own), or the day a paragraph's story is at
-    (MUC-4 dev wires: merge precision 95.1 -> 98.4 with it). Not a day something was said on."""
+    kills about 100", the parser made the date a sentence of its own), or the day a paragraph's story is at.
+    Not a day something was said on, and not for a report that refers back ("the bombing"): that incident
+    has its own date, and an inherited one would split it."""
     line_start = index.text.rfind("\n", 0, sent.start_char) + 1
     number = index.sentence_no(sent)
     if number is None or line_start >= sent.start_char:
@@ -953,6 +954,9 @@ def extract_events(
         else:
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
         refers = bool(DEFINITE_REF.search(sent.text))  # "the attack", "Friday's bombing": told before
+        if d is None and not refers:
+            # a report with no date of its own, not one that tells more of an incident already dated
+            d, precision, first_day, inferred = _line_date(sent, index, published, not_before)
         # an armed actor doing it to someone or something named is a report of its own: "the FMLN rebels
         # burned the mayor's office" (an agent trigger is only found with its armed actor)
         acted_on = (
@@ -1001,6 +1005,9 @@ def extract_events(
             ):
                 latest.evidence.append((sent.start_char, sent.end_char))
                 last_index_of_sentence[id(latest)] = s_index
+                if refers and d and latest.date is None:  # "The attack happened on Friday evening"
+                    latest.date, latest.date_precision = d, precision
+                    latest.date_method = "text-year-inferred" if inferred else "text"
             continue
         target, target_type = _target(sent, lex, index)
         event = EventRecord(

@@ -1005,9 +1005,8 @@ def extract_events(
             ):
                 latest.evidence.append((sent.start_char, sent.end_char))
                 last_index_of_sentence[id(latest)] = s_index
-                if refers and d and latest.date is None:  # "The attack happened on Friday evening"
-                    latest.date, latest.date_precision = d, precision
-                    latest.date_method = "text-year-inferred" if inferred else "text"
+                if refers and d and not inferred and latest.date is None:  # "The attack happened on Friday"
+                    latest.date, latest.date_precision, latest.date_method = d, precision, "text"
             continue
         target, target_type = _target(sent, lex, index)
         event = EventRecord(

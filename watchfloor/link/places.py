@@ -90,18 +90,6 @@ class PlaceIndex:
                 return max(namesakes, key=lambda c: c.population)
         return best
 
-    def country_of(self, name: str) -> str | None:
-        """The country every candidate of ``name`` lies in ("San Salvador", "Bogota"), else None.
-
-        Only candidates :meth:`resolve` would consider without context count, so a village that shares a
-        capital's name does not make the capital ambiguous.
-        """
-        cands = self.candidates(name)
-        if cands and cands[0].kind == "country":
-            return cands[0].country_code
-        codes = {c.country_code for c in cands if c.kind == "admin1" or c.population >= 100_000}
-        return codes.pop() if len(codes) == 1 else None
-
 
 @lru_cache(maxsize=1)
 def capitals() -> dict[str, str]:

@@ -633,3 +633,42 @@ def test_a_complex_attack_told_in_parts_is_one_event(nlp, linker, gazetteer) -> 
     )
     events = _events(nlp, linker, gazetteer, text)
     assert [(e.date, e.killed) for e in events] == [("2024-03-22", 32)]
+
+
+def test_a_day_earlier_counts_back_and_keeps_two_incidents_apart(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A roadside bomb struck a police vehicle in Kabul on Tuesday, killing three officers.\n\n"
+        "A day earlier, a suicide bomber blew himself up inside a Shia mosque during evening prayers.\n\n"
+        "The shooter in last month's attack on a checkpoint in Kandahar was a member of the Pakistani Taliban, "
+        "police said."
+    )
+    events = _events(nlp, linker, gazetteer, text, date(2024, 3, 10))
+    dates = sorted(e.date for e in events if e.date)
+    assert dates == ["2024-02", "2024-03-04", "2024-03-05"], events
+    mosque = next(e for e in events if e.date == "2024-03-04")
+    assert mosque.place_text is None  # Kandahar is the checkpoint's town, not the mosque's
+    checkpoint = next(e for e in events if e.date == "2024-02")
+    assert (checkpoint.perpetrator_key, checkpoint.perpetrator_status) == ("ttp", "attributed")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gunmen opened fire at a market in Peshawar on Friday, killing six people.\n\n"
+        "The attackers, members of the Pakistani Taliban, fled on motorcycles.",
+        "A bomb exploded near a school in Quetta on Saturday, wounding four children.\n\n"
+        "The bomber was a Pakistani Taliban operative, officials said.",
+    ],
+)
+def test_the_group_the_attackers_belong_to_is_the_perpetrator(nlp, linker, gazetteer, text: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 10))
+    assert (event.perpetrator_key, event.perpetrator_status) == ("ttp", "attributed")
+
+
+def test_a_group_responsible_for_something_else_is_not_the_perpetrator(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A bomb exploded near a school in Quetta on Saturday, wounding four children.\n\n"
+        "Officials said the Pakistani Taliban have members in the area."
+    )
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 10))
+    assert event.perpetrator_key is None

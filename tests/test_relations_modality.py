@@ -262,3 +262,11 @@ def test_a_feature_counts_once_per_pair_as_in_training() -> None:
     model = RelationModel(CLASSES, {"f": {"leads<": 1.0}}, (0.0,) * len(CLASSES), 0.5)
     assert model.probabilities(["f", "f"]) == pytest.approx(model.probabilities(["f"]))
     assert [c for c, _ in model.predict_many([["f"], [], ["g", "f"]])] == ["none"] * 3
+
+
+def test_cooperating_against_a_group_makes_the_sides_its_enemies(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    found = _triples(
+        _records(nlp, linker, gazetteer, "Russia and the United States will cooperate against ISKP in Afghanistan.")
+    )
+    assert ("iskp", "hostile_to", "russia") in found or ("russia", "hostile_to", "iskp") in found, found
+    assert not any("iskp" in (s, o) and p == "allied_with" for s, p, o in found), found

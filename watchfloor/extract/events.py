@@ -42,10 +42,12 @@ ATTRIBUTE_WORDS = re.compile(r"\b(?:blam\w*|attribut\w*|accus\w*|behind|carried 
 SUSPECT_WORDS = re.compile(r"\b(?:suspect\w*|believed|likely|probably|alleged\w*|thought to)\b", re.I)
 # A report that calls itself a further incident: "another bomb", "a second blast", "a separate attack".
 ANOTHER = re.compile(r"\b(?:another|second|third|separate|earlier|previous|similar|other|new)\b", re.I)
-# "a week later", "two days later", "months later": a date counted from the incident told before.
+# "a week later", "two days later", "months later", "a day earlier": a date counted from the incident told
+# before (forwards or backwards).
 LATER = re.compile(
-    r"\b(?:(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?(day|week|month|year)(s?) later\b"
-    r"|\bthe (?:next|following) (day)\b",
+    r"\b(?:(a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2}) )?(day|week|month|year)(s?)"
+    r" (later|earlier)\b"
+    r"|\bthe (?:(next|following)|(previous|preceding)) day\b|\bthe day (before)[,.]",
     re.I,
 )
 # ... and words that mark a further incident whatever else matches ("Meanwhile, two bombs were thrown at ...").
@@ -375,8 +377,8 @@ def _perpetrator(
     if not candidates:
         return None, None, "unknown"
     text = sent.text
-    related = None
-    if trigger_tok is not None:
+    related = next((m for m, root in candidates if _attacker_belongs_to(root)), None)
+    if trigger_tok is not None and related is None:
         for m, root in candidates:
             heads = [root.head, root.head.head, root.head.head.head]
             if (root.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") and trigger_tok in heads) or trigger_tok in heads[
@@ -395,6 +397,36 @@ def _perpetrator(
     if related is not None:
         return related.entity_key, related.text, "attributed"
     return None, None, "unknown"
+
+
+def _attackers_group(sent: Span, mentions: list[MentionRecord], info: InfoLookup) -> MentionRecord | None:
+    """The armed group of the sentence the text puts the attackers in ("the bomber was a member of ISKP")."""
+    for m in mentions:
+        if sent.start_char <= m.start < sent.end_char and m.entity_key:
+            ei = info(m.entity_key)
+            span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if ei and ei.kind in GROUP_KINDS and span is not None and _attacker_belongs_to(span.root):
+                return m
+    return None
+
+
+def _attacker_belongs_to(group: Token) -> bool:
+    """Whether the text puts the attackers in this group: "the shooter was a member of Hamas", "the bomber,
+    an ISKP operative", "one of the gunmen was a TTP commander"."""
+    lex = load_event_lexicon()
+    noun = group.head.head if group.dep_ == "pobj" and group.head.lower_ == "of" else group.head
+    if group.dep_ not in ("pobj", "compound", "nmod", "amod") or noun.lower_ not in lex.membership_nouns:
+        return False
+    if noun.dep_ == "appos":
+        return noun.head.lower_ in lex.armed_actor_nouns
+    if noun.dep_ != "attr":
+        return False
+    for subject in (c for c in noun.head.children if c.dep_ == "nsubj"):
+        # "one of the gunmen": the attackers are the object of the subject's "of"
+        words = [subject, *(g for p in subject.children if p.lower_ == "of" for g in p.children)]
+        if any(w.lower_ in lex.armed_actor_nouns for w in words):
+            return True
+    return False
 
 
 def _acting_force(
@@ -821,17 +853,18 @@ def _days_apart(event: EventRecord, earlier: EventRecord, published: date | None
 
 
 def _later_than(sent: Span, events: list[EventRecord]) -> tuple[str, str] | None:
-    """(date, precision) of a report dated only as "a week later" / "two days later" / "the next day",
-    counted from the latest incident told before it with a day date. Days keep day precision; weeks and
-    months keep the month, years the year: the count is seldom exact ("a week later" for nine days).
-    "Days later" with no count gives nothing."""
+    """(date, precision) of a report dated only as "a week later" / "two days later" / "the next day" (or
+    "a day earlier" / "the previous day", counted back), from the latest incident told before it with a day
+    date. Days keep day precision; weeks and months keep the month, years the year: the count is seldom
+    exact ("a week later" for nine days). "Days later" with no count gives nothing."""
     m = LATER.search(sent.text)
     earlier = next((e for e in reversed(events) if e.date and e.date_method == "text"), None)
     if m is None or earlier is None or earlier.date is None:
         return None
-    count, unit, plural, next_day = m.groups()
-    if next_day:
+    count, unit, plural, direction, following, previous, before = m.groups()
+    if following or previous or before:
         count, unit, plural = "1", "day", ""
+    back = bool(previous or before or (direction and direction.lower() == "earlier"))
     if earlier.date_precision != "day":
         # "On that day in 2001 ... Two days later, hijackers struck New York": days after a date known to the
         # year (or month) fall in that year (month), as far as the text tells
@@ -842,6 +875,7 @@ def _later_than(sent: Span, events: list[EventRecord]) -> tuple[str, str] | None
     if n is None:
         return None
     start, unit = date.fromisoformat(earlier.date), unit.lower()
+    n = -n if back else n
     if unit == "day":
         return (start + timedelta(days=n)).isoformat(), "day"
     if unit == "week":
@@ -936,6 +970,18 @@ def extract_events(
                         "claimed",
                     )
                     prev.evidence.append((sent.start_char, sent.end_char))
+            elif events and s_index - last_index_of_sentence.get(id(events[-1]), -99) <= 3:
+                # "The bomber was a member of ISKP, police said": who the attackers of the incident just told are
+                member = _attackers_group(sent, sent_mentions, info)
+                prev = events[-1]
+                if member is not None and prev.perpetrator_key is None:
+                    prev.perpetrator_key, prev.perpetrator_text, prev.perpetrator_status = (
+                        member.entity_key,
+                        member.text,
+                        "attributed",
+                    )
+                    prev.evidence.append((sent.start_char, sent.end_char))
+                    last_index_of_sentence[id(prev)] = s_index
             continue
         trig, t_start, t_end = chosen
         casualties = extract_casualties(sent, index)

@@ -27,6 +27,7 @@ class EventLexicon:
     phrase_triggers: dict[str, Trigger]
     agent_triggers: dict[str, Trigger]  # lemmas that report an attack only when an armed actor does them
     armed_actor_nouns: frozenset[str]
+    membership_nouns: frozenset[str]  # "a member of X": the attacker belongs to the group X
     attack_priority: dict[str, int]
     weapons: dict[str, tuple[str, ...]]
     target_types: dict[str, tuple[str, ...]]
@@ -79,6 +80,7 @@ def load_event_lexicon() -> EventLexicon:
         phrase_triggers=phrases,
         agent_triggers=agent_lemmas,
         armed_actor_nouns=frozenset(spec["armed_actor_nouns"]),
+        membership_nouns=frozenset(spec["membership_nouns"]),
         attack_priority=dict(spec["attack_types"]),
         weapons={k: tuple(v) for k, v in spec["weapons"].items()},
         target_types={k: tuple(v) for k, v in spec["target_types"].items()},

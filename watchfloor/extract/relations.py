@@ -148,6 +148,8 @@ def _with_conjuncts(tok: Token) -> list[Token]:
 ACCUSING = {"accuse", "blame", "suspect", "charge"}
 RELATIVE_PRONOUNS = frozenset({"WDT", "WP", "WP$"})
 RECEIVING = frozenset({"find", "seek", "enjoy", "get", "receive", "gain", "obtain", "take", "accept"})
+# Cooperation "against" someone makes the cooperating sides that one's enemies, not its allies.
+COOPERATIVE = frozenset({"allied_with", "supports", "negotiates_with"})
 DIRECT_ONLY = frozenset({"member_of", "leads"})  # "joined an exercise with X" is not membership of X
 
 
@@ -264,8 +266,21 @@ def _verb_relations(
                 continue
             for target in (o for head in objects for o in _with_conjuncts(head)):
                 obj_m = index.actor(target, places=places or received)
-                if obj_m is not None and obj_m.entity_key != subj.entity_key:
-                    yield (obj_m, predicate, subj, tok) if received else (subj, predicate, obj_m, tok)
+                if obj_m is None or obj_m.entity_key == subj.entity_key:
+                    continue
+                if predicate in COOPERATIVE and _against(target):
+                    # "Russia and the West cooperate against ISKP": they are the enemies of the object
+                    yield subj, "hostile_to", obj_m, tok
+                    continue
+                yield (obj_m, predicate, subj, tok) if received else (subj, predicate, obj_m, tok)
+
+
+def _against(target: Token) -> bool:
+    """Whether the object is reached through "against" (itself, or the head of its conjunction)."""
+    head = target
+    while head.dep_ == "conj" and head.head is not head:
+        head = head.head
+    return head.dep_ == "pobj" and head.head.lower_ == "against"
 
 
 def _verbal(tok: Token) -> bool:

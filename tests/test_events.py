@@ -672,3 +672,34 @@ def test_a_group_responsible_for_something_else_is_not_the_perpetrator(nlp, link
     )
     (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 10))
     assert event.perpetrator_key is None
+
+
+def test_a_claim_that_something_is_true_is_not_a_claim_of_responsibility(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A suicide bombing in Kabul on Friday killed two embassy staff.\n\n"
+        "In its weekly newsletter, ISKP claimed that the Taliban are allied with the United States."
+    )
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 10))
+    assert event.perpetrator_key is None and len(event.evidence) == 1
+
+
+def test_a_group_claiming_a_dated_attack_reports_it_even_with_the_bare_word_attack(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Analysis\n\n"
+        "The Islamic State's Khorasan branch claimed the attack on a concert hall near Moscow in March 2024."
+    )
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 6, 1))
+    found = (event.perpetrator_key, event.perpetrator_status, event.date, event.country)
+    assert found == ("iskp", "claimed", "2024-03", "RU")
+
+
+def test_a_spokesman_is_not_the_leader_killed_and_a_raid_by_a_group_is_its_attack(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "ISKP fighters were killed in a Taliban raid on a hideout in Nangarhar province on Sunday, "
+        "according to a Taliban spokesman."
+    )
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 12))
+    assert (event.event_type, event.perpetrator_key, event.date) == ("attack", "taliban", "2024-03-10")
+    ambush = "The group's commander was killed in an ambush on Sunday."
+    leader = _events(nlp, linker, gazetteer, ambush, date(2024, 3, 12))
+    assert [e.event_type for e in leader] == ["leader_killed"]

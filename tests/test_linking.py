@@ -228,3 +228,22 @@ def test_a_beach_in_a_somali_story_is_not_a_new_york_hamlet_even_when_the_us_is_
         "travel warning for Somalia and Mogadishu."
     )
     assert _countries(nlp, linker, text).get("Lido beach") is None
+
+
+@pytest.mark.parametrize(
+    "text,phrase,key",
+    [
+        ("The Islamic State's Khorasan branch claimed the bombing.", "Islamic State's Khorasan branch", "iskp"),
+        ("The Sahel province of the Islamic State killed 20.", "Sahel province of the Islamic State", "is_sahel"),
+        ("Al-Qaeda's Yemeni affiliate claimed a drone attack.", "Al-Qaeda's Yemeni affiliate", "aqap"),
+    ],
+)  # fmt: skip
+def test_a_branch_named_through_its_parent_is_the_branch(nlp, linker: Linker, text: str, phrase: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    mentions = linker.link(nlp(text)).mentions
+    found = [(m.text, m.entity_key) for m in mentions if m.label == "ORG"]
+    assert found == [(phrase, key)], mentions
+
+
+def test_a_parent_with_a_branch_noun_but_no_region_stays_the_parent(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    mentions = linker.link(nlp("The Islamic State's newest branch has not claimed anything.")).mentions
+    assert [m.entity_key for m in mentions if m.label == "ORG"] == ["islamic_state"], mentions

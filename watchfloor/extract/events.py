@@ -222,11 +222,27 @@ def _not_happened(tok: Token, lex: EventLexicon) -> bool:
     )
 
 
+def _leader_is_killed(sent: Span, start: int, end: int, lex: EventLexicon) -> bool:
+    """Whether the one killed is a leader: a leader word in the trigger ("killed the leader") or in the
+    subject or object of its verb ("the group's commander was killed in"), not anywhere in the sentence
+    ("fighters were killed in a raid, according to a Taliban spokesman")."""
+    words = [t for t in sent if start <= t.idx < end]
+    if any(t.lower_ in lex.leader_words for t in words):
+        return True
+    for verb in (t for t in words if t.pos_ in ("VERB", "AUX")):
+        for arg in verb.children:
+            if arg.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
+                t.lower_ in lex.leader_words for t in arg.subtree
+            ):
+                return True
+    return False
+
+
 def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexicon) -> tuple[Trigger, int, int] | None:
     words = {t.lower_ for t in sent}
     usable = []
     for trig, s, e in triggers:
-        if trig.requires == "leader" and not words & lex.leader_words:
+        if trig.requires == "leader" and not _leader_is_killed(sent, s, e, lex):
             continue
         if trig.requires == "hostage" and not words & lex.hostage_words:
             continue
@@ -386,7 +402,7 @@ def _perpetrator(
             ]:
                 related = m
                 break
-    if CLAIM_WORDS.search(text) and not NO_CLAIM.search(text):
+    if CLAIM_WORDS.search(text) and not NO_CLAIM.search(text) and not _claims_a_statement(sent):
         return candidates[0][0].entity_key, candidates[0][0].text, "claimed"
     if SUSPECT_WORDS.search(text):
         m = related or candidates[0][0]
@@ -397,6 +413,15 @@ def _perpetrator(
     if related is not None:
         return related.entity_key, related.text, "attributed"
     return None, None, "unknown"
+
+
+def _claims_a_statement(sent: Span) -> bool:
+    """Whether "claim" here asserts something ("ISKP claimed that the Taliban are allied with the US") rather
+    than taking responsibility: the verb takes a clause."""
+    return any(
+        tok.lemma_.lower() == "claim" and tok.pos_ == "VERB" and any(c.dep_ == "ccomp" for c in tok.children)
+        for tok in sent
+    )
 
 
 def _attackers_group(sent: Span, mentions: list[MentionRecord], info: InfoLookup) -> MentionRecord | None:
@@ -931,9 +956,10 @@ def extract_events(
         )
         triggers = [] if _verbless_list_item(sent, text) else _sentence_triggers(sent, lex, index, groups)
         chosen = _choose(triggers, sent, lex)
-        claims = (bool(CLAIM_WORDS.search(sent.text)) and "responsibility" in sent.text.lower()) or bool(
-            re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent.text, re.I)
-        )
+        claims = (
+            (bool(CLAIM_WORDS.search(sent.text)) and "responsibility" in sent.text.lower())
+            or bool(re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent.text, re.I))
+        ) and not _claims_a_statement(sent)
         if chosen is None:
             toll = extract_casualties(sent, index) if events else None
             if (
@@ -1020,7 +1046,20 @@ def extract_events(
         referring = trigger_tok is not None and any(
             c.dep_ in ("det", "poss") and c.lower_ in ("the", "these", "those", "its") for c in trigger_tok.children
         )
-        weak = trig.weak and not (casualties.killed or casualties.wounded or _dated_by_possessive(trigger_tok))
+        # "IS claimed the attack on Crocus City Hall in March 2024": a group claiming a dated or placed attack
+        # reports one, even with the bare word "attack"
+        claimed_one = claims and perp_key is not None and bool(d or place_key)
+        # "killed in a Taliban raid in Nangarhar on Sunday": an attack its group modifier says who carried out
+        by_group = trigger_tok is not None and any(
+            c.dep_ in ("compound", "poss", "amod", "nmod") and c.i in groups for c in trigger_tok.children
+        )
+        weak = trig.weak and not (
+            casualties.killed
+            or casualties.wounded
+            or _dated_by_possessive(trigger_tok)
+            or claimed_one
+            or (by_group and bool(d or place_key))
+        )
         if (weak or plural_generic) and not referring:
             continue
         latest = next((e for e in reversed(events) if e.date_method != "historical"), None)

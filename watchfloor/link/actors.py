@@ -23,6 +23,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from watchfloor.extract.docindex import tables_of
+from watchfloor.link.branches import branch_references
 from watchfloor.link.demonyms import country_of_demonym
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.link.normalize import norm_name
@@ -295,6 +296,7 @@ class Linker:
         mentions += self._capital_references(doc, ctx, new_entities)
         mentions += self._named_divisions(doc, ctx, new_entities)
         mentions += self._missed_surnames(doc, people, year)
+        mentions = branch_references(doc, mentions, self.gazetteer)
         mentions.sort(key=lambda m: (m.start, m.end))
         return LinkResult(mentions, list(new_entities.values()))
 

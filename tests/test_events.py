@@ -703,3 +703,21 @@ def test_a_spokesman_is_not_the_leader_killed_and_a_raid_by_a_group_is_its_attac
     ambush = "The group's commander was killed in an ambush on Sunday."
     leader = _events(nlp, linker, gazetteer, ambush, date(2024, 3, 12))
     assert [e.event_type for e in leader] == ["leader_killed"]
+
+
+def test_rockets_a_group_fired_on_a_day_are_its_attack(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Hezbollah fired 40 rockets at Kiryat Shmona on Tuesday, the Israeli army said."
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 10))
+    assert (event.event_type, event.weapon, event.perpetrator_key, event.date) == (
+        "attack",
+        "rockets_mortars",
+        "hezbollah",
+        "2024-03-05",
+    )
+    assert _events(nlp, linker, gazetteer, "That is rocket fuel on the fire.", date(2024, 3, 10)) == []
+
+
+def test_a_year_written_before_the_attack_noun_dates_it(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "In a Texas courtroom, the man accused of the 2016 Chelsea bombing in New York was sentenced."
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 10))
+    assert (event.date, event.date_precision, event.is_background) == ("2016", "year", True)

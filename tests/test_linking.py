@@ -247,3 +247,8 @@ def test_a_branch_named_through_its_parent_is_the_branch(nlp, linker: Linker, te
 def test_a_parent_with_a_branch_noun_but_no_region_stays_the_parent(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
     mentions = linker.link(nlp("The Islamic State's newest branch has not claimed anything.")).mentions
     assert [m.entity_key for m in mentions if m.label == "ORG"] == ["islamic_state"], mentions
+
+
+def test_a_name_the_ner_cut_before_its_last_part_is_one_organisation(nlp, linker: Linker) -> None:  # type: ignore[no-untyped-def]
+    mentions = linker.link(nlp("The Investigative Committee of Russia said the gunmen used rifles.")).mentions
+    assert [(m.text, m.label) for m in mentions] == [("The Investigative Committee of Russia", "ORG")], mentions

@@ -231,9 +231,7 @@ def _leader_is_killed(sent: Span, start: int, end: int, lex: EventLexicon) -> bo
         return True
     for verb in (t for t in words if t.pos_ in ("VERB", "AUX")):
         for arg in verb.children:
-            if arg.dep_ in ("nsubj", "nsubjpass", "dobj") and any(
-                t.lower_ in lex.leader_words for t in arg.subtree
-            ):
+            if arg.dep_ in ("nsubj", "nsubjpass", "dobj") and any(t.lower_ in lex.leader_words for t in arg.subtree):
                 return True
     return False
 
@@ -396,6 +394,9 @@ def _perpetrator(
     related = next((m for m, root in candidates if _attacker_belongs_to(root)), None)
     if trigger_tok is not None and related is None:
         for m, root in candidates:
+            if trigger_tok.dep_ == "dobj" and root.dep_ == "nsubj" and root.head == trigger_tok.head:
+                related = m  # "Hezbollah fired 40 rockets": the subject of the verb the trigger is the object of
+                break
             heads = [root.head, root.head.head, root.head.head.head]
             if (root.dep_ in ("nsubj", "nsubjpass", "agent", "pobj") and trigger_tok in heads) or trigger_tok in heads[
                 :2
@@ -609,6 +610,9 @@ def _date(
 
     The last item says whether the year was inferred from the not-before bound (no publication date).
     """
+    year = _year_modifier(trigger_tok, published or not_before)
+    if year is not None:  # "the 2016 Chelsea bombing"
+        return str(year), "year", date(year, 1, 1), False
     verb = trigger_tok
     if verb is not None and verb.pos_ not in ("VERB", "AUX"):
         verb = verb.head
@@ -629,6 +633,23 @@ def _date(
         return None, None, None, False
     found = min(candidates, key=lambda c: (c[0], c[1]))[2]
     return found.date, found.precision, found.first_day, found.inferred
+
+
+def _year_modifier(trigger: Token | None, limit: date | None) -> int | None:
+    """A year written before a trigger noun ("the 2016 Chelsea bombing", "the 1998 embassy bombings"), not
+    after the document's date; the NER often takes it for a cardinal number."""
+    if trigger is None or trigger.pos_ not in ("NOUN", "PROPN"):
+        return None
+    latest = (limit or date.today()).year
+    for child in trigger.children:
+        if (
+            child.i < trigger.i
+            and child.dep_ in ("nummod", "compound", "amod", "nmod")
+            and re.fullmatch(r"(?:19|20)\d\d", child.text)
+        ):
+            year = int(child.text)
+            return year if year <= latest else None
+    return None
 
 
 def _reported_on(ent: Span) -> bool:
@@ -730,6 +751,8 @@ def _attackers_named(event: EventRecord) -> bool:
 
 def _merge_into(target: EventRecord, new: EventRecord) -> None:
     target.evidence.append(new.evidence[0])
+    if target.date is None and new.date is not None:
+        target.date_method = new.date_method  # how the date it takes was found
     for field in (
         "date",
         "date_precision",
@@ -1048,10 +1071,22 @@ def extract_events(
         )
         # "IS claimed the attack on Crocus City Hall in March 2024": a group claiming a dated or placed attack
         # reports one, even with the bare word "attack"
-        claimed_one = claims and perp_key is not None and bool(d or place_key)
+        # (when no report of that kind just before is there for it to tell more of)
+        told_just_before = any(
+            e.event_type == trig.event_type and s_index - last_index_of_sentence.get(id(e), -99) <= 3
+            for e in events
+            if e.date_method != "historical"
+        )
+        claimed_one = claims and perp_key is not None and bool(d or place_key) and not inferred and not told_just_before
         # "killed in a Taliban raid in Nangarhar on Sunday": an attack its group modifier says who carried out
-        by_group = trigger_tok is not None and any(
-            c.dep_ in ("compound", "poss", "amod", "nmod") and c.i in groups for c in trigger_tok.children
+        # ... and "Hezbollah fired 40 rockets at Kiryat Shmona on Tuesday": the group is the subject of the
+        # verb whose object the trigger is
+        by_group = trigger_tok is not None and (
+            any(c.dep_ in ("compound", "poss", "amod", "nmod") and c.i in groups for c in trigger_tok.children)
+            or (
+                trigger_tok.dep_ == "dobj"
+                and any(c.dep_ == "nsubj" and c.i in groups for c in trigger_tok.head.children)
+            )
         )
         weak = trig.weak and not (
             casualties.killed

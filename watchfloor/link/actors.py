@@ -73,6 +73,31 @@ def _focus(doc_countries: Counter[str]) -> frozenset[str]:
 _DIVISION_WORDS = frozenset({"province", "district", "governorate", "prefecture", "county", "region"})
 
 
+def _whole_names(ents: tuple[Span, ...]) -> list[Span]:
+    """The entities, with a name the NER cut before its last part joined again: "The Investigative
+    Committee of" + "Russia" is one organisation, not a fragment and a country."""
+    out: list[Span] = []
+    skip = False
+    for i, ent in enumerate(ents):
+        if skip:
+            skip = False
+            continue
+        after = ents[i + 1] if i + 1 < len(ents) else None
+        if (
+            ent.label_ == "ORG"
+            and not ent.ent_id_
+            and ent[-1].lower_ in ("of", "for")
+            and after is not None
+            and after.start == ent.end
+            and after.label_ in ("GPE", "LOC", "ORG", "NORP")
+        ):
+            out.append(Span(ent.doc, ent.start, after.end, label="ORG"))
+            skip = True
+            continue
+        out.append(ent)
+    return out
+
+
 def _names_a_site(ent: Span) -> bool:
     """The name ends in or is followed by a landmark noun: "Madina hospital", "Lido beach" name a site."""
     nouns = load_place_words().landmark_nouns
@@ -266,7 +291,7 @@ class Linker:
         doc_countries = self._doc_countries(doc)
         ctx = _PlaceContext.of(doc_countries)
 
-        for ent in tables_of(doc).ents:
+        for ent in _whole_names(tables_of(doc).ents):
             label = ent.label_
             if label in ACTOR_LABELS and not ent.ent_id_ and (named_as_place(ent[0]) or self._located_in(ent, ctx)):
                 label = "GPE"  # "the city of Lyon", "a mosque in Kunduz": the words overrule the NER's "person"

@@ -721,3 +721,26 @@ def test_a_year_written_before_the_attack_noun_dates_it(nlp, linker, gazetteer) 
     text = "In a Texas courtroom, the man accused of the 2016 Chelsea bombing in New York was sentenced."
     (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 10))
     assert (event.date, event.date_precision, event.is_background) == ("2016", "year", True)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Analysts expect the TTP to step up attacks in Khyber Pakhtunkhwa this year.",
+        '"We will likely see more high-casualty bombings," said a research fellow in Singapore.',
+        "The group could carry out attacks in Peshawar next month, officials warned.",
+    ],
+)
+def test_expected_and_possible_attacks_are_not_events(nlp, linker, gazetteer, sentence: str) -> None:  # type: ignore[no-untyped-def]
+    assert _events(nlp, linker, gazetteer, sentence, date(2025, 1, 12)) == []
+
+
+def test_an_old_incident_takes_the_group_the_next_sentence_blames(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Earlier, on 26 March, a suicide attack on a convoy near Besham killed five Chinese engineers.\n\n"
+        "No group claimed the attack, but officials blamed the TTP.\n\n"
+        "In August, BLA fighters launched coordinated attacks across Balochistan, killing more than 50 people."
+    )
+    convoy, coordinated = _events(nlp, linker, gazetteer, text, date(2025, 1, 12))
+    assert convoy.is_background and (convoy.perpetrator_key, convoy.perpetrator_status) == ("ttp", "attributed")
+    assert (coordinated.perpetrator_key, coordinated.date) == ("bla", "2024-08")

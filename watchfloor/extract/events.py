@@ -204,6 +204,8 @@ def _not_happened(tok: Token, lex: EventLexicon) -> bool:
     """Threats, plans, foiled plots, hypotheticals, purposes and accidents are not attacks."""
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in lex.modals for c in tok.children):
         return True
+    if tok.dep_ in ("dobj", "attr") and any(c.dep_ == "aux" and c.lower_ in lex.modals for c in tok.head.children):
+        return True  # the object of a modal verb: "we will likely see more bombings", "they could carry out attacks"
     if tok.dep_ in ("advcl", "acl") and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children):
         return True  # a purpose: "taken to the jail to be murdered", "men sent to attack the base"
     if any(c.dep_ == "neg" for c in tok.children):
@@ -394,7 +396,8 @@ def _perpetrator(
     related = next((m for m, root in candidates if _attacker_belongs_to(root)), None)
     if trigger_tok is not None and related is None:
         for m, root in candidates:
-            if trigger_tok.dep_ == "dobj" and root.dep_ == "nsubj" and root.head == trigger_tok.head:
+            subject = root.head if root.dep_ == "compound" else root  # "BLA fighters launched attacks"
+            if trigger_tok.dep_ == "dobj" and subject.dep_ == "nsubj" and subject.head == trigger_tok.head:
                 related = m  # "Hezbollah fired 40 rockets": the subject of the verb the trigger is the object of
                 break
             heads = [root.head, root.head.head, root.head.head.head]
@@ -532,9 +535,15 @@ def _responsibility(
         if key and text and status != "unknown":
             cues[i] = (key, text, status)
     for n, (start, event) in enumerate(ordered):
-        if event.perpetrator_key or event.is_background or event.event_type not in ("attack", "kidnapping"):
+        if event.perpetrator_key or event.event_type not in ("attack", "kidnapping"):
             continue
         stop = min([start + RESPONSIBILITY_WINDOW + 1, *(s for s, _ in ordered[n + 1 :] if s > start)])
+        if event.is_background:
+            # an old incident the text tells as one ("on 26 March, a suicide attack ... No group claimed
+            # it, but officials blamed the TTP"): only the very next sentence speaks of its perpetrator
+            if event.date_method != "text" or start + 1 not in cues:
+                continue
+            stop = start + 2
         window = [i for i in range(start + 1, stop) if i in cues]
         if not window and n == 0:
             window = [i for i in range(0, start) if i in cues][:1]

@@ -270,3 +270,9 @@ def test_cooperating_against_a_group_makes_the_sides_its_enemies(nlp, linker, ga
     )
     assert ("iskp", "hostile_to", "russia") in found or ("russia", "hostile_to", "iskp") in found, found
     assert not any("iskp" in (s, o) and p == "allied_with" for s, p, o in found), found
+
+
+def test_the_learned_model_never_makes_a_province_fight_or_ally(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Analysts expect the TTP to step up attacks in Khyber Pakhtunkhwa this year."
+    found = _records(nlp, linker, gazetteer, text, model=True)
+    assert not [r for r in found if "khyber_pakhtunkhwa" in (r.subject_key, r.object_key)], found

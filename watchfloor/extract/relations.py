@@ -508,6 +508,11 @@ def rule_pair_map(
     return out
 
 
+def _is_place(arg: Argument) -> bool:
+    """Whether the argument is a linked place (a province, a town), not an actor."""
+    return arg.kind == "place" or _key(arg).startswith(("geo:", "adm1:"))
+
+
 def _key(arg: Argument) -> str:
     return (arg.mention.entity_key or "") if arg.mention is not None else ""
 
@@ -637,6 +642,10 @@ def extract_relations(
             if predicate in lex.symmetric and _key(ends[1][1]) < _key(ends[0][1]):
                 ends.reverse()
             (s_span, s_arg), (o_span, o_arg) = ends
+            if predicate not in PLACE_PREDICATES and (
+                _is_place(s_arg) or (_is_place(o_arg) and predicate != "leads")  # a governor leads a province
+            ):
+                continue  # a province neither leads nor fights anyone ("attacks across Balochistan")
             s_text = s_arg.mention.text if s_arg.mention else doc[s_arg.start : s_arg.end].text
             o_text = o_arg.mention.text if o_arg.mention else doc[o_arg.start : o_arg.end].text
             key = (_key(s_arg) or s_text, predicate, _key(o_arg) or o_text, sent.start)

@@ -8,4 +8,4 @@ from __future__ import annotations
 
 EVENTS_VERSION = "0.4.4"  # "a day earlier" counts back; attackers' group, branches over parents, claims of statements
 CLAIMS_VERSION = "0.3.1"  # complete dates the NER missed are DATE entities (horizons)
-RELATIONS_VERSION = "0.2.2"  # cooperating "against" X makes the sides hostile to X
+RELATIONS_VERSION = "0.2.2"  # cooperating "against" X makes the sides hostile to X; no learned relation makes a place fight

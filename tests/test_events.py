@@ -744,3 +744,22 @@ def test_an_old_incident_takes_the_group_the_next_sentence_blames(nlp, linker, g
     convoy, coordinated = _events(nlp, linker, gazetteer, text, date(2025, 1, 12))
     assert convoy.is_background and (convoy.perpetrator_key, convoy.perpetrator_status) == ("ttp", "attributed")
     assert (coordinated.perpetrator_key, coordinated.date) == ("bla", "2024-08")
+
+
+def test_a_month_summary_keeps_dated_incidents_apart_and_references_find_theirs(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Kabul has suffered a string of bombings this month. On 19 April, two explosions at a boys' school in "
+        "the Dasht-e-Barchi neighbourhood killed at least six people. On 21 April, a bomb at a Shia mosque in "
+        "Mazar-i-Sharif killed 31 worshippers. On 22 April, a blast at a Sufi mosque in Kabul during Friday "
+        "prayers killed more than 50 people. On 28 April, two bombs exploded on minibuses in Mazar-i-Sharif, "
+        "killing nine people.\n\n"
+        "The Islamic State claimed the school attack and the Mazar mosque bombing. The death toll from the Sufi "
+        "mosque blast rose to 66 on Saturday, a Taliban official said, with 78 injured."
+    )
+    events = {e.date: e for e in _events(nlp, linker, gazetteer, text, date(2022, 4, 30))}
+    assert sorted(events) == ["2022-04", "2022-04-19", "2022-04-21", "2022-04-22", "2022-04-28"]
+    assert events["2022-04-19"].killed == 6  # not the two explosions
+    assert events["2022-04-21"].place_text == "Mazar-i-Sharif"
+    claimed = sorted(d for d, e in events.items() if e.perpetrator_key == "islamic_state")
+    assert claimed == ["2022-04-19", "2022-04-21"]
+    assert (events["2022-04-22"].killed, events["2022-04-22"].wounded) == (66, 78)

@@ -205,6 +205,8 @@ def _role(span: Span) -> str | None:
                 role = _role_from_word(child)
                 if role:
                     return role
+        if node.dep_ == "nsubj" and any(c.dep_ == "dobj" for c in node.head.children):
+            return None  # the subject of "killed six people" did the killing: "two explosions killed six"
         if node is not anchor or node.i >= span.end or node.i < span.start:
             role = _role_from_word(node)
             if role:

@@ -520,8 +520,10 @@ def _responsibility(
     first_sentence: dict[int, int],
     index: DocIndex,
     info: InfoLookup,
+    used: set[int] | None = None,
 ) -> None:
-    """Give attacks without a perpetrator the group that a nearby sentence says claimed or was blamed.
+    """Give attacks without a perpetrator the group that a nearby sentence says claimed or was blamed
+    (not a sentence in ``used``, whose claim went to the incidents it names).
 
     Reports often name the group a few sentences after the attack ("ISKP claimed the bombing in a
     statement on Amaq") or in the headline. The nearest such sentence after the event, before the
@@ -531,6 +533,8 @@ def _responsibility(
     cues: dict[int, tuple[str, str, str]] = {}
     sents = index.sents
     for i, sent in enumerate(sents):
+        if used and i in used:
+            continue
         key, text, status = _perpetrator(sent, index.mentions_in(sent), info, None)
         if key and text and status != "unknown":
             cues[i] = (key, text, status)
@@ -795,11 +799,51 @@ def _merge_into(target: EventRecord, new: EventRecord) -> None:
             setattr(target, field + "_high", getattr(new, field + "_high"))
 
 
+def _reference_words(trigger: Token | None) -> set[str]:
+    """The words by which a definite report names the incident it refers to: "the Sufi mosque blast" ->
+    {sufi, mosque}, "the school attack" -> {school} (modifiers that are nouns or names, not the trigger's
+    own words, dates or numbers)."""
+    if trigger is None:
+        return set()
+    noun = trigger.head if trigger.dep_ == "compound" else trigger
+    if noun.pos_ not in ("NOUN", "PROPN") or not any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
+        return set()
+    words: set[str] = set()
+    for child in noun.children:
+        if child.dep_ not in ("compound", "amod", "nmod") or child.i == trigger.i:
+            continue
+        for tok in child.subtree:
+            named = tok.pos_ in ("NOUN", "PROPN") or (tok.pos_ == "ADJ" and tok.is_title)
+            if named and tok.is_alpha and len(tok.text) > 2 and tok.ent_type_ not in ("DATE", "TIME", "CARDINAL"):
+                words.add(tok.lower_)
+    return words
+
+
+def _referent(events: list[EventRecord], words: set[str], event_type: str) -> EventRecord | None:
+    """The report of that kind whose target and place hold most of the words a reference names it by."""
+    if not words:
+        return None
+    best: tuple[int, EventRecord] | None = None
+    for event in reversed(events):  # the latest of the best matches: words of the target count twice
+        if event.event_type != event_type or event.date_method == "historical":
+            continue
+        target = set(re.findall(r"[a-z]+", (event.target or "").lower()))
+        place = set(re.findall(r"[a-z]+", (event.place_text or "").lower()))
+        score = 2 * len(words & target) + len(words & place)
+        if score and (best is None or score > best[0]):
+            best = (score, event)
+    return best[1] if best is not None else None
+
+
 def _counted(tok: Token) -> bool:
     """A plural that counts several incidents: "three bomb attacks", "two blasts", "several bombings"."""
-    several = load_event_lexicon().several_words
-    return tok.tag_ in ("NNS", "NNPS") and any(
-        (c.dep_ == "nummod" and c.lower_ not in ("one", "1")) or (c.dep_ == "amod" and c.lower_ in several)
+    lex = load_event_lexicon()
+    if tok.tag_ not in ("NNS", "NNPS"):
+        return False
+    if tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in lex.series_nouns:
+        return True  # "a string of bombings", "a wave of attacks"
+    return any(
+        (c.dep_ == "nummod" and c.lower_ not in ("one", "1")) or (c.dep_ == "amod" and c.lower_ in lex.several_words)
         for c in tok.children
     )
 
@@ -971,6 +1015,7 @@ def extract_events(
     last_index_of_sentence: dict[int, int] = {}
     first_sentence: dict[int, int] = {}
     summaries: set[int] = set()
+    claimed_sentences: set[int] = set()  # claims already given to the incidents they name
     headline = _is_headline(index.sents[0], text) if index.sents else False
     for s_index, sent in enumerate(index.sents):
         sent_mentions = index.mentions_in(sent)
@@ -1058,6 +1103,9 @@ def extract_events(
         else:
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
         refers = bool(DEFINITE_REF.search(sent.text))  # "the attack", "Friday's bombing": told before
+        toll_update = refers and bool(TOLL_UPDATE.search(sent.text)) and bool(casualties.killed or casualties.wounded)
+        if toll_update:
+            d, precision, first_day, inferred = None, None, None, False  # "rose to 66 on Saturday": the update's day
         if d is None and not refers:
             # a report with no date of its own, not one that tells more of an incident already dated
             d, precision, first_day, inferred = _line_date(sent, index, published, not_before)
@@ -1108,6 +1156,21 @@ def extract_events(
             continue
         latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
         one_of_several = bool(summaries) and introduces
+        referent = _referent(events, _reference_words(trigger_tok), trig.event_type) if refers else None
+        if claims and perp_key is not None and refers and trigger_tok is not None:
+            # "The Islamic State claimed the school attack and the Mazar mosque bombing": each incident so named
+            named = {
+                id(e): e
+                for t in (trigger_tok, *trigger_tok.conjuncts)
+                if (e := _referent(events, _reference_words(t), trig.event_type)) is not None
+            }
+            for e in named.values():
+                if e.perpetrator_key in (None, perp_key):
+                    e.perpetrator_key, e.perpetrator_text, e.perpetrator_status = perp_key, perp_text, "claimed"
+                    e.evidence.append((sent.start_char, sent.end_char))
+            if named:
+                claimed_sentences.add(s_index)
+                continue
         if weak or plural_generic or (not has_detail and not refers and not one_of_several):
             # No detail of its own ("As each bomb exploded there were cries of terror", "after the attacks"):
             # the sentence tells more of the incident just reported, if there is one of the same kind, and is
@@ -1125,10 +1188,12 @@ def extract_events(
                     ),
                     latest,
                 )
+            if referent is not None:
+                latest = referent  # "the school attack": the incident told with that target, however far back
             if (
                 latest is not None
                 and latest.event_type == trig.event_type
-                and s_index - last_index_of_sentence.get(id(latest), -99) <= 3
+                and (latest is referent or s_index - last_index_of_sentence.get(id(latest), -99) <= 3)
                 and place_text in (None, latest.place_text)
                 and not ANOTHER.search(sent.text)
             ):
@@ -1176,6 +1241,13 @@ def extract_events(
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
         event.separate = later or bool(SEPARATE.search(sent.text))
+        if referent is not None and not event.separate and _compatible(referent, event):
+            _merge_into(referent, event)
+            if toll_update:  # "the death toll from the Sufi mosque blast rose to 66"
+                _apply_amount(referent, "killed", casualties.killed, update=True)
+                _apply_amount(referent, "wounded", casualties.wounded, update=True)
+            last_index_of_sentence[id(referent)] = s_index
+            continue
         previous = (
             _same_incident_before(
                 events,
@@ -1184,7 +1256,9 @@ def extract_events(
                 last_index_of_sentence,
                 refers and not d,
                 _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
-                frozenset(summaries) if introduces else frozenset(),
+                # an incident with a day of its own ("On 19 April, two explosions ...") is one of the incidents a
+                # summary announced ("a string of bombings this month"), not the summary told again
+                frozenset(summaries) if introduces or (precision == "day" and not refers) else frozenset(),
                 published,
                 refers,
                 next((id(e) for e in events if headline and first_sentence.get(id(e)) == 0 and e.date is None), None),
@@ -1194,6 +1268,9 @@ def extract_events(
         )
         if previous is not None:
             _merge_into(previous, event)
+            if toll_update:
+                _apply_amount(previous, "killed", casualties.killed, update=True)
+                _apply_amount(previous, "wounded", casualties.wounded, update=True)
             last_index_of_sentence[id(previous)] = s_index
             continue
         events.append(event)
@@ -1214,5 +1291,5 @@ def extract_events(
                 else date.fromisoformat(event.date)
             )
             event.is_background = event.is_background or (published - first) > timedelta(days=BACKGROUND_DAYS)
-    _responsibility(events, first_sentence, index, info)
+    _responsibility(events, first_sentence, index, info, claimed_sentences)
     return events

@@ -43,6 +43,7 @@ class EventLexicon:
     victim_nouns: frozenset[str]
     to_death_verbs: frozenset[str]
     several_words: frozenset[str]
+    series_nouns: frozenset[str]  # "a string of bombings": several incidents
     person_nouns: frozenset[str]
     historical: tuple[dict[str, Any], ...]
     phrase_pattern: re.Pattern[str]  # every phrase trigger in one alternation, longest first
@@ -96,6 +97,7 @@ def load_event_lexicon() -> EventLexicon:
         victim_nouns=frozenset(spec["victim_nouns"]),
         to_death_verbs=frozenset(spec["to_death_verbs"]),
         several_words=frozenset(spec["several_words"]),
+        series_nouns=frozenset(spec["series_nouns"]),
         person_nouns=frozenset(spec["person_nouns"]),
         historical=tuple(spec["historical"]),
         phrase_pattern=re.compile(

@@ -6,6 +6,6 @@ Bump a version when its extractor's output changes; the extractors re-export the
 
 from __future__ import annotations
 
-EVENTS_VERSION = "0.4.4"  # "a day earlier" counts back; attackers' group, branches over parents, claims of statements
+EVENTS_VERSION = "0.4.4"  # counts back, attackers' groups, branches, series of incidents, references by target
 CLAIMS_VERSION = "0.3.1"  # complete dates the NER missed are DATE entities (horizons)
-RELATIONS_VERSION = "0.2.2"  # cooperating "against" X makes the sides hostile to X; no learned relation makes a place fight
+RELATIONS_VERSION = "0.2.2"  # "cooperate against X" makes X their enemy; no learned relation makes a place fight

@@ -320,6 +320,7 @@ class Linker:
         mentions += self._title_references(doc, people)
         mentions += self._capital_references(doc, ctx, new_entities)
         mentions += self._named_divisions(doc, ctx, new_entities)
+        mentions += self._untagged_places(doc, ctx, new_entities)
         mentions += self._missed_surnames(doc, people, year)
         mentions = branch_references(doc, mentions, self.gazetteer)
         mentions.sort(key=lambda m: (m.start, m.end))
@@ -453,6 +454,28 @@ class Linker:
             place = self._place(span.text, ctx)
             key, method = (_keep_place(place, new_entities), "geonames") if place is not None else (None, "unresolved")
             found.append(MentionRecord(span.start_char, span.end_char, span.text, "GPE", key, method, 0.8))
+        return found
+
+    def _untagged_places(
+        self, doc: Doc, ctx: _PlaceContext, new_entities: dict[str, EntityRecord]
+    ) -> list[MentionRecord]:
+        """A name after "in"/"near"/"outside" that the NER left untagged in one sentence though it knows it
+        elsewhere ("a bomb at a Shia mosque in Mazar-i-Sharif killed 31"): a place when the place index
+        knows it as a province, a country, a town of 100,000 people or a town of the document's focus."""
+        found: list[MentionRecord] = []
+        for tok in doc:
+            if tok.dep_ != "pobj" or tok.pos_ != "PROPN" or tok.head.lower_ not in ("in", "near", "outside"):
+                continue
+            span = doc[tok.left_edge.i : tok.i + 1]
+            if any(t.ent_type_ or not (t.pos_ == "PROPN" or t.text in ("-", "i", "e")) for t in span):
+                continue
+            place = self._place(span.text, ctx)
+            if place is None or not (
+                place[1].kind != "city" or place[1].population >= 100_000 or place[1].country_code in ctx.focus
+            ):
+                continue
+            key = _keep_place(place, new_entities)
+            found.append(MentionRecord(span.start_char, span.end_char, span.text, "GPE", key, "geonames", 0.8))
         return found
 
     def _capital_references(

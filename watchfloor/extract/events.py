@@ -1104,7 +1104,7 @@ def extract_events(
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
         refers = bool(DEFINITE_REF.search(sent.text))  # "the attack", "Friday's bombing": told before
         toll_update = refers and bool(TOLL_UPDATE.search(sent.text)) and bool(casualties.killed or casualties.wounded)
-        if toll_update:
+        if toll_update and not _dated_by_possessive(trigger_tok):  # "Friday's bombing" keeps its Friday
             d, precision, first_day, inferred = None, None, None, False  # "rose to 66 on Saturday": the update's day
         if d is None and not refers:
             # a report with no date of its own, not one that tells more of an incident already dated

@@ -763,3 +763,14 @@ def test_a_month_summary_keeps_dated_incidents_apart_and_references_find_theirs(
     claimed = sorted(d for d, e in events.items() if e.perpetrator_key == "islamic_state")
     assert claimed == ["2022-04-19", "2022-04-21"]
     assert (events["2022-04-22"].killed, events["2022-04-22"].wounded) == (66, 78)
+
+
+def test_jets_striking_are_an_air_strike_and_the_strikes_told_again_are_the_same(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A car bomb exploded outside a hotel in Mogadishu on Sunday.\n\n"
+        "Pakistani jets struck suspected TTP hideouts in Khost and Paktika provinces on Monday. The strikes killed "
+        "eight people, most of them women and children, the Taliban said."
+    )
+    bombing, strike = _events(nlp, linker, gazetteer, text, date(2024, 3, 8))
+    assert (strike.event_type, strike.date, strike.killed, len(strike.evidence)) == ("air_strike", "2024-03-04", 8, 2)
+    assert bombing.perpetrator_key is None  # the TTP are the side struck, not a suspect

@@ -389,6 +389,8 @@ def _perpetrator(
             continue
         if root.dep_ in ("compound", "poss", "amod", "nmod") and root.head.lemma_.lower() in SOURCE_NOUNS:
             continue  # "a Taliban health official said": the group is the source, not the perpetrator
+        if root.dep_ in ("compound", "amod", "nmod") and root.head.dep_ in ("dobj", "nsubjpass"):
+            continue  # "jets struck suspected TTP hideouts", "ISKP fighters were killed": the side struck
         candidates.append((m, root))
     if not candidates:
         return None, None, "unknown"
@@ -799,6 +801,28 @@ def _merge_into(target: EventRecord, new: EventRecord) -> None:
             setattr(target, field + "_high", getattr(new, field + "_high"))
 
 
+def _by_air(
+    trig: Trigger,
+    tok: Token | None,
+    lex: EventLexicon,
+    events: list[EventRecord],
+    s_index: int,
+    last_seen: dict[int, int],
+) -> Trigger:
+    """An air strike told without the word: "Pakistani jets struck TTP hideouts" (aircraft do the striking),
+    and "the strikes killed eight" right after an air strike (the same strikes told again)."""
+    if tok is None or trig.event_type != "attack" or not trig.weak:
+        return trig
+    air = next(iter(lex.phrase_triggers[p] for p in ("air strike",) if p in lex.phrase_triggers))
+    if tok.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lemma_.lower() in lex.aircraft_nouns for c in tok.children):
+        return air
+    if tok.lemma_.lower() in ("strike", "raid") and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
+        latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
+        if latest is not None and latest.event_type == "air_strike" and s_index - last_seen.get(id(latest), -99) <= 2:
+            return air
+    return trig
+
+
 def _reference_words(trigger: Token | None) -> set[str]:
     """The words by which a definite report names the incident it refers to: "the Sufi mosque blast" ->
     {sufi, mosque}, "the school attack" -> {school} (modifiers that are nouns or names, not the trigger's
@@ -1090,6 +1114,7 @@ def extract_events(
         casualties = extract_casualties(sent, index)
         trigger_span = doc.char_span(t_start, t_end, alignment_mode="expand")
         trigger_tok = trigger_span.root if trigger_span is not None else None
+        trig = _by_air(trig, trigger_tok, lex, events, s_index, last_index_of_sentence)
         d, precision, first_day, inferred = _date(sent, index, published, trigger_tok, not_before)
         # "A week later, a bus bomb blew up": a further incident, dated from the one before. (Not "the
         # bombing was claimed two days later": a definite report tells more of an incident already told.)
@@ -1106,6 +1131,7 @@ def extract_events(
         toll_update = refers and bool(TOLL_UPDATE.search(sent.text)) and bool(casualties.killed or casualties.wounded)
         if toll_update and not _dated_by_possessive(trigger_tok):  # "Friday's bombing" keeps its Friday
             d, precision, first_day, inferred = None, None, None, False  # "rose to 66 on Saturday": the update's day
+        own_day = precision == "day" and not toll_update  # a day the sentence itself gives the incident
         if d is None and not refers:
             # a report with no date of its own, not one that tells more of an incident already dated
             d, precision, first_day, inferred = _line_date(sent, index, published, not_before)
@@ -1258,7 +1284,7 @@ def extract_events(
                 _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
                 # an incident with a day of its own ("On 19 April, two explosions ...") is one of the incidents a
                 # summary announced ("a string of bombings this month"), not the summary told again
-                frozenset(summaries) if introduces or (precision == "day" and not refers) else frozenset(),
+                frozenset(summaries) if introduces or (own_day and not refers) else frozenset(),
                 published,
                 refers,
                 next((id(e) for e in events if headline and first_sentence.get(id(e)) == 0 and e.date is None), None),

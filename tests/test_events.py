@@ -774,3 +774,12 @@ def test_jets_striking_are_an_air_strike_and_the_strikes_told_again_are_the_same
     bombing, strike = _events(nlp, linker, gazetteer, text, date(2024, 3, 8))
     assert (strike.event_type, strike.date, strike.killed, len(strike.evidence)) == ("air_strike", "2024-03-04", 8, 2)
     assert bombing.perpetrator_key is None  # the TTP are the side struck, not a suspect
+
+
+def test_what_the_attackers_did_next_and_the_day_before_the_source_belong_to_the_kidnap(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Gunmen abducted at least 280 pupils from a school in Kuriga, in Nigeria's Kaduna state, on Thursday, "
+        "residents said. The attackers arrived on motorcycles and shot dead a school worker."
+    )
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 8))
+    assert (event.event_type, event.date, event.killed, len(event.evidence)) == ("kidnapping", "2024-03-07", 1, 2)

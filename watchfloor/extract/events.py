@@ -238,6 +238,12 @@ def _leader_is_killed(sent: Span, start: int, end: int, lex: EventLexicon) -> bo
     return False
 
 
+def _names_attackers(doc: Doc, start: int, end: int, lex: EventLexicon) -> bool:
+    """Whether a trigger is a noun for the attackers ("gunmen"), not for what they did."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and span.root.lower_ in lex.armed_actor_nouns
+
+
 def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexicon) -> tuple[Trigger, int, int] | None:
     words = {t.lower_ for t in sent}
     usable = []
@@ -257,6 +263,9 @@ def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexi
         return special[0]
     attacks = [u for u in strong if u[0].event_type == "attack"]
     others = [u for u in strong if u[0].event_type != "attack"]
+    kidnap = [u for u in others if u[0].event_type == "kidnapping"]
+    if kidnap and all(_names_attackers(sent.doc, a, b, lex) for _, a, b in attacks):
+        return kidnap[0]  # "Gunmen abducted 280 pupils": the attackers' noun says who, the verb what happened
     if attacks:
         return max(attacks, key=lambda u: lex.attack_priority.get(u[0].attack_type or "unknown", 0))
     if others:
@@ -670,6 +679,9 @@ def _year_modifier(trigger: Token | None, limit: date | None) -> int | None:
 def _reported_on(ent: Span) -> bool:
     """A day without a year that a reporting verb governs: "said on Sunday", "briefed reporters on Saturday"."""
     governor = ent.root.head.head if ent.root.head.dep_ == "prep" else ent.root.head
+    if any(c.dep_ == "ccomp" and c.i < ent.start for c in governor.children) and ent.start < governor.i:
+        return False  # "Gunmen abducted 280 pupils ..., on Thursday, residents said": the parse hangs the
+        # day of the report's clause on "said"; said on a day reads "residents said on Thursday"
     return governor.lemma_.lower() in REPORTING_LEMMAS and not re.search(r"\d{4}", ent.text)
 
 
@@ -755,7 +767,25 @@ def _compatible(a: EventRecord, b: EventRecord, by_attackers: bool = False) -> b
     gunmen", ``by_attackers``) may name another side of one complex attack (a suicide bombing, then gunmen
     storming in): its kind of attack does not set it apart."""
     kb = key_of(b)
-    return same_event(key_of(a), dataclasses.replace(kb, attack_type=None) if by_attackers else kb)
+    if by_attackers:
+        kb = dataclasses.replace(kb, attack_type=None)
+        if {a.event_type, b.event_type} <= {"attack", "kidnapping"}:
+            kb = dataclasses.replace(kb, event_type=a.event_type)  # "the kidnappers shot dead a guard"
+    return same_event(key_of(a), kb)
+
+
+def _done_by_named_attackers(verb: Token | None) -> bool:
+    """Whether the report's verb has the attackers told before as its subject: "The attackers arrived on
+    motorcycles and shot dead a school worker" ("the attackers", "the gunmen", "the kidnappers")."""
+    if verb is None or verb.pos_ != "VERB":
+        return False
+    nouns = load_event_lexicon().armed_actor_nouns
+    while verb.dep_ == "conj" and not any(c.dep_ == "nsubj" for c in verb.children) and verb.head is not verb:
+        verb = verb.head
+    return any(
+        c.dep_ == "nsubj" and c.lower_ in nouns and any(d.dep_ == "det" and d.lower_ == "the" for d in c.children)
+        for c in verb.children
+    )
 
 
 def _attackers_named(event: EventRecord) -> bool:
@@ -919,6 +949,7 @@ def _same_incident_before(
     published: date | None = None,
     refers: bool = False,
     headline: int | None = None,
+    by_attackers: bool = False,
 ) -> EventRecord | None:
     """The earlier report of this document that ``event`` continues, if any: the latest compatible event
     told within the last three sentences, or (for an undated definite reference, "the bombing") the latest
@@ -937,7 +968,7 @@ def _same_incident_before(
     for earlier in reversed(events):
         if (
             earlier.date_method == "historical"
-            or not _compatible(earlier, event, refers and _attackers_named(event))
+            or not _compatible(earlier, event, refers and (by_attackers or _attackers_named(event)))
             or id(earlier) in summaries
         ):
             continue
@@ -1288,6 +1319,7 @@ def extract_events(
                 published,
                 refers,
                 next((id(e) for e in events if headline and first_sentence.get(id(e)) == 0 and e.date is None), None),
+                _done_by_named_attackers(trigger_tok),
             )
             if not event.separate
             else None

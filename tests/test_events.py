@@ -783,3 +783,13 @@ def test_what_the_attackers_did_next_and_the_day_before_the_source_belong_to_the
     )
     (event,) = _events(nlp, linker, gazetteer, text, date(2024, 3, 8))
     assert (event.event_type, event.date, event.killed, len(event.evidence)) == ("kidnapping", "2024-03-07", 1, 2)
+
+
+def test_arresting_suspects_linked_to_the_bombing_is_an_arrest_not_another_bombing(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A suicide bomber blew himself up at a wedding hall in Kabul on Saturday, killing 14 people.\n\n"
+        "The Taliban's intelligence service said it had arrested three suspects linked to the bombing on Monday."
+    )
+    events = _events(nlp, linker, gazetteer, text, date(2023, 5, 23))
+    assert [(e.event_type, e.date) for e in events] == [("attack", "2023-05-20"), ("arrest", "2023-05-22")]
+    assert events[0].perpetrator_key is None  # the suspects' captors are not the bombers

@@ -244,6 +244,20 @@ def _names_attackers(doc: Doc, start: int, end: int, lex: EventLexicon) -> bool:
     return span is not None and span.root.lower_ in lex.armed_actor_nouns
 
 
+def _told_before_under(doc: Doc, start: int, end: int, others: list[tuple[Trigger, int, int]]) -> bool:
+    """Whether an attack trigger is a definite reference ("the bombing") inside the clause of another
+    event's verb ("arrested three suspects linked to the bombing")."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in span.root.children):
+        return False
+    ancestors = set(t.i for t in span.root.ancestors)
+    for _, a, b in others:
+        verb = doc.char_span(a, b, alignment_mode="expand")
+        if verb is not None and verb.root.pos_ == "VERB" and verb.root.i in ancestors:
+            return True
+    return False
+
+
 def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexicon) -> tuple[Trigger, int, int] | None:
     words = {t.lower_ for t in sent}
     usable = []
@@ -266,6 +280,8 @@ def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexi
     kidnap = [u for u in others if u[0].event_type == "kidnapping"]
     if kidnap and all(_names_attackers(sent.doc, a, b, lex) for _, a, b in attacks):
         return kidnap[0]  # "Gunmen abducted 280 pupils": the attackers' noun says who, the verb what happened
+    if others and attacks and all(_told_before_under(sent.doc, a, b, others) for _, a, b in attacks):
+        return others[0]  # "arrested three suspects linked to the bombing": an arrest, the bombing told before
     if attacks:
         return max(attacks, key=lambda u: lex.attack_priority.get(u[0].attack_type or "unknown", 0))
     if others:

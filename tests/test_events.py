@@ -793,3 +793,13 @@ def test_arresting_suspects_linked_to_the_bombing_is_an_arrest_not_another_bombi
     events = _events(nlp, linker, gazetteer, text, date(2023, 5, 23))
     assert [(e.event_type, e.date) for e in events] == [("attack", "2023-05-20"), ("arrest", "2023-05-22")]
     assert events[0].perpetrator_key is None  # the suspects' captors are not the bombers
+
+
+def test_a_timeline_entry_with_a_day_and_a_toll_reports_an_attack_without_a_verb(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Its major attacks since 2021:\n\n"
+        "- 3 January 2024: twin bombings at a memorial for Qassem Soleimani in Kerman, Iran; 95 killed.\n"
+        "- 22 March 2024: gunmen attack Crocus City Hall near Moscow; 145 killed, more than 550 injured.\n"
+    )
+    events = _events(nlp, linker, gazetteer, text, date(2024, 4, 2))
+    assert [(e.date, e.country, e.killed) for e in events] == [("2024-01-03", "IR", 95), ("2024-03-22", "RU", 145)]

@@ -610,6 +610,13 @@ def _weapon(sent: Span, lex: EventLexicon, trigger: Trigger) -> str | None:
 _LIST_MARK = re.compile(r"[ \t]*(?:[*•·▪◦‣–—-]|\d{1,3}[.)])")
 
 
+# A timeline entry: a full day date and a toll on one line.
+_TIMELINE_ENTRY = re.compile(
+    r"(?=.*\b(?:\d{1,2} [A-Z][a-z]+,? \d{4}|[A-Z][a-z]+\.? \d{1,2},? \d{4}|\d{4}-\d\d-\d\d)\b)"
+    r"(?=.*\b\d[\d,]* (?:\w+ )?(?:killed|dead|died|injured|wounded)\b)",
+)
+
+
 def _verbless_list_item(sent: Span, text: str) -> bool:
     """A sentence on a bulleted or numbered line without a finite verb ("* 2007 Bagram Airfield bombing",
     "*2015-12-21, Special Agent …, US Bomb"): an entry of a see-also list, a roll of the dead or a
@@ -621,6 +628,8 @@ def _verbless_list_item(sent: Span, text: str) -> bool:
     end = text.find("\n", sent.start_char)
     line = sent.doc.char_span(start, len(text) if end < 0 else end, alignment_mode="expand")
     tokens = line if line is not None else sent
+    if _TIMELINE_ENTRY.search(tokens.text):
+        return False  # "- 3 January 2024: twin bombings in Kerman, Iran; 95 killed": a dated toll is a report
     return not any(t.tag_ in ("VBD", "VBZ", "VBP") or "Fin" in t.morph.get("VerbForm", []) for t in tokens)
 
 

@@ -803,3 +803,9 @@ def test_a_timeline_entry_with_a_day_and_a_toll_reports_an_attack_without_a_verb
     )
     events = _events(nlp, linker, gazetteer, text, date(2024, 4, 2))
     assert [(e.date, e.country, e.killed) for e in events] == [("2024-01-03", "IR", 95), ("2024-03-22", "RU", 145)]
+
+
+def test_strikes_a_nation_carries_out_are_air_strikes(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = "Hamas said Israeli strikes on a school in Nuseirat killed 33 people on Thursday."
+    (event,) = _events(nlp, linker, gazetteer, text, date(2024, 6, 10))
+    assert (event.event_type, event.killed, event.date) == ("air_strike", 33, "2024-06-06")

@@ -871,6 +871,10 @@ def _by_air(
     air = next(iter(lex.phrase_triggers[p] for p in ("air strike",) if p in lex.phrase_triggers))
     if tok.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lemma_.lower() in lex.aircraft_nouns for c in tok.children):
         return air
+    if tok.lemma_.lower() == "strike" and any(
+        c.dep_ in ("amod", "compound") and c.ent_type_ == "NORP" for c in tok.children
+    ):
+        return air  # "Israeli strikes on a school"
     if tok.lemma_.lower() in ("strike", "raid") and any(c.dep_ == "det" and c.lower_ == "the" for c in tok.children):
         latest = next((e for e in reversed(events) if e.date_method != "historical"), None)
         if latest is not None and latest.event_type == "air_strike" and s_index - last_seen.get(id(latest), -99) <= 2:

@@ -44,3 +44,8 @@ def test_an_undated_article_dates_its_event_from_the_stated_date(nlp: Language, 
     linked = Linker(gazetteer, load_place_index()).link(doc)
     events = extract_events(doc, linked.mentions, None, entity_info(gazetteer, linked.entities), date(2023, 5, 5))
     assert [(e.date, e.date_precision, e.date_method) for e in events] == [("2023-05-05", "day", "text")]
+
+
+def test_an_entity_that_is_only_a_month_and_a_year_is_a_date(nlp) -> None:  # type: ignore[no-untyped-def]
+    doc = nlp("ISKP's September 2022 attack on the Russian embassy in Kabul killed two diplomats.")
+    assert ("September 2022", "DATE") in [(e.text, e.label_) for e in doc.ents]

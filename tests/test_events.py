@@ -809,3 +809,15 @@ def test_strikes_a_nation_carries_out_are_air_strikes(nlp, linker, gazetteer) ->
     text = "Hamas said Israeli strikes on a school in Nuseirat killed 33 people on Thursday."
     (event,) = _events(nlp, linker, gazetteer, text, date(2024, 6, 10))
     assert (event.event_type, event.killed, event.date) == ("air_strike", 33, "2024-06-06")
+
+
+def test_attacks_dated_by_a_month_before_the_noun_are_incidents_of_that_month(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "ISKP's September 2022 attack on the Russian embassy in Kabul killed two diplomats. The group was also "
+        "behind the August 2021 attack at Kabul airport.\n\n"
+        "Since then it has targeted Taliban officials, including the March 2023 assassination of a governor.\n\n"
+        "In January 2024, ISKP claimed the twin bombings in Kerman that killed nearly 100 people."
+    )
+    events = _events(nlp, linker, gazetteer, text, date(2024, 3, 15))
+    assert [e.date for e in events] == ["2022-09", "2021-08", "2023-03", "2024-01"]
+    assert events[2].perpetrator_key is None  # the next sentence's claim is of its own incident

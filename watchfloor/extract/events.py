@@ -574,7 +574,7 @@ def _responsibility(
             # it, but officials blamed the TTP"): only the very next sentence speaks of its perpetrator
             if event.date_method != "text" or start + 1 not in cues:
                 continue
-            stop = start + 2
+            stop = min(stop, start + 2)  # and not when that sentence tells an incident of its own
         window = [i for i in range(start + 1, stop) if i in cues]
         if not window and n == 0:
             window = [i for i in range(0, start) if i in cues][:1]
@@ -634,9 +634,11 @@ def _verbless_list_item(sent: Span, text: str) -> bool:
 
 
 def _dated_by_possessive(tok: Token | None) -> bool:
-    """Whether a weak trigger noun is dated by a possessive day ("Saturday's attack", "last week's
-    attack"): an incident, not a figure of speech."""
-    return tok is not None and any(c.dep_ == "poss" and c.ent_type_ == "DATE" for c in tok.children)
+    """Whether a weak trigger noun is dated by a possessive day or a date before it ("Saturday's attack",
+    "last week's attack", "the August 2021 attack"): an incident, not a figure of speech."""
+    return tok is not None and any(
+        c.dep_ in ("poss", "nmod", "compound", "npadvmod") and c.ent_type_ == "DATE" for c in tok.children
+    )
 
 
 def _acting_agents(tok: Token) -> bool:

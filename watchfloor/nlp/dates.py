@@ -34,9 +34,26 @@ def complete_date_spans(text: str) -> list[tuple[int, int]]:
     return out
 
 
+# A month and a year, the whole of an entity the NER gave another label ("ISKP's September 2022 attack":
+# EVENT).
+_MONTH_YEAR = re.compile(
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|"
+    r"Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.? (?:19|20)\d\d"
+)
+
+
 @Language.component("complete_dates")
 def complete_dates(doc: Doc) -> Doc:
-    """After the NER: every unambiguous complete date is a DATE entity."""
+    """After the NER: every unambiguous complete date is a DATE entity, and so is an entity that is only a
+    month and a year."""
+    relabelled = [
+        Span(doc, e.start, e.end, label="DATE")
+        if e.label_ not in ("DATE", "TIME") and _MONTH_YEAR.fullmatch(e.text)
+        else e
+        for e in doc.ents
+    ]
+    if any(a is not b for a, b in zip(relabelled, doc.ents, strict=True)):
+        doc.ents = relabelled
     spans = complete_date_spans(doc.text)
     if not spans:
         return doc

@@ -868,9 +868,9 @@ def _by_air(
 ) -> Trigger:
     """An air strike told without the word: "Pakistani jets struck TTP hideouts" (aircraft do the striking),
     and "the strikes killed eight" right after an air strike (the same strikes told again)."""
-    if tok is None or trig.event_type != "attack" or not trig.weak:
+    air = lex.phrase_triggers.get("air strike")
+    if tok is None or air is None or trig.event_type != "attack" or not trig.weak:
         return trig
-    air = next(iter(lex.phrase_triggers[p] for p in ("air strike",) if p in lex.phrase_triggers))
     if tok.pos_ == "VERB" and any(c.dep_ == "nsubj" and c.lemma_.lower() in lex.aircraft_nouns for c in tok.children):
         return air
     if tok.lemma_.lower() == "strike" and any(

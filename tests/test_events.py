@@ -821,3 +821,27 @@ def test_attacks_dated_by_a_month_before_the_noun_are_incidents_of_that_month(nl
     events = _events(nlp, linker, gazetteer, text, date(2024, 3, 15))
     assert [e.date for e in events] == ["2022-09", "2021-08", "2023-03", "2024-01"]
     assert events[2].perpetrator_key is None  # the next sentence's claim is of its own incident
+
+
+@pytest.mark.parametrize(
+    "text,key",
+    [
+        ("A suicide bombing at Maelbeek metro station on 22 March 2016, claimed by the Islamic State, in which "
+         "32 people were killed.", "islamic_state"),
+        ("The Islamic State's West African branch has claimed responsibility for a night-time assault on a prison "
+         "in Kuje, that freed hundreds of inmates.\n\nGunmen attacked the Kuje custodial centre late on Tuesday, "
+         "using explosives to breach the walls.", "iswap"),
+    ],
+)  # fmt: skip
+def test_claims_with_a_clause_after_them_are_still_claims(nlp, linker, gazetteer, text: str, key: str) -> None:  # type: ignore[no-untyped-def]
+    (event,) = _events(nlp, linker, gazetteer, text, date(2022, 7, 8))
+    assert (event.perpetrator_key, event.perpetrator_status) == (key, "claimed")
+
+
+def test_a_condemnation_is_no_claim(nlp, linker, gazetteer) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "A suicide bomber struck a rally in Bajaur on Sunday, killing 50 people.\n\n"
+        "The TTP, which has carried out dozens of attacks this year, condemned Sunday's bombing."
+    )
+    (event,) = _events(nlp, linker, gazetteer, text, date(2023, 7, 31))
+    assert event.perpetrator_key is None

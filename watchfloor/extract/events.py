@@ -103,6 +103,7 @@ SOURCE_NOUNS = {
 class EntityInfo:
     kind: str
     country: str | None
+    parent: str | None = None  # the organisation this one is a branch of (gazetteer)
 
 
 InfoLookup = Callable[[str], EntityInfo | None]
@@ -424,7 +425,7 @@ def _perpetrator(
     if trigger_tok is not None and related is None:
         for m, root in candidates:
             subject = root.head if root.dep_ == "compound" else root  # "BLA fighters launched attacks"
-            if trigger_tok.dep_ == "dobj" and subject.dep_ == "nsubj" and subject.head == trigger_tok.head:
+            if _carried_out(trigger_tok) and subject.dep_ == "nsubj" and subject.head == trigger_tok.head:
                 related = m  # "Hezbollah fired 40 rockets": the subject of the verb the trigger is the object of
                 break
             heads = [root.head, root.head.head, root.head.head.head]
@@ -446,13 +447,39 @@ def _perpetrator(
     return None, None, "unknown"
 
 
+def _most_specific(events: list[EventRecord], key: str, text: str | None, info: InfoLookup) -> tuple[str, str | None]:
+    """One perpetrator named as a branch and as its parent in one document is the branch: the events that
+    gave the parent ("claimed by Islamic State") take the branch ("the Islamic State's Afghan branch, ISKP,
+    claimed the bombing"), and a report naming the parent after the branch takes the branch."""
+    own = info(key)
+    for event in events:
+        other = event.perpetrator_key
+        if other is None or other == key:
+            continue
+        if own is not None and own.parent == other:
+            event.perpetrator_key, event.perpetrator_text = key, text
+        elif (found := info(other)) is not None and found.parent == key:
+            return other, event.perpetrator_text
+    return key, text
+
+
 def _claims_a_statement(sent: Span) -> bool:
     """Whether "claim" here asserts something ("ISKP claimed that the Taliban are allied with the US") rather
-    than taking responsibility: the verb takes a clause."""
+    than taking responsibility: a subject, then the clause right after the verb, and no object."""
     return any(
-        tok.lemma_.lower() == "claim" and tok.pos_ == "VERB" and any(c.dep_ == "ccomp" for c in tok.children)
+        tok.lemma_.lower() == "claim"
+        and tok.pos_ == "VERB"
+        and any(c.dep_ == "nsubj" for c in tok.children)  # not "claimed by the Islamic State, in which ..."
+        and any(c.dep_ == "ccomp" and c.left_edge.i == tok.i + 1 for c in tok.children)  # "claimed (that) X"
+        and not any(c.dep_ == "dobj" for c in tok.children)  # not "claimed responsibility for ..., that freed"
         for tok in sent
     )
+
+
+def _carried_out(trigger: Token) -> bool:
+    """Whether the trigger is the object of a verb of doing it: "fired 40 rockets", "launched attacks"
+    (not "condemned Sunday's bombing")."""
+    return trigger.dep_ == "dobj" and trigger.head.lemma_.lower() in load_event_lexicon().perpetration_verbs
 
 
 def _attackers_group(sent: Span, mentions: list[MentionRecord], info: InfoLookup) -> MentionRecord | None:
@@ -661,9 +688,6 @@ def _date(
 
     The last item says whether the year was inferred from the not-before bound (no publication date).
     """
-    year = _year_modifier(trigger_tok, published or not_before)
-    if year is not None:  # "the 2016 Chelsea bombing"
-        return str(year), "year", date(year, 1, 1), False
     verb = trigger_tok
     if verb is not None and verb.pos_ not in ("VERB", "AUX"):
         verb = verb.head
@@ -681,6 +705,9 @@ def _date(
         distance = abs(ent.start_char - verb.idx) if verb is not None else 0
         candidates.append((not attached, distance, found))
     if not candidates:
+        year = _year_modifier(trigger_tok, published or not_before)
+        if year is not None:  # "the 2016 Chelsea bombing", where no date entity says more
+            return str(year), "year", date(year, 1, 1), False
         return None, None, None, False
     found = min(candidates, key=lambda c: (c[0], c[1]))[2]
     return found.date, found.precision, found.first_day, found.inferred
@@ -1189,6 +1216,8 @@ def extract_events(
             perp_key, perp_text, status = _acting_force(sent, sent_mentions, info, trigger_tok)
         else:
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
+        if perp_key is not None:
+            perp_key, perp_text = _most_specific(events, perp_key, perp_text, info)
         refers = bool(DEFINITE_REF.search(sent.text))  # "the attack", "Friday's bombing": told before
         toll_update = refers and bool(TOLL_UPDATE.search(sent.text)) and bool(casualties.killed or casualties.wounded)
         if toll_update and not _dated_by_possessive(trigger_tok):  # "Friday's bombing" keeps its Friday
@@ -1214,7 +1243,7 @@ def extract_events(
         referring = trigger_tok is not None and any(
             c.dep_ in ("det", "poss") and c.lower_ in ("the", "these", "those", "its") for c in trigger_tok.children
         )
-        # "IS claimed the attack on Crocus City Hall in March 2024": a group claiming a dated or placed attack
+        # "IS claimed the attack on Crocus City Hall in March 2024": a group claiming an attack of a given day
         # reports one, even with the bare word "attack"
         # (when no report of that kind just before is there for it to tell more of)
         told_just_before = any(
@@ -1222,14 +1251,14 @@ def extract_events(
             for e in events
             if e.date_method != "historical"
         )
-        claimed_one = claims and perp_key is not None and bool(d or place_key) and not inferred and not told_just_before
+        claimed_one = claims and perp_key is not None and d is not None and not inferred and not told_just_before
         # "killed in a Taliban raid in Nangarhar on Sunday": an attack its group modifier says who carried out
         # ... and "Hezbollah fired 40 rockets at Kiryat Shmona on Tuesday": the group is the subject of the
         # verb whose object the trigger is
         by_group = trigger_tok is not None and (
             any(c.dep_ in ("compound", "poss", "amod", "nmod") and c.i in groups for c in trigger_tok.children)
             or (
-                trigger_tok.dep_ == "dobj"
+                _carried_out(trigger_tok)
                 and any(c.dep_ == "nsubj" and c.i in groups for c in trigger_tok.head.children)
             )
         )
@@ -1238,7 +1267,8 @@ def extract_events(
             or casualties.wounded
             or _dated_by_possessive(trigger_tok)
             or claimed_one
-            or (by_group and bool(d or place_key))
+            # (its own day, not a place alone: "a claimed ISKP attack inside China" is an indicator to watch)
+            or (by_group and d is not None and not inferred and not _after(d, published or not_before))
         )
         if (weak or plural_generic) and not referring:
             continue

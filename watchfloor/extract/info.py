@@ -18,7 +18,7 @@ def entity_info(gazetteer: Gazetteer, discovered: Iterable[EntityRecord]) -> Inf
         entry = by_key.get(key)
         if entry is not None:
             rec = entry.record
-            return EntityInfo(rec.kind, rec.country_code or (rec.countries[0] if rec.countries else None))
+            return EntityInfo(rec.kind, rec.country_code or (rec.countries[0] if rec.countries else None), entry.parent)
         found = extra.get(key)
         if found is not None:
             return EntityInfo(found.kind, found.country_code)

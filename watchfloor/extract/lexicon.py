@@ -43,8 +43,9 @@ class EventLexicon:
     victim_nouns: frozenset[str]
     to_death_verbs: frozenset[str]
     several_words: frozenset[str]
-    series_nouns: frozenset[str]
-    aircraft_nouns: frozenset[str]  # "jets struck": an air strike  # "a string of bombings": several incidents
+    series_nouns: frozenset[str]  # "a string of bombings": several incidents
+    aircraft_nouns: frozenset[str]  # "jets struck": an air strike
+    perpetration_verbs: frozenset[str]  # "fired rockets", "launched attacks"
     person_nouns: frozenset[str]
     historical: tuple[dict[str, Any], ...]
     phrase_pattern: re.Pattern[str]  # every phrase trigger in one alternation, longest first
@@ -100,6 +101,7 @@ def load_event_lexicon() -> EventLexicon:
         several_words=frozenset(spec["several_words"]),
         series_nouns=frozenset(spec["series_nouns"]),
         aircraft_nouns=frozenset(spec["aircraft_nouns"]),
+        perpetration_verbs=frozenset(spec["perpetration_verbs"]),
         person_nouns=frozenset(spec["person_nouns"]),
         historical=tuple(spec["historical"]),
         phrase_pattern=re.compile(

@@ -49,16 +49,19 @@ def _region_words(noun: Token, parent_root: Token) -> list[Token]:
     ]
 
 
+def _names_region(words: list[str], name: str) -> bool:
+    """Whether every region word starts a word of the name, give or take an ending ("West African" in
+    "Islamic State West Africa Province", "Khorasan" in "Islamic State Khorasan Province")."""
+    parts = name.lower().split()
+    return all(any(p.startswith(w[: max(4, len(w) - 2)]) for p in parts) for w in words)
+
+
 def _branch_for(region: list[Token], children: list[GazetteerEntry]) -> GazetteerEntry | None:
     """The one child whose name or aliases hold the region's words, or whose country the region names."""
-    words = " ".join(t.lower_ for t in region)
+    words = [t.lower_ for t in region if t.is_alpha]
     if not words:
         return None
-    by_name = [
-        e
-        for e in children
-        if any(f" {words}" in f" {name.lower()}" for name in (e.record.name, *e.record.aliases))
-    ]
+    by_name = [e for e in children if any(_names_region(words, name) for name in (e.record.name, *e.record.aliases))]
     if len(by_name) == 1:
         return by_name[0]
     country = country_of_demonym(" ".join(t.text for t in region)) if len(region) == 1 else None
@@ -97,8 +100,4 @@ def branch_references(doc: Doc, mentions: list[MentionRecord], gazetteer: Gazett
         out.append(replace(m, start=start, end=end, text=text, entity_key=branch.record.key, link_method="branch"))
         widened.append((start, end))
     # a region word the NER tagged on its own ("Khorasan") is part of the branch's name now
-    return [
-        m
-        for m in out
-        if m.link_method == "branch" or not any(a <= m.start and m.end <= b for a, b in widened)
-    ]
+    return [m for m in out if m.link_method == "branch" or not any(a <= m.start and m.end <= b for a, b in widened)]

@@ -389,15 +389,22 @@ def _elsewhere(sent: Span, mentions: list[MentionRecord], info: InfoLookup, even
     return (key or text.casefold()) != (event.place_key or event.place_text.casefold())
 
 
+def _group_mentions(sent: Span, mentions: list[MentionRecord], info: InfoLookup) -> list[MentionRecord]:
+    """The sentence's mentions linked to armed groups."""
+    return [
+        m
+        for m in mentions
+        if sent.start_char <= m.start < sent.end_char
+        and m.entity_key
+        and (ei := info(m.entity_key)) is not None
+        and ei.kind in GROUP_KINDS
+    ]
+
+
 def _perpetrator(
     sent: Span, mentions: list[MentionRecord], info: InfoLookup, trigger_tok: Token | None
 ) -> tuple[str | None, str | None, str]:
-    groups = []
-    for m in mentions:
-        if sent.start_char <= m.start < sent.end_char and m.entity_key:
-            ei = info(m.entity_key)
-            if ei and ei.kind in GROUP_KINDS:
-                groups.append(m)
+    groups = _group_mentions(sent, mentions, info)
     if not groups:
         return None, None, "unknown"
     doc = sent.doc
@@ -484,12 +491,10 @@ def _carried_out(trigger: Token) -> bool:
 
 def _attackers_group(sent: Span, mentions: list[MentionRecord], info: InfoLookup) -> MentionRecord | None:
     """The armed group of the sentence the text puts the attackers in ("the bomber was a member of ISKP")."""
-    for m in mentions:
-        if sent.start_char <= m.start < sent.end_char and m.entity_key:
-            ei = info(m.entity_key)
-            span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
-            if ei and ei.kind in GROUP_KINDS and span is not None and _attacker_belongs_to(span.root):
-                return m
+    for m in _group_mentions(sent, mentions, info):
+        span = sent.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and _attacker_belongs_to(span.root):
+            return m
     return None
 
 
@@ -1359,15 +1364,11 @@ def extract_events(
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
         event.separate = later or bool(SEPARATE.search(sent.text))
-        if referent is not None and not event.separate and _compatible(referent, event):
-            _merge_into(referent, event)
-            if toll_update:  # "the death toll from the Sufi mosque blast rose to 66"
-                _apply_amount(referent, "killed", casualties.killed, update=True)
-                _apply_amount(referent, "wounded", casualties.wounded, update=True)
-            last_index_of_sentence[id(referent)] = s_index
-            continue
+        # the incident a definite reference names by its target ("the Sufi mosque blast"), else the one it continues
         previous = (
-            _same_incident_before(
+            referent
+            if referent is not None and not event.separate and _compatible(referent, event)
+            else _same_incident_before(
                 events,
                 event,
                 s_index,
@@ -1387,7 +1388,7 @@ def extract_events(
         )
         if previous is not None:
             _merge_into(previous, event)
-            if toll_update:
+            if toll_update:  # "the death toll from the Sufi mosque blast rose to 66"
                 _apply_amount(previous, "killed", casualties.killed, update=True)
                 _apply_amount(previous, "wounded", casualties.wounded, update=True)
             last_index_of_sentence[id(previous)] = s_index

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from spacy.tokens import Doc, Span
 
-from watchfloor.extract.docindex import DocIndex
+from watchfloor.extract.docindex import DocIndex, span_text
 from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info
 from watchfloor.models import MentionRecord
@@ -72,6 +72,7 @@ def test_index_matches_spacy_per_sentence(analysed) -> None:  # type: ignore[no-
             assert _spans(index.ents_in(sent)) == _spans(naive.ents_in(sent))
             assert _spans(index.noun_chunks_in(sent)) == _spans(naive.noun_chunks_in(sent))
             assert index.mentions_in(sent) == naive.mentions_in(sent)
+            assert span_text(sent) == sent.text
         for tok in doc:
             assert _bounds(index.ent_at(tok.i)) == _bounds(naive.ent_at(tok.i))
         lemmas, lowers, offsets = index.lowers

@@ -22,6 +22,7 @@ from watchfloor import __version__
 from watchfloor.errors import InputProblem, WorkersLost
 from watchfloor.extract.author_claims import attributed_spans, extract_author_claims
 from watchfloor.extract.claims import extract_claims
+from watchfloor.extract.docindex import doc_text
 from watchfloor.extract.events import extract_events
 from watchfloor.extract.info import entity_info, kind_lookup
 from watchfloor.extract.relations import extract_relations
@@ -311,7 +312,7 @@ def extract_facts(
             _embed_claims(facts.claims)
     if options.relations:
         facts.relations = extract_relations(spacy_doc, result.mentions, published, kind_of, linked_only=True)
-    return as_written(facts, doc.text) if spacy_doc.text != doc.text else facts
+    return as_written(facts, doc.text) if doc_text(spacy_doc) != doc.text else facts
 
 
 _BRACKETED = re.compile(r"\((.*?)\)")

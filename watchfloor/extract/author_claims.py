@@ -30,7 +30,7 @@ import yaml
 from spacy.tokens import Doc, Span
 
 from watchfloor.extract.claims_lexicon import load_claims_lexicon
-from watchfloor.extract.docindex import doc_sents, doc_text
+from watchfloor.extract.docindex import doc_sents, doc_text, span_text
 from watchfloor.extract.horizon import find_horizon
 from watchfloor.extract.speaker_labels import LABEL_CUES
 from watchfloor.link.normalize import norm_name
@@ -242,7 +242,7 @@ def _title_end(text: str, title: str | None) -> int:
 
 
 def _sentences(doc: Doc) -> list[Span]:
-    return [s for s in doc_sents(doc) if s.text.strip()]
+    return [s for s in doc_sents(doc) if span_text(s).strip()]
 
 
 def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> float:
@@ -299,9 +299,10 @@ def sentence_features(
     """The features of one sentence (names in FEATURES), each in [0, 1]."""
     lex, claims = load_author_lexicon(), load_claims_lexicon()
     cols = columns or TokenColumns.of(sent.doc)
-    raw = sent.text.strip()
+    whole = span_text(sent)
+    raw = whole.strip()
     text, quoted = _blank_quotes(raw)
-    quoted_at = [(m.start() + sent.start_char, m.end() + sent.start_char) for m in QUOTE_PAIRS.finditer(sent.text)]
+    quoted_at = [(m.start() + sent.start_char, m.end() + sent.start_char) for m in QUOTE_PAIRS.finditer(whole)]
     own = [i for i in range(sent.start, sent.end) if not any(s <= cols.idx[i] < e for s, e in quoted_at)]
     words = [i for i in own if not cols.skip[i]]
     root = sent.root
@@ -340,7 +341,7 @@ def sentence_features(
 
 def _stance_marked(sent: Span) -> bool:
     lex = load_author_lexicon()
-    text, _ = _blank_quotes(sent.text)
+    text, _ = _blank_quotes(span_text(sent))
     return any(p.search(text) for p in (lex.hedges, lex.prescriptive, lex.first_person, lex.evaluative))
 
 

@@ -87,10 +87,12 @@ class DocTables:
     def chunks_by_sentence(self) -> list[list[Span]]:
         by_sent: list[list[Span]] = [[] for _ in self.sents]
         starts = [s.start for s in self.sents]
-        for chunk in self.doc.noun_chunks:
-            i = bisect_right(starts, chunk.start) - 1
+        np_label = self.doc.vocab.strings.add("NP")
+        # The columns' base noun phrases are spaCy's English ones (doc.noun_chunks) without a Token per word.
+        for start, end in self.columns.noun_chunks(0, len(self.doc)):
+            i = bisect_right(starts, start) - 1
             if i >= 0:
-                by_sent[i].append(chunk)
+                by_sent[i].append(Span(self.doc, start, end, label=np_label))
         return by_sent
 
     @cached_property
@@ -120,6 +122,11 @@ def tables_of(doc: Doc) -> DocTables:
 def doc_text(doc: Doc) -> str:
     """``doc.text``, joined once per document however many extractors read it."""
     return tables_of(doc).text
+
+
+def span_text(span: Span) -> str:
+    """``span.text``, cut from the document's text joined once (``Span.text`` joins its tokens each time)."""
+    return tables_of(span.doc).text[span.start_char : span.end_char]
 
 
 def doc_sents(doc: Doc) -> list[Span]:

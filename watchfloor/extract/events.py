@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Span, Token
 
 from watchfloor.extract.casualties import extract_casualties
-from watchfloor.extract.docindex import DocIndex
+from watchfloor.extract.docindex import DocIndex, span_text
 from watchfloor.extract.lexicon import EventLexicon, Trigger, load_event_lexicon
 from watchfloor.extract.merge import EventKey, same_event
 from watchfloor.extract.numbers import Amount, parse_cardinal
@@ -115,7 +115,7 @@ def _sentence_triggers(
     """(trigger, start char, end char) for every lexicon match in the sentence, phrases first. ``groups``:
     indices of the tokens naming an armed group (an agent trigger such as "killed" needs an armed actor)."""
     found: list[tuple[Trigger, int, int]] = []
-    lower = sent.text.lower()
+    lower = span_text(sent).lower()
     taken = [(sent.start_char + m.start(), sent.start_char + m.end()) for m in lex.not_event_pattern.finditer(lower)]
     blocked = list(taken)
     for m in lex.phrase_pattern.finditer(lower):  # one pass over the sentence for all phrases
@@ -427,7 +427,7 @@ def _perpetrator(
         candidates.append((m, root))
     if not candidates:
         return None, None, "unknown"
-    text = sent.text
+    text = span_text(sent)
     related = next((m for m, root in candidates if _attacker_belongs_to(root)), None)
     if trigger_tok is not None and related is None:
         for m, root in candidates:
@@ -571,7 +571,7 @@ def _reports_itself(verb: Token, actor: Token) -> bool:
 
 
 def _cited(sent: Span) -> bool:
-    return any(t.lemma_.lower() in REPORTING_LEMMAS for t in sent) or "according to" in sent.text.lower()
+    return any(t.lemma_.lower() in REPORTING_LEMMAS for t in sent) or "according to" in span_text(sent).lower()
 
 
 def _responsibility(
@@ -616,7 +616,7 @@ def _responsibility(
 
 
 def _target(sent: Span, lex: EventLexicon, index: DocIndex) -> tuple[str | None, str]:
-    lower = " " + sent.text.lower() + " "
+    lower = " " + span_text(sent).lower() + " "
     for target_type, words in lex.target_types.items():
         for word in words:
             idx = lower.find(" " + word)
@@ -632,7 +632,7 @@ def _target(sent: Span, lex: EventLexicon, index: DocIndex) -> tuple[str | None,
 def _weapon(sent: Span, lex: EventLexicon, trigger: Trigger) -> str | None:
     if trigger.weapon:
         return trigger.weapon
-    lower = sent.text.lower()
+    lower = span_text(sent).lower()
     for weapon, words in lex.weapons.items():
         if any(re.search(r"(?<![\w-])" + re.escape(w) + r"(?![\w-])", lower) for w in words):
             return weapon
@@ -788,7 +788,7 @@ def _apply_amount(event: EventRecord, field: str, amount: Amount | None, update:
 
 
 def _historical(sent: Span, lex: EventLexicon, published: date | None, text: str) -> EventRecord | None:
-    lower = sent.text.lower()
+    lower = span_text(sent).lower()
     for item in lex.historical:
         for phrase in item["phrases"]:
             idx = lower.find(str(phrase).lower())
@@ -1051,7 +1051,7 @@ def _same_incident_before(
 
 def _is_headline(sent: Span, text: str) -> bool:
     """Whether the first sentence is a line of its own without a full stop: a headline, not a lede."""
-    line = sent.text.rstrip()
+    line = span_text(sent).rstrip()
     return (
         bool(line)
         and line[-1] not in ".!?\"'”’"
@@ -1076,7 +1076,7 @@ def _later_than(sent: Span, events: list[EventRecord]) -> tuple[str, str] | None
     "a day earlier" / "the previous day", counted back), from the latest incident told before it with a day
     date. Days keep day precision; weeks and months keep the month, years the year: the count is seldom
     exact ("a week later" for nine days). "Days later" with no count gives nothing."""
-    m = LATER.search(sent.text)
+    m = LATER.search(span_text(sent))
     earlier = next((e for e in reversed(events) if e.date and e.date_method == "text"), None)
     if m is None or earlier is None or earlier.date is None:
         return None
@@ -1152,8 +1152,8 @@ def extract_events(
         triggers = [] if _verbless_list_item(sent, text) else _sentence_triggers(sent, lex, index, groups)
         chosen = _choose(triggers, sent, lex)
         claims = (
-            (bool(CLAIM_WORDS.search(sent.text)) and "responsibility" in sent.text.lower())
-            or bool(re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent.text, re.I))
+            (bool(CLAIM_WORDS.search(span_text(sent))) and "responsibility" in span_text(sent).lower())
+            or bool(re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", span_text(sent), re.I))
         ) and not _claims_a_statement(sent)
         if chosen is None:
             toll = extract_casualties(sent, index) if events else None
@@ -1161,7 +1161,7 @@ def extract_events(
                 toll is not None
                 and (toll.killed or toll.wounded)
                 and s_index - last_index_of_sentence.get(id(events[-1]), -99) <= 3
-                and not TOLL_ELSEWHERE.search(sent.text)  # "Meanwhile, four rebels were killed in a clash"
+                and not TOLL_ELSEWHERE.search(span_text(sent))  # "Meanwhile, four rebels were killed in a clash"
                 and not _elsewhere(sent, sent_mentions, info, events[-1])
             ):
                 before = (
@@ -1170,7 +1170,7 @@ def extract_events(
                     events[-1].wounded,
                     events[-1].wounded_low,
                 )
-                update = bool(TOLL_UPDATE.search(sent.text))
+                update = bool(TOLL_UPDATE.search(span_text(sent)))
                 _apply_amount(events[-1], "killed", toll.killed, update)
                 _apply_amount(events[-1], "wounded", toll.wounded, update)
                 if before != (
@@ -1213,7 +1213,7 @@ def extract_events(
         # "A week later, a bus bomb blew up": a further incident, dated from the one before. (Not "the
         # bombing was claimed two days later": a definite report tells more of an incident already told.)
         introduces = _indefinite(trigger_tok)
-        later = (introduces or _bare_plural_actor(trigger_tok)) and LATER.search(sent.text) is not None
+        later = (introduces or _bare_plural_actor(trigger_tok)) and LATER.search(span_text(sent)) is not None
         if later and d is None and (counted := _later_than(sent, events)) is not None:
             d, precision = counted
         place_key, place_text, country = _place(sent, sent_mentions, info, t_start)
@@ -1223,8 +1223,9 @@ def extract_events(
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
         if perp_key is not None:
             perp_key, perp_text = _most_specific(events, perp_key, perp_text, info)
-        refers = bool(DEFINITE_REF.search(sent.text))  # "the attack", "Friday's bombing": told before
-        toll_update = refers and bool(TOLL_UPDATE.search(sent.text)) and bool(casualties.killed or casualties.wounded)
+        sent_text = span_text(sent)
+        refers = bool(DEFINITE_REF.search(sent_text))  # "the attack", "Friday's bombing": told before
+        toll_update = refers and bool(TOLL_UPDATE.search(sent_text)) and bool(casualties.killed or casualties.wounded)
         if toll_update and not _dated_by_possessive(trigger_tok):  # "Friday's bombing" keeps its Friday
             d, precision, first_day, inferred = None, None, None, False  # "rose to 66 on Saturday": the update's day
         own_day = precision == "day" and not toll_update  # a day the sentence itself gives the incident
@@ -1318,7 +1319,7 @@ def extract_events(
                 and latest.event_type == trig.event_type
                 and (latest is referent or s_index - last_index_of_sentence.get(id(latest), -99) <= 3)
                 and place_text in (None, latest.place_text)
-                and not ANOTHER.search(sent.text)
+                and not ANOTHER.search(span_text(sent))
             ):
                 latest.evidence.append((sent.start_char, sent.end_char))
                 last_index_of_sentence[id(latest)] = s_index
@@ -1345,7 +1346,7 @@ def extract_events(
             target=target,
             target_type=target_type,
             weapon=_weapon(sent, lex, trig),
-            suicide=trig.suicide or "suicide" in sent.text.lower(),
+            suicide=trig.suicide or "suicide" in span_text(sent).lower(),
         )
         if event.event_type == "attack" and event.attack_type in (None, "unknown") and event.weapon:
             event.attack_type = {
@@ -1363,7 +1364,7 @@ def extract_events(
         _apply_amount(event, "wounded", casualties.wounded)
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
-        event.separate = later or bool(SEPARATE.search(sent.text))
+        event.separate = later or bool(SEPARATE.search(span_text(sent)))
         # the incident a definite reference names by its target ("the Sufi mosque blast"), else the one it continues
         previous = (
             referent
@@ -1374,7 +1375,7 @@ def extract_events(
                 s_index,
                 last_index_of_sentence,
                 refers and not d,
-                _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent.text),
+                _place_rank_of(place_key, info) == 3 and not ANOTHER.search(span_text(sent)),
                 # an incident with a day of its own ("On 19 April, two explosions ...") is one of the incidents a
                 # summary announced ("a string of bombings this month"), not the summary told again
                 frozenset(summaries) if introduces or (own_day and not refers) else frozenset(),

@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 from spacy.tokens import Doc, Span, Token
 
-from watchfloor.extract.docindex import doc_sents, tables_of
+from watchfloor.extract.docindex import doc_sents, span_text, tables_of
 from watchfloor.extract.relation_model import (
     Argument,
     DocFacts,
@@ -128,7 +128,7 @@ class _Index:
         whether it gives a small chance, and the "according to" source."""
         found = self._moods.get(sent.start)
         if found is None:
-            text = sent.text
+            text = span_text(sent)
             question = text.rstrip().rstrip("\"\u201d'").endswith("?")
             found = (question, bool(SMALL_CHANCE.search(text)), _according_to(sent, self))
             self._moods[sent.start] = found

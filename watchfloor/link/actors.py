@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache, partial
 from importlib import resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from rapidfuzz import fuzz, process
 from spacy.matcher import Matcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from watchfloor.extract.docindex import tables_of
 from watchfloor.link.branches import branch_references
@@ -30,6 +30,9 @@ from watchfloor.link.normalize import norm_name
 from watchfloor.link.place_words import load_place_words, named_as_place
 from watchfloor.link.places import Place, PlaceIndex, capitals
 from watchfloor.models import EntityRecord, MentionRecord
+
+if TYPE_CHECKING:
+    from watchfloor.extract.relation_model import DocFacts as DocColumns
 
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
 PLACE_LABELS = {"GPE", "LOC", "FAC"}
@@ -149,6 +152,18 @@ class LinkResult:
 
 def slug(text: str) -> str:
     return norm_name(text).replace(" ", "-")
+
+
+def _tokens(
+    doc: Doc, attr: str, values: Container[str], wanted: Callable[[DocColumns, int], bool] | None = None
+) -> Iterator[Token]:
+    """The document's tokens whose ``attr`` column ("pos", "lower", ...) holds one of ``values`` and that
+    pass ``wanted``, read from the shared token columns: a whole-document scan creates no spaCy ``Token``
+    for the tokens it skips (most of such a scan's cost)."""
+    columns = tables_of(doc).columns
+    for i in [i for i, v in enumerate(getattr(columns, attr)) if v in values]:
+        if wanted is None or wanted(columns, i):
+            yield doc[i]
 
 
 class Linker:
@@ -423,8 +438,8 @@ class Linker:
     def _missed_surnames(self, doc: Doc, people: list[_Person], year: int | None = None) -> list[MentionRecord]:
         """Surnames of people named earlier that the statistical NER did not tag ("Rahimi said")."""
         out: list[MentionRecord] = []
-        for tok in doc:
-            if tok.ent_type_ or not tok.is_title or tok.pos_ != "PROPN":
+        for tok in _tokens(doc, "pos", ("PROPN",), lambda c, i: not c.ent[i]):
+            if not tok.is_title:
                 continue
             low = tok.lower_
             younger = tok.i > 0 and doc[tok.i - 1].lower_ in YOUNGER
@@ -442,9 +457,7 @@ class Linker:
         ... ("the Barmal district of Afghanistan's Paktika province"): linked when the place index knows
         them, else kept as an unresolved place name (still the most specific place a sentence names)."""
         found: list[MentionRecord] = []
-        for tok in doc:
-            if tok.lower_ not in _DIVISION_WORDS or tok.ent_type_:
-                continue
+        for tok in _tokens(doc, "lower", _DIVISION_WORDS, lambda c, i: not c.ent[i]):
             start = tok.i
             while start > 0 and tok.i - start < 3 and doc[start - 1].pos_ == "PROPN" and not doc[start - 1].ent_type_:
                 start -= 1
@@ -463,9 +476,8 @@ class Linker:
         elsewhere ("a bomb at a Shia mosque in Mazar-i-Sharif killed 31"): a place when the place index
         knows it as a province, a country, a town of 100,000 people or a town of the document's focus."""
         found: list[MentionRecord] = []
-        for tok in doc:
-            if tok.dep_ != "pobj" or tok.pos_ != "PROPN" or tok.head.lower_ not in ("in", "near", "outside"):
-                continue
+        wanted = ("in", "near", "outside")
+        for tok in _tokens(doc, "dep", ("pobj",), lambda c, i: c.pos[i] == "PROPN" and c.lower[c.head[i]] in wanted):
             span = doc[tok.left_edge.i : tok.i + 1]
             if any(t.ent_type_ or not (t.pos_ == "PROPN" or t.text in ("-", "i", "e")) for t in span):
                 continue
@@ -486,9 +498,7 @@ class Linker:
         country; not "the capital of Helmand province" nor "the capital, Kabul" (the name is there)."""
         focus = ctx.focus
         found: list[MentionRecord] = []
-        for tok in doc:
-            if tok.lower_ != "capital" or tok.pos_ != "NOUN" or tok.ent_type_:
-                continue
+        for tok in _tokens(doc, "lower", ("capital",), lambda c, i: c.pos[i] == "NOUN" and not c.ent[i]):
             after = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
             if after is not None and after.text == "," and tok.i + 2 < len(doc):
                 after = doc[tok.i + 2]

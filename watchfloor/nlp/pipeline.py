@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from watchfloor.errors import UserError
 from watchfloor.link.gazetteer import Gazetteer
 from watchfloor.nlp import dates as _dates  # noqa: F401  (registers the "complete_dates" component)
+from watchfloor.nlp.attributes import use_table_attribute_ruler
 
 MODELS = {
     # name: (package to import, how to find the model path)
@@ -72,9 +73,11 @@ def paragraph_breaks(doc: Doc) -> Doc:
 def build_pipeline(gazetteer: Gazetteer, model: str = DEFAULT_MODEL) -> Language:
     """Model + gazetteer rulers before the statistical NER, which then respects them.
 
-    Case-insensitive aliases run first so that "IS-K" wins over the case-exact "IS".
+    Case-insensitive aliases run first so that "IS-K" wins over the case-exact "IS". The model's attribute
+    ruler runs as table look-ups (same annotations, a tenth of the time: ``watchfloor.nlp.attributes``).
     """
     nlp = load_base_model(model)
+    use_table_attribute_ruler(nlp)
     nlp.add_pipe("paragraph_breaks", before="parser")
     lower, exact = ruler_patterns(gazetteer)
     ruler = nlp.add_pipe(

@@ -14,6 +14,7 @@ the loaded gazetteer, place index and any idle pipeline instead of loading them 
 from __future__ import annotations
 
 import dataclasses
+import gc
 import multiprocessing
 import signal
 import threading
@@ -76,6 +77,7 @@ def _init_worker(gazetteer: Gazetteer, options: IngestOptions) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     configure_worker(gazetteer, options)
     _loaded()
+    gc.freeze()  # the models and tables stay for the worker's life: the collector need not walk them again
 
 
 def _clean(item: RawInput) -> Cleaned | str:

@@ -8,6 +8,7 @@ re-running the same command skips every input already stored.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import re
 from collections import deque
@@ -214,7 +215,12 @@ def _serial_outcomes(
     options: IngestOptions,
     report: IngestReport,
 ) -> Generator[Outcome, None, None]:
-    """One process: inputs are cleaned here and parsed by one ``nlp.pipe`` stream."""
+    """One process: inputs are cleaned here and parsed by one ``nlp.pipe`` stream.
+
+    While documents stream through, the objects alive before (the pipeline, gazetteer, linker, place
+    data: a few hundred thousand) are frozen out of the garbage collector's passes, which otherwise
+    re-walk them all every few hundred documents (``gc.freeze``; unfrozen at the end, so a long-lived
+    process such as the server's job worker keeps collecting them)."""
     linker = Linker(gazetteer, places)
     skipped: deque[Outcome] = deque()  # problems and skips, passed on between parsed documents
 
@@ -233,6 +239,7 @@ def _serial_outcomes(
                 yield (for_parser(result.write.doc.text) if result.write.status == "analysed" else ""), result
 
     nlp = acquire_pipeline(gazetteer, options.model)  # reused by later runs in this process
+    gc.freeze()
     try:
         for spacy_doc, ctx in nlp.pipe(prepared(), as_tuples=True, batch_size=options.batch_size):
             yield from _drain(skipped)
@@ -243,6 +250,7 @@ def _serial_outcomes(
             yield ctx.source, write
         yield from _drain(skipped)
     finally:
+        gc.unfreeze()
         release_pipeline(nlp, gazetteer, options.model)
 
 

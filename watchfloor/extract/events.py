@@ -1136,6 +1136,7 @@ def extract_events(
     claimed_sentences: set[int] = set()  # claims already given to the incidents they name
     headline = _is_headline(index.sents[0], text) if index.sents else False
     for s_index, sent in enumerate(index.sents):
+        sent_text = span_text(sent)
         sent_mentions = index.mentions_in(sent)
         historical = _historical(sent, lex, published, text)
         if historical is not None and not any(
@@ -1152,8 +1153,8 @@ def extract_events(
         triggers = [] if _verbless_list_item(sent, text) else _sentence_triggers(sent, lex, index, groups)
         chosen = _choose(triggers, sent, lex)
         claims = (
-            (bool(CLAIM_WORDS.search(span_text(sent))) and "responsibility" in span_text(sent).lower())
-            or bool(re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", span_text(sent), re.I))
+            (bool(CLAIM_WORDS.search(sent_text)) and "responsibility" in sent_text.lower())
+            or bool(re.search(r"\bclaimed (?:the|this|that|both|its|responsibility)", sent_text, re.I))
         ) and not _claims_a_statement(sent)
         if chosen is None:
             toll = extract_casualties(sent, index) if events else None
@@ -1161,7 +1162,7 @@ def extract_events(
                 toll is not None
                 and (toll.killed or toll.wounded)
                 and s_index - last_index_of_sentence.get(id(events[-1]), -99) <= 3
-                and not TOLL_ELSEWHERE.search(span_text(sent))  # "Meanwhile, four rebels were killed in a clash"
+                and not TOLL_ELSEWHERE.search(sent_text)  # "Meanwhile, four rebels were killed in a clash"
                 and not _elsewhere(sent, sent_mentions, info, events[-1])
             ):
                 before = (
@@ -1170,7 +1171,7 @@ def extract_events(
                     events[-1].wounded,
                     events[-1].wounded_low,
                 )
-                update = bool(TOLL_UPDATE.search(span_text(sent)))
+                update = bool(TOLL_UPDATE.search(sent_text))
                 _apply_amount(events[-1], "killed", toll.killed, update)
                 _apply_amount(events[-1], "wounded", toll.wounded, update)
                 if before != (
@@ -1213,7 +1214,7 @@ def extract_events(
         # "A week later, a bus bomb blew up": a further incident, dated from the one before. (Not "the
         # bombing was claimed two days later": a definite report tells more of an incident already told.)
         introduces = _indefinite(trigger_tok)
-        later = (introduces or _bare_plural_actor(trigger_tok)) and LATER.search(span_text(sent)) is not None
+        later = (introduces or _bare_plural_actor(trigger_tok)) and LATER.search(sent_text) is not None
         if later and d is None and (counted := _later_than(sent, events)) is not None:
             d, precision = counted
         place_key, place_text, country = _place(sent, sent_mentions, info, t_start)
@@ -1223,7 +1224,6 @@ def extract_events(
             perp_key, perp_text, status = _perpetrator(sent, sent_mentions, info, trigger_tok)
         if perp_key is not None:
             perp_key, perp_text = _most_specific(events, perp_key, perp_text, info)
-        sent_text = span_text(sent)
         refers = bool(DEFINITE_REF.search(sent_text))  # "the attack", "Friday's bombing": told before
         toll_update = refers and bool(TOLL_UPDATE.search(sent_text)) and bool(casualties.killed or casualties.wounded)
         if toll_update and not _dated_by_possessive(trigger_tok):  # "Friday's bombing" keeps its Friday
@@ -1319,7 +1319,7 @@ def extract_events(
                 and latest.event_type == trig.event_type
                 and (latest is referent or s_index - last_index_of_sentence.get(id(latest), -99) <= 3)
                 and place_text in (None, latest.place_text)
-                and not ANOTHER.search(span_text(sent))
+                and not ANOTHER.search(sent_text)
             ):
                 latest.evidence.append((sent.start_char, sent.end_char))
                 last_index_of_sentence[id(latest)] = s_index
@@ -1346,7 +1346,7 @@ def extract_events(
             target=target,
             target_type=target_type,
             weapon=_weapon(sent, lex, trig),
-            suicide=trig.suicide or "suicide" in span_text(sent).lower(),
+            suicide=trig.suicide or "suicide" in sent_text.lower(),
         )
         if event.event_type == "attack" and event.attack_type in (None, "unknown") and event.weapon:
             event.attack_type = {
@@ -1364,7 +1364,7 @@ def extract_events(
         _apply_amount(event, "wounded", casualties.wounded)
         if first_day is not None and published is not None and (published - first_day).days > BACKGROUND_DAYS:
             event.is_background = True
-        event.separate = later or bool(SEPARATE.search(span_text(sent)))
+        event.separate = later or bool(SEPARATE.search(sent_text))
         # the incident a definite reference names by its target ("the Sufi mosque blast"), else the one it continues
         previous = (
             referent
@@ -1375,7 +1375,7 @@ def extract_events(
                 s_index,
                 last_index_of_sentence,
                 refers and not d,
-                _place_rank_of(place_key, info) == 3 and not ANOTHER.search(span_text(sent)),
+                _place_rank_of(place_key, info) == 3 and not ANOTHER.search(sent_text),
                 # an incident with a day of its own ("On 19 April, two explosions ...") is one of the incidents a
                 # summary announced ("a string of bombings this month"), not the summary told again
                 frozenset(summaries) if introduces or (own_day and not refers) else frozenset(),

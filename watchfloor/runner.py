@@ -219,8 +219,7 @@ def _serial_outcomes(
 
     While documents stream through, the objects alive before (the pipeline, gazetteer, linker, place
     data: a few hundred thousand) are frozen out of the garbage collector's passes, which otherwise
-    re-walk them all every few hundred documents (``gc.freeze``; unfrozen at the end, so a long-lived
-    process such as the server's job worker keeps collecting them)."""
+    re-walk them all every few hundred documents (see :func:`_frozen_during_run`)."""
     linker = Linker(gazetteer, places)
     skipped: deque[Outcome] = deque()  # problems and skips, passed on between parsed documents
 
@@ -239,7 +238,7 @@ def _serial_outcomes(
                 yield (for_parser(result.write.doc.text) if result.write.status == "analysed" else ""), result
 
     nlp = acquire_pipeline(gazetteer, options.model)  # reused by later runs in this process
-    gc.freeze()
+    unfreeze = _frozen_during_run()
     try:
         for spacy_doc, ctx in nlp.pipe(prepared(), as_tuples=True, batch_size=options.batch_size):
             yield from _drain(skipped)
@@ -250,8 +249,19 @@ def _serial_outcomes(
             yield ctx.source, write
         yield from _drain(skipped)
     finally:
-        gc.unfreeze()
+        if unfreeze:
+            gc.unfreeze()
         release_pipeline(nlp, gazetteer, options.model)
+
+
+def _frozen_during_run() -> bool:
+    """Freeze the objects alive now out of the cyclic garbage collector's passes (``gc.freeze``); True when
+    they are to be unfrozen after the run. Not when the process already keeps objects frozen for good (the
+    server freezes its stance index so, ``store/sqlite_claims.py``): ``gc.unfreeze`` cannot tell whose
+    objects it unfreezes, so the run's are then left frozen too, as that process's policy is."""
+    keep = gc.get_freeze_count() > 0
+    gc.freeze()
+    return not keep
 
 
 def _drain(queue: deque[Outcome]) -> Iterator[Outcome]:

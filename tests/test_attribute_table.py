@@ -75,3 +75,26 @@ def test_a_pattern_it_cannot_read_leaves_the_ruler() -> None:
         TableAttributeRuler(ruler)
     assert not use_table_attribute_ruler(nlp)
     assert nlp.get_pipe("attribute_ruler") is ruler
+
+
+def test_rules_that_name_no_word_mix_with_rules_that_do_in_the_ruler_order() -> None:
+    # A table remembers the tag-only rules per tag and looks word rules up by word: a word seen under one
+    # tag and then another, and a later tag rule overriding an earlier word rule, must come out as spaCy's.
+    nlp, ruler = _ruler(
+        [
+            {"patterns": [[{"LOWER": "bank"}]], "attrs": {"LEMMA": "by-word"}},
+            {"patterns": [[{"TAG": "NN"}]], "attrs": {"LEMMA": "by-tag"}},
+            {"patterns": [[{"TAG": "VB", "LOWER": {"NOT_IN": ["run"]}}]], "attrs": {"LEMMA": "verb-not-run"}},
+            {"patterns": [[{"LOWER": "run", "TAG": "VB"}]], "attrs": {"POS": "VERB"}},
+        ]
+    )
+    table = TableAttributeRuler(ruler)
+    words = ["bank", "run", "bank", "run", "walk"]
+    docs = [("NN", "VB", "VB", "NN", "VB"), ("VB", "NN", "NN", "VB", "NN")]
+    for tags in docs:
+        ours = _annotations(table(Doc(nlp.vocab, words=words, tags=list(tags))))
+        theirs = _annotations(ruler(Doc(nlp.vocab, words=words, tags=list(tags))))
+        assert ours == theirs
+    first = _annotations(table(Doc(nlp.vocab, words=words, tags=list(docs[0]))))
+    assert [t[4] for t in first] == ["by-tag", "", "verb-not-run", "by-tag", "verb-not-run"]
+    assert first[1][2] == "VERB"

@@ -13,6 +13,9 @@ from watchfloor.extract.attribution import (
     FEATURE_VERSION,
     Attribution,
     Candidate,
+    cue_candidate_indices,
+    cue_features_at,
+    doc_facts,
     find_attributions,
     load_attribution_model,
     model_from_spec,
@@ -136,3 +139,40 @@ def test_a_transcript_label_and_a_signed_quote_name_the_speaker(nlp, linker, gaz
     signed = by_text["The debate showed who he really is and I will not vote for him"]
     assert signed.speaker_mention == "Maria Lopez" and signed.quote and signed.cue == "―"
     assert not any(c.speaker_mention == "he" for c in claims)  # speech inside the signed quote is hers
+
+
+def test_cue_features_from_the_token_columns_read_what_the_tokens_say(nlp) -> None:  # type: ignore[no-untyped-def]
+    # The features are read from shared token columns, not from spaCy Tokens; each one must still say
+    # what the Token says (the shipped weights were learned from Token-read features).
+    doc = nlp(
+        'NATO officials warned on Tuesday that the "ceasefire" would not hold. ISKP CLAIMED the attack, '
+        "according to its Amaq agency, and the Taliban did not deny reports that it had been warned."
+    )
+    facts = doc_facts(doc)
+    candidates = cue_candidate_indices(doc)
+    assert candidates == [t.i for t in doc if t.pos_ in ("VERB", "AUX", "NOUN", "ADJ") or t.lower_ == "according"]
+    for i in candidates:
+        tok, features = doc[i], cue_features_at(i, facts)
+        lemma = tok.lemma_.lower()
+        shape = "U" if tok.is_upper else "T" if tok.is_title else "l"
+        assert features[:7] == [
+            f"l={lemma}",
+            f"p={tok.pos_}",
+            f"d={tok.dep_}",
+            f"t={tok.tag_}",
+            f"l|d={lemma}|{tok.dep_}",
+            f"l|t={lemma}|{tok.tag_}",
+            f"shape={shape}",
+        ]
+        wanted_children = [
+            f"c={c.dep_}:{c.lower_}"
+            for c in tok.children
+            if c.dep_ in ("prep", "prt", "mark", "neg", "aux", "auxpass", "dobj", "dative")
+        ]
+        assert [f for f in features if f.startswith("c=")] == wanted_children
+        assert f"hp={tok.head.pos_}|{tok.dep_}" in features
+        if tok.i + 1 < len(doc):
+            assert f"n1={doc[tok.i + 1].lower_}" in features
+        if tok.i > 0:
+            assert f"p1={doc[tok.i - 1].lower_}" in features
+    assert any(f == "shape=U" for i in candidates for f in cue_features_at(i, facts))  # "CLAIMED"

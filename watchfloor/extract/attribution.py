@@ -77,7 +77,11 @@ class AttributionModel:
     def may_cue(self, tok: Token) -> bool:
         """Verbs always; nouns, adjectives and auxiliaries only with a lemma that favours a cue. They are
         60 % of the candidates but 4 % of gold cues (PolNeAR train), nearly all with such a lemma."""
-        return tok.pos_ == "VERB" or tok.lower_ == "according" or tok.lemma_.lower() in self.cue_lemmas
+        return self.may_cue_word(tok.pos_, tok.lower_, tok.lemma_.lower())
+
+    def may_cue_word(self, pos: str, lower: str, lemma: str) -> bool:
+        """:meth:`may_cue` of a token given by its POS, lower-case form and lower-cased lemma."""
+        return pos == "VERB" or lower == "according" or lemma in self.cue_lemmas
 
 
 def _sparse(spec: dict[str, object]) -> SparseLinear:
@@ -120,6 +124,7 @@ class DocFacts:
     ents_in: dict[int, list[tuple[int, int, str, int]]]  # sentence start -> (start, end, label, root)
     quote_mark: list[bool]
     dateline: list[bool] = field(default_factory=list)  # tokens of a paragraph's dateline ("KABUL, May 3 --")
+    words: list[str] = field(default_factory=list)  # every token's text
 
 
 def doc_facts(doc: Doc) -> DocFacts:
@@ -158,9 +163,8 @@ def doc_facts(doc: Doc) -> DocFacts:
         for i in range(ent.start, ent.end):
             ent_label[i] = ent.label_
         ents_in.setdefault(sent_of[ent.start][0], []).append((ent.start, ent.end, ent.label_, ent.root.i))
-    return DocFacts(
-        doc, in_quote, ent_label, quotes, sent_of, sent_quoted, ents_in, quote_mark, _dateline_tokens(doc, ent_label)
-    )
+    dateline = _dateline_tokens(doc, ent_label)
+    return DocFacts(doc, in_quote, ent_label, quotes, sent_of, sent_quoted, ents_in, quote_mark, dateline, texts)
 
 
 def _dateline_tokens(doc: Doc, ent_label: list[str]) -> list[bool]:
@@ -180,48 +184,65 @@ def _bucket(n: int) -> str:
 
 def cue_candidates(doc: Doc) -> Iterator[Token]:
     """Tokens that could head a cue: content words, and "according"."""
-    for tok in doc:
-        if tok.pos_ in CUE_POS or tok.lower_ == "according":
-            yield tok
+    for i in cue_candidate_indices(doc):
+        yield doc[i]
+
+
+def cue_candidate_indices(doc: Doc) -> list[int]:
+    """The positions of :func:`cue_candidates`, read from the token columns (no ``Token`` made)."""
+    cols = tables_of(doc).columns
+    pairs = enumerate(zip(cols.pos, cols.lower, strict=True))
+    return [i for i, (pos, lower) in pairs if pos in CUE_POS or lower == "according"]
 
 
 def cue_features(tok: Token, facts: DocFacts) -> list[str]:
     """Lexical and syntactic features of a would-be cue token."""
-    lemma = tok.lemma_.lower()
-    f = [f"l={lemma}", f"p={tok.pos_}", f"d={tok.dep_}", f"t={tok.tag_}", f"l|d={lemma}|{tok.dep_}"]
-    f.append(f"l|t={lemma}|{tok.tag_}")
-    f.append(f"shape={'U' if tok.is_upper else 'T' if tok.is_title else 'l'}")
+    return cue_features_at(tok.i, facts)
+
+
+def cue_features_at(i: int, facts: DocFacts) -> list[str]:
+    """:func:`cue_features` of the token at ``i``, from the shared token columns: a document has dozens of
+    candidates and few cues, and making a ``Token`` for each one and its neighbours was most of the cost."""
+    cols = tables_of(facts.doc).columns
+    lemma, dep, pos, tag = cols.lemma[i], cols.dep[i], cols.pos[i], cols.tag[i]
+    word = facts.words[i] if facts.words else facts.doc[i].text
+    f = [f"l={lemma}", f"p={pos}", f"d={dep}", f"t={tag}", f"l|d={lemma}|{dep}"]
+    f.append(f"l|t={lemma}|{tag}")
+    f.append(f"shape={'U' if word.isupper() else 'T' if word.istitle() else 'l'}")
     deps = set()
-    for child in tok.children:
-        deps.add(child.dep_)
-        if child.dep_ in ("prep", "prt", "mark", "neg", "aux", "auxpass", "dobj", "dative"):
-            f.append(f"c={child.dep_}:{child.lower_}")
-    for dep in sorted(deps):
-        f.append(f"cd={dep}")
-        if dep in ("ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "parataxis", "prep", "agent", "poss"):
-            f.append(f"l|cd={lemma}|{dep}")
-    subj = next((c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    children = cols.children[i]
+    for child in children:
+        child_dep = cols.dep[child]
+        deps.add(child_dep)
+        if child_dep in ("prep", "prt", "mark", "neg", "aux", "auxpass", "dobj", "dative"):
+            f.append(f"c={child_dep}:{cols.lower[child]}")
+    for d in sorted(deps):
+        f.append(f"cd={d}")
+        if d in ("ccomp", "xcomp", "dobj", "nsubj", "nsubjpass", "parataxis", "prep", "agent", "poss"):
+            f.append(f"l|cd={lemma}|{d}")
+    subj = next((c for c in children if cols.dep[c] in ("nsubj", "nsubjpass")), None)
     if subj is not None:
-        kind = "pron" if subj.pos_ == "PRON" else facts.ent_label[subj.i] or subj.pos_
+        kind = "pron" if cols.pos[subj] == "PRON" else facts.ent_label[subj] or cols.pos[subj]
         f.append(f"subj={kind}")
         f.append(f"l|subj={lemma}|{kind}")
-    if tok.dep_ in ("parataxis", "conj", "xcomp", "advcl", "relcl", "acl", "ccomp", "pcomp"):
-        f.append(f"h={tok.head.lemma_.lower()}|{tok.dep_}")
-    f.append(f"hp={tok.head.pos_}|{tok.dep_}")
-    if facts.in_quote[tok.i]:
+    head = cols.head[i]
+    if dep in ("parataxis", "conj", "xcomp", "advcl", "relcl", "acl", "ccomp", "pcomp"):
+        f.append(f"h={cols.lemma[head]}|{dep}")
+    f.append(f"hp={cols.pos[head]}|{dep}")
+    if facts.in_quote[i]:
         f.append("inq")
-    sent_start, sent_end = facts.sent_of[tok.i]
+    sent_start, sent_end = facts.sent_of[i]
     if facts.sent_quoted[sent_start]:
         f.append("sq")
         f.append(f"l|sq={lemma}")
-    if any(facts.quote_mark[max(sent_start, tok.i - 3) : min(sent_end, tok.i + 4)]):
+    if any(facts.quote_mark[max(sent_start, i - 3) : min(sent_end, i + 4)]):
         f.append("qnear")
         f.append(f"l|qnear={lemma}")
-    if tok.i > 0:
-        f.append(f"p1={facts.doc[tok.i - 1].lower_}")
-    if tok.i + 1 < len(facts.doc):
-        f.append(f"n1={facts.doc[tok.i + 1].lower_}")
-        f.append(f"l|n1={lemma}|{facts.doc[tok.i + 1].lower_}")
+    if i > 0:
+        f.append(f"p1={cols.lower[i - 1]}")
+    if i + 1 < len(cols.lower):
+        f.append(f"n1={cols.lower[i + 1]}")
+        f.append(f"l|n1={lemma}|{cols.lower[i + 1]}")
     return f
 
 
@@ -425,12 +446,14 @@ def find_attributions(doc: Doc, model: AttributionModel, facts: DocFacts | None 
     """Every attribution the model finds: cue above threshold, with a source and a content."""
     facts = facts or doc_facts(doc)
     out: list[Attribution] = []
-    for tok in cue_candidates(doc):
-        if not model.may_cue(tok):
+    cols = tables_of(doc).columns
+    for i in cue_candidate_indices(doc):
+        if not model.may_cue_word(cols.pos[i], cols.lower[i], cols.lemma[i]):
             continue
-        p = _sigmoid(model.cue.logit(cue_features(tok, facts)))
+        p = _sigmoid(model.cue.logit(cue_features_at(i, facts)))
         if p < model.cue_threshold:
             continue
+        tok = doc[i]
         sources = source_candidates(tok, facts)
         if not sources:
             continue

@@ -35,6 +35,7 @@ from watchfloor.extract.horizon import find_horizon
 from watchfloor.extract.speaker_labels import LABEL_CUES
 from watchfloor.link.normalize import norm_name
 from watchfloor.models import ClaimRecord, EntityRecord, MentionRecord
+from watchfloor.nlp.phrases import word_pattern
 
 EXTRACTOR_VERSION = "0.1.0"
 CUE = "author's own judgement"
@@ -82,8 +83,7 @@ class AuthorLexicon:
 
 
 def _words(items: list[Any]) -> re.Pattern[str]:
-    alternatives = sorted((re.escape(str(w)) for w in items), key=len, reverse=True)
-    return re.compile(r"(?<![\w'’])(?:" + "|".join(alternatives) + r")(?![\w'’])", re.I)
+    return word_pattern(str(w) for w in items)
 
 
 @lru_cache(maxsize=1)
@@ -339,12 +339,6 @@ def sentence_features(
     }
 
 
-def _stance_marked(sent: Span) -> bool:
-    lex = load_author_lexicon()
-    text, _ = _blank_quotes(span_text(sent))
-    return any(p.search(text) for p in (lex.hedges, lex.prescriptive, lex.first_person, lex.evaluative))
-
-
 @dataclass(frozen=True)
 class Candidate:
     """A sentence in the author's voice (not attributed, not a quote) with its features."""
@@ -362,7 +356,6 @@ def candidates(doc: Doc, title: str | None, attributed: list[tuple[int, int]]) -
     opinion = bool(title and load_author_lexicon().opinion_title.search(title))
     sents = _sentences(doc)
     free = [s for s in sents if _covered(s.start_char, s.end_char, attributed) < 0.5]
-    rate = sum(_stance_marked(s) for s in free) / max(1, len(free))
     columns = TokenColumns.of(doc)
     out = []
     for sent in free:
@@ -371,8 +364,12 @@ def candidates(doc: Doc, title: str | None, attributed: list[tuple[int, int]]) -
             start += 1
         while end > start and whole[end - 1].isspace():
             end -= 1
-        feats = sentence_features(sent, start < title_end, opinion, rate, columns)
+        feats = sentence_features(sent, start < title_end, opinion, 0.0, columns)
         out.append(Candidate(start, end, sent, feats))
+    # The share of the author's sentences that hedge, prescribe, speak in the first person or evaluate.
+    marked = sum(1 for c in out if any(c.features[k] for k in ("hedge", "prescriptive", "first_person", "evaluative")))
+    for c in out:
+        c.features["doc_stance_rate"] = marked / max(1, len(free))
     return out
 
 

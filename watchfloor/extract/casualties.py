@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Span, Token
 
-from watchfloor.extract.docindex import DocIndex
-from watchfloor.extract.lexicon import load_event_lexicon
+from watchfloor.extract.docindex import DocIndex, tables_of
+from watchfloor.extract.lexicon import EventLexicon, load_event_lexicon
 from watchfloor.extract.numbers import VAGUE, Amount, parse_amount
 
 KILLED = {
@@ -82,10 +82,10 @@ def _number_spans(sent: Span, index: DocIndex) -> list[Span]:
     """Number expressions in the sentence, with their qualifiers ('at least 40', 'between 30 and 40')."""
     spans: list[Span] = []
     doc = sent.doc
+    like_num, lowers = index.tables.like_num, index.tables.columns.lower  # no Token for the many non-numbers
     i = sent.start
     while i < sent.end:
-        tok = doc[i]
-        if (tok.like_num or tok.lower_ in NUMBER_WORDS) and not _in_skipped_entity(tok, index):
+        if (like_num[i] or lowers[i] in NUMBER_WORDS) and not _in_skipped_entity(doc[i], index):
             start = i
             end = i + 1
             while end < sent.end and (
@@ -296,7 +296,12 @@ def _named_victims(sent: Span) -> dict[str, Amount]:
     negation or a modal ("threatened to kill the judge" is no death)."""
     lex = load_event_lexicon()
     out: dict[str, Amount] = {}
-    for tok in sent:
+    cols = tables_of(sent.doc).columns
+    for i in range(sent.start, sent.end):
+        pos, lemma = cols.pos[i], cols.lemma[i]
+        if not (pos == "NOUN" and lemma in lex.victim_nouns) and not (pos == "VERB" and _victim_verb(lemma, lex)):
+            continue  # most words: no Token made
+        tok = sent.doc[i]
         if tok.pos_ == "NOUN" and tok.lemma_.lower() in lex.victim_nouns and "killed" not in out:
             role: str | None = "killed"
             victims = [
@@ -330,6 +335,11 @@ def _named_victims(sent: Span) -> dict[str, Amount]:
         if count:
             out[role] = Amount(count, None, None)
     return out
+
+
+def _victim_verb(lemma: str, lex: EventLexicon) -> bool:
+    """Whether a verb of this (lower-cased) lemma can name victims (see :func:`_named_victims`)."""
+    return lemma in lex.to_death_verbs or any(lemma in verbs for verbs in lex.victim_verbs.values())
 
 
 def _ent_start(tok: Token) -> int:

@@ -9,6 +9,8 @@ from importlib import resources
 
 import yaml
 
+from watchfloor.nlp.phrases import word_pattern
+
 
 @dataclass(frozen=True)
 class ClaimsLexicon:
@@ -23,8 +25,7 @@ class ClaimsLexicon:
 
 
 def _words(items: list[str], boundary: str = r"\w'") -> re.Pattern[str]:
-    alternatives = sorted((re.escape(str(w)) for w in items), key=len, reverse=True)
-    return re.compile(rf"(?<![{boundary}])(?:" + "|".join(alternatives) + rf")(?![{boundary}])", re.I)
+    return word_pattern((str(w) for w in items), boundary)
 
 
 @lru_cache(maxsize=1)

@@ -45,21 +45,20 @@ class DocTables:
 
     @cached_property
     def lowers(self) -> tuple[list[str], list[str], list[int]]:
-        """Every token's lower-cased lemma, lower-cased text and character offset (one ``to_array``)."""
-        from spacy.attrs import IDX, LEMMA, LOWER
+        """Every token's lower-cased lemma, lower-cased text and character offset (the first two are the
+        token columns' own lists)."""
+        from spacy.attrs import IDX
 
         if not len(self.doc):
             return [], [], []
-        strings = self.doc.vocab.strings
-        cols = self.doc.to_array([LEMMA, LOWER, IDX]).tolist()
-        lowered: dict[int, str] = {0: ""}  # string hash -> the string lower-cased (a LOWER string already is)
+        return self.columns.lemma, self.columns.lower, self.doc.to_array(IDX).tolist()
 
-        def low(h: int) -> str:
-            if h not in lowered:
-                lowered[h] = strings[h].lower()
-            return lowered[h]
+    @cached_property
+    def like_num(self) -> list[bool]:
+        """Every token's ``like_num``."""
+        from spacy.attrs import LIKE_NUM
 
-        return [low(c[0]) for c in cols], [low(c[1]) for c in cols], [c[2] for c in cols]
+        return [bool(v) for v in self.doc.to_array(LIKE_NUM).tolist()] if len(self.doc) else []
 
     @cached_property
     def text(self) -> str:

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from spacy.tokens import Doc, Span, Token
 
 from watchfloor.extract.casualties import extract_casualties
-from watchfloor.extract.docindex import DocIndex, span_text
+from watchfloor.extract.docindex import DocIndex, span_text, tables_of
 from watchfloor.extract.lexicon import EventLexicon, Trigger, load_event_lexicon
 from watchfloor.extract.merge import EventKey, same_event
 from watchfloor.extract.numbers import Amount, parse_cardinal
@@ -260,7 +260,7 @@ def _told_before_under(doc: Doc, start: int, end: int, others: list[tuple[Trigge
 
 
 def _choose(triggers: list[tuple[Trigger, int, int]], sent: Span, lex: EventLexicon) -> tuple[Trigger, int, int] | None:
-    words = {t.lower_ for t in sent}
+    words = set(tables_of(sent.doc).columns.lower[sent.start : sent.end])
     usable = []
     for trig, s, e in triggers:
         if trig.requires == "leader" and not _leader_is_killed(sent, s, e, lex):

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from watchfloor.nlp.phrases import alternation
+
 
 @dataclass(frozen=True)
 class Trigger:
@@ -104,9 +106,7 @@ def load_event_lexicon() -> EventLexicon:
         perpetration_verbs=frozenset(spec["perpetration_verbs"]),
         person_nouns=frozenset(spec["person_nouns"]),
         historical=tuple(spec["historical"]),
-        phrase_pattern=re.compile(
-            r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)) + r")(?![\w-])"
-        ),
+        phrase_pattern=re.compile(r"(?<![\w-])(?:" + alternation(phrases) + r")(?![\w-])"),
         not_event_pattern=re.compile(
             r"(?<![\w-])(?:" + "|".join(re.escape(str(p).lower()) for p in spec["not_events"]) + r")(?![\w-])"
         ),

@@ -14,7 +14,7 @@ import json
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -193,20 +193,34 @@ class LineModel:
     threshold: float  # remove a line when P(furniture) >= threshold
     feature_names: tuple[str, ...]
 
+    @cached_property
+    def _children(self) -> Any:
+        """Left and right child of every node side by side: node ``k`` goes to ``[2k + went_right]``."""
+        import numpy as np
+
+        return np.stack([self.left, self.right], axis=1).ravel()
+
     def predict_proba(self, rows: list[list[float]]) -> list[float]:
-        """P(furniture) per feature row, summing every tree at once (vectorised traversal)."""
+        """P(furniture) per feature row, walking every tree at once (vectorised traversal).
+
+        Only the (row, tree) pairs not yet at a leaf take each next step: trees are 1 to ``max_depth``
+        deep, and stepping every pair down to the deepest tree's depth cost twice as much."""
         import numpy as np
 
         x = np.asarray(rows, dtype=np.float64)
-        node = np.broadcast_to(self.roots, (x.shape[0], self.roots.shape[0])).copy()
-        row_idx = np.arange(x.shape[0])[:, None]
-        for _ in range(self.max_depth):
-            leaf = self.is_leaf[node]
-            if leaf.all():
-                break
-            go_left = x[row_idx, self.feature[node]] <= self.threshold_value[node]
-            node = np.where(leaf, node, np.where(go_left, self.left[node], self.right[node]))
-        raw = self.baseline + self.value[node].sum(axis=1)
+        n, trees = x.shape[0], self.roots.shape[0]
+        values = x.ravel()
+        node = np.tile(self.roots, n)  # row-major: row r's trees at r * trees ...
+        row_start = np.repeat(np.arange(n) * x.shape[1], trees)  # where each pair's row starts in values
+        walking = np.flatnonzero(~self.is_leaf[node])
+        children = self._children
+        while walking.size:
+            at = node[walking]
+            went_right = ~(values[row_start[walking] + self.feature[at]] <= self.threshold_value[at])
+            at = children[2 * at + went_right]
+            node[walking] = at
+            walking = walking[~self.is_leaf[at]]
+        raw = self.baseline + self.value[node.reshape(n, trees)].sum(axis=1)
         return [float(p) for p in 1.0 / (1.0 + np.exp(-raw))]
 
 

@@ -40,6 +40,17 @@ class _Rule:
     order: int  # the ruler's attribute id: rules apply in this order, later ones overriding
     tests: tuple[tuple[Test, ...], ...]  # per token of the pattern
     index: int  # which token of the match gets the attributes (negative: from the end)
+    position: int  # place among all the ruler's patterns
+
+
+def _lower_ids(first: dict[str, Any]) -> frozenset[int] | None:
+    """The lower-case forms a pattern's first token must have, when it names them; else None."""
+    value = first.get("LOWER")
+    if isinstance(value, str):
+        return frozenset({get_string_id(value)})
+    if isinstance(value, dict) and set(value) == {"IN"}:
+        return frozenset(get_string_id(v) for v in value["IN"])
+    return None
 
 
 def _test(key: str, value: Any) -> Test:
@@ -78,19 +89,45 @@ class TableAttributeRuler:
     def __init__(self, ruler: AttributeRuler) -> None:
         self.attrs = list(ruler.attrs)
         self.rules: list[_Rule] = []
+        # A new combination is worked out from few rules: those naming its lower-case form, plus the
+        # rules that test no lower-case form (remembered per tag, dependency and white space), plus the
+        # few whose lower-case test is a pattern. That keeps unseen words (most of a new text's
+        # vocabulary) cheap.
+        self.by_lower: dict[int, list[_Rule]] = {}
+        self.without_lower: list[_Rule] = []
+        self.lower_pattern: list[_Rule] = []
         entries: list[dict[str, Any]] = list(ruler.patterns)
         for order, entry in enumerate(entries):
             for pattern in entry["patterns"]:
                 if not pattern or any(not isinstance(tok, dict) or "OP" in tok for tok in pattern):
                     raise UnsupportedPattern(f"pattern {pattern!r}")
                 tests = tuple(tuple(_test(str(k), v) for k, v in tok.items()) for tok in pattern)
-                self.rules.append(_Rule(order, tests, int(entry["index"])))
+                rule = _Rule(order, tests, int(entry["index"]), len(self.rules))
+                self.rules.append(rule)
+                lowers = _lower_ids(pattern[0])
+                if lowers is not None:
+                    for lower in lowers:
+                        self.by_lower.setdefault(lower, []).append(rule)
+                elif "LOWER" in pattern[0]:
+                    self.lower_pattern.append(rule)
+                else:
+                    self.without_lower.append(rule)
         self.remembered: dict[Row, tuple[_Rule, ...]] = {}
+        self.remembered_without_lower: dict[tuple[int, int, int], list[_Rule]] = {}
+
+    @staticmethod
+    def _fits(doc: Doc, row: Row, rules: list[_Rule]) -> list[_Rule]:
+        return [rule for rule in rules if all(test(doc, row) for test in rule.tests[0])]
 
     def _first_fits(self, doc: Doc, row: Row) -> tuple[_Rule, ...]:
         found = self.remembered.get(row)
         if found is None:
-            found = tuple(rule for rule in self.rules if all(test(doc, row) for test in rule.tests[0]))
+            key = (row[0], row[2], row[3])
+            general = self.remembered_without_lower.get(key)
+            if general is None:
+                general = self.remembered_without_lower[key] = self._fits(doc, row, self.without_lower)
+            named = self._fits(doc, row, self.by_lower.get(row[1], []) + self.lower_pattern)
+            found = tuple(sorted(general + named, key=lambda rule: rule.position))
             if len(self.remembered) >= self.MAX_REMEMBERED:
                 self.remembered.clear()
             self.remembered[row] = found

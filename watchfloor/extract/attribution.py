@@ -417,7 +417,8 @@ def content_features(cue: Token, cand: Candidate, facts: DocFacts) -> list[str]:
     side = "L" if cand.end <= cue.i else "R" if cand.start > cue.i else "in"
     quoted = sum(facts.in_quote[i] for i in range(cand.start, cand.end)) / max(1, n)
     qb = "q0" if quoted == 0 else "q1" if quoted > 0.9 else "qp"
-    verbs = sum(1 for i in range(cand.start, cand.end) if doc[i].pos_ in ("VERB", "AUX"))
+    pos = tables_of(doc).columns.pos
+    verbs = sum(1 for i in range(cand.start, cand.end) if pos[i] in ("VERB", "AUX"))
     f = [f"k={cand.kind}", f"k|l={cand.kind}|{lemma}", f"k|cp={cand.kind}|{cue.pos_}", f"k|cd={cand.kind}|{cue.dep_}"]
     f += [f"len={_bucket(n)}", f"k|len={cand.kind}|{_bucket(n)}", f"side={side}", f"qb={qb}", f"k|qb={cand.kind}|{qb}"]
     f += [f"verbs={_bucket(verbs)}", f"k|verbs={cand.kind}|{_bucket(verbs)}", f"hp={doc[cand.head].pos_}"]

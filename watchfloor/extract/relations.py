@@ -230,15 +230,18 @@ def _valid_time(tok: Token, published: date | None) -> tuple[str | None, str | N
 def _verb_relations(
     sent: Span, index: _Index, lex: RelationLexicon
 ) -> Iterator[tuple[MentionRecord, str, MentionRecord, Token]]:
-    for tok in sent:
-        if not _verbal(tok):
-            continue
+    cols = tables_of(sent.doc).columns
+    for i in range(sent.start, sent.end):
+        if not _verbal_at(cols, i):
+            continue  # most words: no Token made
+        tok = sent.doc[i]
         lemma = tok.lemma_.lower()
         predicate = lex.verbs.get(lemma) or (lex.adjectives.get(tok.lower_) if tok.pos_ == "ADJ" else None)
         objects = _objects(tok, lex)
         received = False
         for obj in list(objects):  # "gave safe haven to X", "pledged allegiance to X"
-            phrase = next((p for p in lex.phrases if p in sent.doc[obj.left_edge.i : obj.i + 1].text.lower()), None)
+            words = span_text(sent.doc[obj.left_edge.i : obj.i + 1]).lower()
+            phrase = next((p for p in lex.phrases if p in words), None)
             if phrase is not None:
                 predicate = lex.phrases[phrase]
                 received = lemma in RECEIVING  # "X found safe haven in Y": Y hosts X
@@ -283,23 +286,26 @@ def _against(target: Token) -> bool:
     return head.dep_ == "pobj" and head.head.lower_ == "against"
 
 
-def _verbal(tok: Token) -> bool:
+def _verbal_at(cols: DocFacts, i: int) -> bool:
     """A verb, a predicative adjective ("allied with", "hostile to"), or a verb the tagger took for a
     noun at the root of a question ("Will X fight Y?")."""
-    if tok.pos_ == "VERB":
+    pos, dep = cols.pos[i], cols.dep[i]
+    if pos == "VERB":
         return True
-    if tok.pos_ == "ADJ":
-        return tok.dep_ in ("acomp", "ROOT", "amod", "conj")
-    return tok.pos_ == "NOUN" and tok.dep_ == "ROOT" and any(c.dep_ == "nsubj" for c in tok.children)
+    if pos == "ADJ":
+        return dep in ("acomp", "ROOT", "amod", "conj")
+    return pos == "NOUN" and dep == "ROOT" and any(cols.dep[c] == "nsubj" for c in cols.children[i])
 
 
 def _noun_relations(
     sent: Span, index: _Index, lex: RelationLexicon
 ) -> Iterator[tuple[MentionRecord, str, MentionRecord, Token]]:
-    for tok in sent:
-        predicate = lex.nouns.get(tok.lower_) if tok.pos_ == "NOUN" else None
+    cols = tables_of(sent.doc).columns
+    for i in range(sent.start, sent.end):
+        predicate = lex.nouns.get(cols.lower[i]) if cols.pos[i] == "NOUN" else None
         if predicate is None:
             continue
+        tok = sent.doc[i]
         # the organisation the role is "of": "leader of Y", "Y's leader", "ISKP leader X"
         obj = None
         for prep in tok.children:
@@ -334,10 +340,12 @@ def _event_noun_relations(
     sent: Span, index: _Index, lex: RelationLexicon
 ) -> Iterator[tuple[MentionRecord, str, MentionRecord, Token]]:
     """'coalition strikes against X', 'Russia's war on X', 'X launched an offensive against Y'."""
-    for tok in sent:
-        predicate = lex.event_nouns.get(tok.lemma_.lower()) if tok.pos_ == "NOUN" else None
+    cols = tables_of(sent.doc).columns
+    for i in range(sent.start, sent.end):
+        predicate = lex.event_nouns.get(cols.lemma[i]) if cols.pos[i] == "NOUN" else None
         if predicate is None:
             continue
+        tok = sent.doc[i]
         preps = lex.event_preps.get(predicate, frozenset())
         others = [
             g for p in tok.children if p.dep_ == "prep" and p.lower_ in preps for g in p.children if g.dep_ == "pobj"

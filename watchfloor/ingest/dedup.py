@@ -56,7 +56,8 @@ def from_bytes(data: bytes) -> MinHash:
     """A stored signature: 512 bytes (32-bit values), or 1024 (64-bit, as older stores kept them)."""
     from datasketch import MinHash
 
-    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=_signature_rows(data), scheme=SCHEME)
+    rows = _signature_rows(data)
+    return MinHash(num_perm=NUM_PERM, seed=1, hashvalues=rows, permutations=_permutations(), scheme=SCHEME)
 
 
 def _signature_rows(data: bytes) -> Any:

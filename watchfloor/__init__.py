@@ -1,3 +1,3 @@
 """Watchfloor: an auditable threat picture from news and analysis articles."""
 
-__version__ = "0.6.3"
+__version__ = "0.6.4"

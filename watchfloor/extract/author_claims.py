@@ -30,7 +30,7 @@ import yaml
 from spacy.tokens import Doc, Span
 
 from watchfloor.extract.claims_lexicon import load_claims_lexicon
-from watchfloor.extract.docindex import doc_sents, doc_text, span_text
+from watchfloor.extract.docindex import doc_sents, doc_text, span_text, tables_of
 from watchfloor.extract.horizon import find_horizon
 from watchfloor.extract.speaker_labels import LABEL_CUES
 from watchfloor.link.normalize import norm_name
@@ -259,8 +259,8 @@ def _covered(start: int, end: int, spans: list[tuple[int, int]]) -> float:
 
 @dataclass(frozen=True)
 class TokenColumns:
-    """The token attributes the sentence features read, for the whole document at once (one
-    ``Doc.to_array``): the features' loops then never create spaCy ``Token`` objects."""
+    """The token attributes the sentence features read, for the whole document at once: the features'
+    loops then never create spaCy ``Token`` objects."""
 
     idx: list[int]
     tag: list[str]
@@ -270,24 +270,17 @@ class TokenColumns:
 
     @classmethod
     def of(cls, doc: Doc) -> TokenColumns:
-        from spacy.attrs import ENT_TYPE, IDX, IS_PUNCT, IS_SPACE, LIKE_NUM, TAG
+        """The document's shared tables (``docindex.tables_of``, read once for every extractor), plus
+        which tokens are white space."""
+        from spacy.attrs import IS_SPACE
 
-        cols = doc.to_array([IDX, TAG, ENT_TYPE, LIKE_NUM, IS_PUNCT, IS_SPACE]).tolist() if len(doc) else []
-        strings = doc.vocab.strings
-        names: dict[int, str] = {0: ""}
-
-        def name(h: int) -> str:
-            if h not in names:
-                names[h] = strings[h]
-            return names[h]
-
-        return cls(
-            [c[0] for c in cols],
-            [name(c[1]) for c in cols],
-            [name(c[2]) for c in cols],
-            [bool(c[3]) for c in cols],
-            [bool(c[4] or c[5]) for c in cols],
-        )
+        if not len(doc):
+            return cls([], [], [], [], [])
+        tables = tables_of(doc)
+        cols = tables.columns
+        space = doc.to_array(IS_SPACE).tolist()
+        skip = [bool(p or s) for p, s in zip(cols.punct, space, strict=True)]
+        return cls(tables.lowers[2], cols.tag, cols.ent, tables.like_num, skip)
 
 
 _COMPARATIVE_TAGS = frozenset({"JJR", "JJS", "RBR", "RBS"})
